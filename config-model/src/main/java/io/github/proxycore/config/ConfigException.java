@@ -1,0 +1,40 @@
+package io.github.proxycore.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A configuration that cannot be used. It carries every problem found, not only the first, so that one
+ * round of editing can fix them all.
+ */
+public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<ConfigProblem> problems;
+
+    public ConfigException(String source, List<ConfigProblem> problems) {
+        super(describe(source, problems));
+        this.problems = List.copyOf(problems);
+        if (this.problems.isEmpty()) {
+            throw new IllegalArgumentException("a ConfigException needs at least one problem");
+        }
+    }
+
+    /** Every problem found, in document order. */
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    private static String describe(String source, List<ConfigProblem> problems) {
+        Objects.requireNonNull(problems, "problems");
+        StringBuilder out = new StringBuilder();
+        out.append(source == null ? "configuration" : source)
+                .append(" has ")
+                .append(problems.size())
+                .append(problems.size() == 1 ? " problem:" : " problems:");
+        for (ConfigProblem problem : problems) {
+            out.append(System.lineSeparator()).append("  ").append(problem);
+        }
+        return out.toString();
+    }
+}

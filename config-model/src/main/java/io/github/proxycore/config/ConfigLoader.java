@@ -1,0 +1,114 @@
+package io.github.proxycore.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.proxycore.config.internal.ConfigBinder;
+import io.github.proxycore.config.internal.Problems;
+import io.github.proxycore.config.internal.Validator;
+import io.github.proxycore.config.outbound.OutboundOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Loads sing-box-style JSON configurations, strictly.
+ *
+ * <p>Comments ({@code //} and {@code /* *}{@code /}) are allowed, as sing-box allows them. Everything else is
+ * strict: unknown fields, wrong types, out-of-range values, missing required fields, unknown or duplicate tags and
+ * tag cycles are all collected and thrown together in one {@link ConfigException}, each with its JSON path.
+ *
+ * <pre>{@code
+ * ProxyConfig config = ConfigLoader.load(Path.of("config.json"));
+ * }</pre>
+ */
+public final class ConfigLoader {
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private ConfigLoader() {}
+
+    /**
+     * Reads and validates a configuration file.
+     *
+     * @throws ConfigException listing every problem, each with its JSON path
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static ProxyConfig load(Path file) {
+        Objects.requireNonNull(file, "file");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read configuration " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses and validates configuration text. */
+    public static ProxyConfig parse(String json) {
+        return parse(json, null);
+    }
+
+    /**
+     * Parses and validates configuration text; {@code source} (a file name, or {@code null}) names it in errors.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static ProxyConfig parse(String json, String source) {
+        Objects.requireNonNull(json, "json");
+        Problems problems = new Problems();
+        JsonNode root = readTree(json, problems);
+        problems.throwIfAny(source);
+        ProxyConfig config = ConfigBinder.bindConfig(root, problems);
+        if (config != null) {
+            Validator.validate(config, problems);
+        }
+        problems.throwIfAny(source);
+        return config;
+    }
+
+    /**
+     * Parses one outbound object, e.g. {@code {"type": "direct", "tag": "out"}}. Tags it refers to (members,
+     * detours) are not checked, since the other outbounds are not known here.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static OutboundOptions parseOutbound(String json) {
+        Objects.requireNonNull(json, "json");
+        Problems problems = new Problems();
+        JsonNode root = readTree(json, problems);
+        problems.throwIfAny(null);
+        OutboundOptions outbound = ConfigBinder.bindOutbound(root, "$", problems);
+        if (outbound != null) {
+            Validator.validateOutbound(outbound, "$", problems);
+        }
+        problems.throwIfAny(null);
+        return outbound;
+    }
+
+    private static JsonNode readTree(String json, Problems problems) {
+        try {
+            JsonNode root = MAPPER.readTree(json);
+            if (root == null || root.isMissingNode()) {
+                problems.add("$", "the document is empty");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            problems.add("$", "not valid JSON" + where + ": " + e.getOriginalMessage());
+            return null;
+        }
+    }
+}

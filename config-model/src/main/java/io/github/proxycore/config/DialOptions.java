@@ -1,0 +1,142 @@
+package io.github.proxycore.config;
+
+import java.time.Duration;
+
+/**
+ * sing-box's shared dial fields: how an outbound opens its TCP connections and UDP sockets.
+ *
+ * <p>Fields sing-box has but the JVM cannot honour ({@code bind_interface}, {@code routing_mark},
+ * {@code tcp_multi_path}, {@code udp_fragment}, {@code netns}, a true {@code tcp_fast_open}) are rejected by the
+ * loader with a reason rather than silently ignored.
+ *
+ * @param detour tag of an outbound to dial through instead of the network, or {@code null}
+ * @param inet4BindAddress local IPv4 address to bind, or {@code null}
+ * @param inet6BindAddress local IPv6 address to bind, or {@code null}
+ * @param reuseAddr set {@code SO_REUSEADDR}
+ * @param connectTimeout how long a TCP connect may take (default 5s)
+ * @param domainStrategy how a domain is resolved (default: all addresses, resolver order)
+ * @param fallbackDelay how long the preferred family gets before the other is tried too (default 300ms)
+ * @param disableTcpKeepAlive turn TCP keep-alive off
+ * @param tcpKeepAlive idle time before the first keep-alive probe, or {@code null} for the outbound's default
+ * @param tcpKeepAliveInterval time between keep-alive probes (default 75s)
+ */
+public record DialOptions(
+        String detour,
+        String inet4BindAddress,
+        String inet6BindAddress,
+        boolean reuseAddr,
+        Duration connectTimeout,
+        DomainStrategy domainStrategy,
+        Duration fallbackDelay,
+        boolean disableTcpKeepAlive,
+        Duration tcpKeepAlive,
+        Duration tcpKeepAliveInterval) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_FALLBACK_DELAY = Duration.ofMillis(300);
+    public static final Duration DEFAULT_TCP_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(75);
+
+    /** Every field at its default. */
+    public static final DialOptions DEFAULT = builder().build();
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .detour(detour)
+                .inet4BindAddress(inet4BindAddress)
+                .inet6BindAddress(inet6BindAddress)
+                .reuseAddr(reuseAddr)
+                .connectTimeout(connectTimeout)
+                .domainStrategy(domainStrategy)
+                .fallbackDelay(fallbackDelay)
+                .disableTcpKeepAlive(disableTcpKeepAlive)
+                .tcpKeepAlive(tcpKeepAlive)
+                .tcpKeepAliveInterval(tcpKeepAliveInterval);
+    }
+
+    /** Builds {@link DialOptions}; unset fields take their defaults. */
+    public static final class Builder {
+        private String detour;
+        private String inet4BindAddress;
+        private String inet6BindAddress;
+        private boolean reuseAddr;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private DomainStrategy domainStrategy = DomainStrategy.AS_IS;
+        private Duration fallbackDelay = DEFAULT_FALLBACK_DELAY;
+        private boolean disableTcpKeepAlive;
+        private Duration tcpKeepAlive;
+        private Duration tcpKeepAliveInterval = DEFAULT_TCP_KEEP_ALIVE_INTERVAL;
+
+        private Builder() {}
+
+        public Builder detour(String detour) {
+            this.detour = detour;
+            return this;
+        }
+
+        public Builder inet4BindAddress(String address) {
+            this.inet4BindAddress = address;
+            return this;
+        }
+
+        public Builder inet6BindAddress(String address) {
+            this.inet6BindAddress = address;
+            return this;
+        }
+
+        public Builder reuseAddr(boolean reuseAddr) {
+            this.reuseAddr = reuseAddr;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder domainStrategy(DomainStrategy domainStrategy) {
+            this.domainStrategy = domainStrategy;
+            return this;
+        }
+
+        public Builder fallbackDelay(Duration fallbackDelay) {
+            this.fallbackDelay = fallbackDelay;
+            return this;
+        }
+
+        public Builder disableTcpKeepAlive(boolean disable) {
+            this.disableTcpKeepAlive = disable;
+            return this;
+        }
+
+        public Builder tcpKeepAlive(Duration idle) {
+            this.tcpKeepAlive = idle;
+            return this;
+        }
+
+        public Builder tcpKeepAliveInterval(Duration interval) {
+            this.tcpKeepAliveInterval = interval;
+            return this;
+        }
+
+        /** @throws ConfigException if a value is out of range */
+        public DialOptions build() {
+            DialOptions options = new DialOptions(
+                    detour,
+                    inet4BindAddress,
+                    inet6BindAddress,
+                    reuseAddr,
+                    connectTimeout,
+                    domainStrategy,
+                    fallbackDelay,
+                    disableTcpKeepAlive,
+                    tcpKeepAlive,
+                    tcpKeepAliveInterval);
+            io.github.proxycore.config.internal.Validator.check(options);
+            return options;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.github.proxycore.config;
+
+import io.github.proxycore.config.inbound.InboundOptions;
+import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.route.RouteOptions;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A whole configuration: {@code log}, {@code inbounds}, {@code outbounds} and {@code route}, in sing-box's JSON
+ * layout. Load one with {@link ConfigLoader}; every instance it returns has passed validation.
+ *
+ * @param log logging
+ * @param inbounds where connections come from (used by the command-line proxy)
+ * @param outbounds where connections go
+ * @param route which outbound each connection takes
+ */
+public record ProxyConfig(
+        LogOptions log, List<InboundOptions> inbounds, List<OutboundOptions> outbounds, RouteOptions route) {
+
+    public ProxyConfig {
+        Objects.requireNonNull(log, "log");
+        inbounds = inbounds == null ? List.of() : List.copyOf(inbounds);
+        outbounds = outbounds == null ? List.of() : List.copyOf(outbounds);
+        Objects.requireNonNull(route, "route");
+    }
+
+    /** The outbound with this tag, if any. */
+    public Optional<OutboundOptions> outbound(String tag) {
+        return outbounds.stream().filter(o -> o.tag().equals(tag)).findFirst();
+    }
+}

@@ -1,0 +1,608 @@
+package io.github.proxycore.config.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.proxycore.config.DialOptions;
+import io.github.proxycore.config.DomainStrategy;
+import io.github.proxycore.config.InboundTlsOptions;
+import io.github.proxycore.config.ListenOptions;
+import io.github.proxycore.config.LogLevel;
+import io.github.proxycore.config.LogOptions;
+import io.github.proxycore.config.OutboundTlsOptions;
+import io.github.proxycore.config.ProxyConfig;
+import io.github.proxycore.config.TlsVersion;
+import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
+import io.github.proxycore.config.inbound.AnyTlsUser;
+import io.github.proxycore.config.inbound.InboundOptions;
+import io.github.proxycore.config.inbound.MixedInboundOptions;
+import io.github.proxycore.config.inbound.MixedUser;
+import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
+import io.github.proxycore.config.outbound.BlockOutboundOptions;
+import io.github.proxycore.config.outbound.DirectOutboundOptions;
+import io.github.proxycore.config.outbound.EmptyPoolAction;
+import io.github.proxycore.config.outbound.HashKeyPart;
+import io.github.proxycore.config.outbound.HashOptions;
+import io.github.proxycore.config.outbound.HysteresisOptions;
+import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
+import io.github.proxycore.config.outbound.LoadBalanceStrategy;
+import io.github.proxycore.config.outbound.OnEmptyKey;
+import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.outbound.TopNOptions;
+import io.github.proxycore.config.route.HeadlessRule;
+import io.github.proxycore.config.route.InlineRuleSet;
+import io.github.proxycore.config.route.LocalRuleSet;
+import io.github.proxycore.config.route.RemoteRuleSet;
+import io.github.proxycore.config.route.RouteOptions;
+import io.github.proxycore.config.route.RouteRule;
+import io.github.proxycore.config.route.RuleConditions;
+import io.github.proxycore.config.route.RuleSetFormat;
+import io.github.proxycore.config.route.RuleSetOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps sing-box JSON onto the option records. It reports what only the JSON shows (wrong types, unknown and
+ * missing fields, unknown names) and applies defaults; value ranges and cross references are the
+ * {@link Validator}'s job, which also checks options built in Java.
+ */
+public final class ConfigBinder {
+    private static final List<String> OUTBOUND_TYPES = List.of(
+            AnyTlsOutboundOptions.TYPE, LoadBalanceOutboundOptions.TYPE, DirectOutboundOptions.TYPE,
+            BlockOutboundOptions.TYPE);
+    private static final List<String> INBOUND_TYPES = List.of(MixedInboundOptions.TYPE, AnyTlsInboundOptions.TYPE);
+    private static final String JVM = "not supported by proxycore";
+
+    private ConfigBinder() {}
+
+    /** Binds a whole document; returns {@code null} only when the root is not an object. */
+    public static ProxyConfig bindConfig(JsonNode root, Problems problems) {
+        StrictObject o = StrictObject.of(root, "$", problems);
+        if (o == null) {
+            return null;
+        }
+        StrictObject logObject = o.object("log");
+        LogOptions log = logObject == null ? LogOptions.DEFAULT : bindLog(logObject);
+
+        List<InboundOptions> inbounds = new ArrayList<>();
+        for (StrictObject inbound : o.objects("inbounds")) {
+            InboundOptions bound = bindInbound(inbound);
+            if (bound != null) {
+                inbounds.add(bound);
+            }
+        }
+        List<OutboundOptions> outbounds = new ArrayList<>();
+        List<StrictObject> outboundObjects = o.objects("outbounds");
+        for (int i = 0; i < outboundObjects.size(); i++) {
+            OutboundOptions bound = bindOutbound(outboundObjects.get(i), Integer.toString(i));
+            if (bound != null) {
+                outbounds.add(bound);
+            }
+        }
+        StrictObject routeObject = o.object("route");
+        RouteOptions route = routeObject == null ? RouteOptions.EMPTY : bindRoute(routeObject);
+        o.finish();
+        return new ProxyConfig(log, inbounds, outbounds, route);
+    }
+
+    /** Binds one outbound object found at {@code path}. */
+    public static OutboundOptions bindOutbound(JsonNode node, String path, Problems problems) {
+        StrictObject o = StrictObject.of(node, path, problems);
+        return o == null ? null : bindOutbound(o, "0");
+    }
+
+    // ---- log
+
+    private static LogOptions bindLog(StrictObject o) {
+        boolean disabled = o.bool("disabled", false);
+        LogLevel level = o.enumValue("level", LogLevel.values(), LogLevel::configName, Map.of(), LogLevel.INFO);
+        String output = o.string("output", null);
+        boolean timestamp = o.bool("timestamp", LogOptions.DEFAULT.timestamp());
+        o.finish();
+        return new LogOptions(disabled, level, output == null || output.isEmpty() ? null : output, timestamp);
+    }
+
+    // ---- outbounds
+
+    /** {@code defaultTag} is what sing-box names an untagged outbound: its index in the array. */
+    private static OutboundOptions bindOutbound(StrictObject o, String defaultTag) {
+        String type = o.requiredString("type");
+        String tag = o.string("tag", "");
+        if (tag.isEmpty()) {
+            tag = defaultTag;
+        }
+        if (type == null) {
+            return null;
+        }
+        OutboundOptions bound;
+        switch (type) {
+            case AnyTlsOutboundOptions.TYPE:
+                bound = bindAnyTlsOutbound(o, tag);
+                break;
+            case LoadBalanceOutboundOptions.TYPE:
+                bound = bindLoadBalance(o, tag);
+                break;
+            case DirectOutboundOptions.TYPE:
+                bound = new DirectOutboundOptions(tag, bindDial(o));
+                unsupported(o, "override_address", "use a route rule instead");
+                unsupported(o, "override_port", "use a route rule instead");
+                break;
+            case BlockOutboundOptions.TYPE:
+                bound = new BlockOutboundOptions(tag);
+                break;
+            default:
+                o.problems()
+                        .add(o.path("type"),
+                                "unknown outbound type \"" + type + "\", expected one of "
+                                        + String.join(", ", OUTBOUND_TYPES));
+                return null;
+        }
+        o.finish();
+        return bound;
+    }
+
+    private static AnyTlsOutboundOptions bindAnyTlsOutbound(StrictObject o, String tag) {
+        String server = o.requiredString("server");
+        Integer port = o.optionalInteger("server_port");
+        if (port == null && !o.has("server_port")) {
+            o.problems().add(o.path("server_port"), "missing required field");
+        }
+        String password = o.requiredString("password");
+        StrictObject tlsObject = o.object("tls");
+        OutboundTlsOptions tls;
+        if (tlsObject == null) {
+            if (!o.has("tls")) {
+                o.problems().add(o.path("tls"), "missing required field (AnyTLS runs over TLS; {} takes the defaults)");
+            }
+            tls = OutboundTlsOptions.builder().build();
+        } else {
+            // AnyTLS is TLS by definition, so an empty object means "TLS with defaults".
+            tls = bindOutboundTls(tlsObject, true);
+        }
+        return new AnyTlsOutboundOptions(
+                tag,
+                server,
+                port == null ? 0 : port,
+                password,
+                o.duration("idle_session_check_interval", AnyTlsOutboundOptions.DEFAULT_IDLE_SESSION_CHECK_INTERVAL),
+                o.duration("idle_session_timeout", AnyTlsOutboundOptions.DEFAULT_IDLE_SESSION_TIMEOUT),
+                o.integer("min_idle_session", 0),
+                o.integer("min_idle_session_for_age", 0),
+                o.integer("ensure_idle_session", 0),
+                o.integer("ensure_idle_session_create_rate", 0),
+                o.duration("heartbeat", Duration.ZERO),
+                o.duration("max_connection_lifetime", Duration.ZERO),
+                o.duration("connection_lifetime_jitter", Duration.ZERO),
+                tls,
+                bindDial(o));
+    }
+
+    private static LoadBalanceOutboundOptions bindLoadBalance(StrictObject o, String tag) {
+        if (!o.has("primary_outbounds")) {
+            o.problems().add(o.path("primary_outbounds"), "missing required field");
+        }
+        List<String> primaries = o.strings("primary_outbounds");
+        List<String> backups = o.strings("backup_outbounds");
+        String url = o.string("url", "");
+        Duration interval = o.duration("interval", LoadBalanceOutboundOptions.DEFAULT_INTERVAL);
+        Duration timeout = o.duration("timeout", LoadBalanceOutboundOptions.DEFAULT_TIMEOUT);
+        Duration idleTimeout = o.duration("idle_timeout", LoadBalanceOutboundOptions.DEFAULT_IDLE_TIMEOUT);
+
+        TopNOptions topN = TopNOptions.ALL;
+        StrictObject topNObject = o.object("top_n");
+        if (topNObject != null) {
+            topN = new TopNOptions(topNObject.integer("primary", 0), topNObject.integer("backup", 0));
+            topNObject.finish();
+        }
+        Duration tolerance = Duration.ofMillis(o.integer("tolerance", 0));
+
+        if (!o.has("strategy")) {
+            o.problems().add(o.path("strategy"), "missing required field (random or consistent_hash)");
+        }
+        LoadBalanceStrategy strategy = o.enumValue(
+                "strategy", LoadBalanceStrategy.values(), LoadBalanceStrategy::configName, Map.of(), null);
+
+        HashOptions hash = HashOptions.DEFAULT;
+        StrictObject hashObject = o.object("hash");
+        if (hashObject != null) {
+            hash = bindHash(hashObject);
+        }
+        if (strategy == LoadBalanceStrategy.CONSISTENT_HASH && (hashObject == null || !hashObject.has("key_parts"))) {
+            o.problems().add(o.path("hash") + ".key_parts", "missing required field (consistent_hash needs key parts)");
+        }
+
+        HysteresisOptions hysteresis = HysteresisOptions.DEFAULT;
+        StrictObject hysteresisObject = o.object("hysteresis");
+        if (hysteresisObject != null) {
+            // an explicit 0 means "no damping"; an absent field takes the default
+            Integer failures = hysteresisObject.optionalInteger("primary_failures");
+            Duration hold = hysteresisObject.optionalDuration("backup_hold_time");
+            hysteresis = new HysteresisOptions(
+                    failures == null ? HysteresisOptions.DEFAULT_PRIMARY_FAILURES : failures,
+                    hold == null ? HysteresisOptions.DEFAULT_BACKUP_HOLD_TIME : hold);
+            hysteresisObject.finish();
+        }
+        EmptyPoolAction emptyPoolAction = o.enumValue(
+                "empty_pool_action",
+                EmptyPoolAction.values(),
+                EmptyPoolAction::configName,
+                Map.of("reject", EmptyPoolAction.ERROR),
+                EmptyPoolAction.ERROR);
+        return new LoadBalanceOutboundOptions(
+                tag,
+                primaries,
+                backups,
+                url.isEmpty() ? LoadBalanceOutboundOptions.DEFAULT_URL : url,
+                interval,
+                timeout,
+                idleTimeout,
+                topN,
+                tolerance,
+                strategy,
+                hash,
+                hysteresis,
+                emptyPoolAction,
+                o.bool("interrupt_exist_connections", false),
+                o.bool("prefer_domain", false));
+    }
+
+    private static HashOptions bindHash(StrictObject o) {
+        List<HashKeyPart> parts = new ArrayList<>();
+        List<String> names = o.strings("key_parts");
+        for (int i = 0; i < names.size(); i++) {
+            HashKeyPart part = keyPart(names.get(i));
+            if (part == null) {
+                List<String> known = new ArrayList<>();
+                for (HashKeyPart p : HashKeyPart.values()) {
+                    known.add(p.configName());
+                }
+                o.problems()
+                        .add(Problems.index(o.path("key_parts"), i),
+                                "unknown key part \"" + names.get(i) + "\", expected one of " + String.join(", ", known));
+            } else {
+                parts.add(part);
+            }
+        }
+        int virtualNodes = o.integer("virtual_nodes", HashOptions.DEFAULT_VIRTUAL_NODES);
+        OnEmptyKey onEmptyKey =
+                o.enumValue("on_empty_key", OnEmptyKey.values(), OnEmptyKey::configName, Map.of(), OnEmptyKey.RANDOM);
+        String salt = o.string("key_salt", null);
+        String alias = o.string("salt", null);
+        if (salt != null && alias != null) {
+            o.problems().add(o.path("salt"), "give key_salt or its alias salt, not both");
+        }
+        o.finish();
+        return new HashOptions(parts, virtualNodes, onEmptyKey, salt != null ? salt : alias);
+    }
+
+    private static HashKeyPart keyPart(String name) {
+        for (HashKeyPart part : HashKeyPart.values()) {
+            if (part.configName().equals(name)) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    private static DialOptions bindDial(StrictObject o) {
+        unsupported(o, "bind_interface", JVM + ": the JVM cannot bind a socket to an interface");
+        unsupported(o, "routing_mark", JVM + ": the JVM cannot set SO_MARK");
+        unsupported(o, "netns", JVM + ": network namespaces are chosen when the JVM starts");
+        unsupported(o, "tcp_fast_open", JVM);
+        unsupported(o, "tcp_multi_path", JVM);
+        unsupported(o, "udp_fragment", JVM);
+        unsupported(o, "network_strategy", JVM);
+        unsupported(o, "network_type", JVM);
+        unsupported(o, "fallback_network_type", JVM);
+        unsupported(o, "domain_resolver", JVM + ": domains are resolved by the system resolver");
+        DomainStrategy strategy = o.enumValue(
+                "domain_strategy",
+                DomainStrategy.values(),
+                DomainStrategy::configName,
+                Map.of("as_is", DomainStrategy.AS_IS),
+                DomainStrategy.AS_IS);
+        return new DialOptions(
+                emptyToNull(o.string("detour", null)),
+                emptyToNull(o.string("inet4_bind_address", null)),
+                emptyToNull(o.string("inet6_bind_address", null)),
+                o.bool("reuse_addr", false),
+                o.duration("connect_timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT),
+                strategy,
+                o.duration("fallback_delay", DialOptions.DEFAULT_FALLBACK_DELAY),
+                o.bool("disable_tcp_keep_alive", false),
+                o.optionalDuration("tcp_keep_alive"),
+                o.duration("tcp_keep_alive_interval", DialOptions.DEFAULT_TCP_KEEP_ALIVE_INTERVAL));
+    }
+
+    private static OutboundTlsOptions bindOutboundTls(StrictObject o, boolean enabledByDefault) {
+        for (String name : List.of("utls", "reality", "ech", "fragment", "record_fragment", "kernel_tx", "kernel_rx",
+                "certificate_public_key_sha256", "client_certificate", "client_certificate_path", "client_key",
+                "client_key_path", "fragment_fallback_delay")) {
+            unsupported(o, name, JVM);
+        }
+        OutboundTlsOptions options = new OutboundTlsOptions(
+                o.bool("enabled", enabledByDefault),
+                o.bool("disable_sni", false),
+                emptyToNull(o.string("server_name", null)),
+                o.bool("insecure", false),
+                o.strings("alpn"),
+                tlsVersion(o, "min_version"),
+                tlsVersion(o, "max_version"),
+                o.strings("cipher_suites"),
+                pem(o, "certificate"),
+                emptyToNull(o.string("certificate_path", null)));
+        o.finish();
+        return options;
+    }
+
+    private static TlsVersion tlsVersion(StrictObject o, String name) {
+        return o.enumValue(name, TlsVersion.values(), TlsVersion::configName, Map.of(), null);
+    }
+
+    /** sing-box takes PEM either as one string or as an array of its lines. */
+    private static String pem(StrictObject o, String name) {
+        List<String> lines = o.strings(name);
+        return lines.isEmpty() ? null : String.join("\n", lines);
+    }
+
+    // ---- inbounds
+
+    private static InboundOptions bindInbound(StrictObject o) {
+        String type = o.requiredString("type");
+        if (type == null) {
+            return null;
+        }
+        String tag = o.string("tag", "");
+        if (tag.isEmpty()) {
+            tag = type;
+        }
+        InboundOptions bound;
+        switch (type) {
+            case MixedInboundOptions.TYPE:
+                unsupported(o, "set_system_proxy", JVM);
+                bound = new MixedInboundOptions(tag, bindListen(o), bindMixedUsers(o));
+                break;
+            case AnyTlsInboundOptions.TYPE:
+                bound = bindAnyTlsInbound(o, tag);
+                break;
+            default:
+                o.problems()
+                        .add(o.path("type"),
+                                "unknown inbound type \"" + type + "\", expected one of "
+                                        + String.join(", ", INBOUND_TYPES));
+                return null;
+        }
+        o.finish();
+        return bound;
+    }
+
+    private static List<MixedUser> bindMixedUsers(StrictObject o) {
+        List<MixedUser> users = new ArrayList<>();
+        for (StrictObject user : o.objects("users")) {
+            users.add(new MixedUser(user.requiredString("username"), user.requiredString("password")));
+            user.finish();
+        }
+        return users;
+    }
+
+    private static AnyTlsInboundOptions bindAnyTlsInbound(StrictObject o, String tag) {
+        ListenOptions listen = bindListen(o);
+        List<AnyTlsUser> users = new ArrayList<>();
+        if (!o.has("users")) {
+            o.problems().add(o.path("users"), "missing required field");
+        }
+        for (StrictObject user : o.objects("users")) {
+            users.add(new AnyTlsUser(user.string("name", ""), user.requiredString("password")));
+            user.finish();
+        }
+        List<String> paddingScheme = o.strings("padding_scheme");
+        StrictObject tlsObject = o.object("tls");
+        InboundTlsOptions tls;
+        if (tlsObject == null) {
+            if (!o.has("tls")) {
+                o.problems().add(o.path("tls"), "missing required field (an AnyTLS server needs a certificate)");
+            }
+            tls = new InboundTlsOptions(true, null, List.of(), null, null, List.of(), null, null, null, null);
+        } else {
+            tls = bindInboundTls(tlsObject, true);
+        }
+        return new AnyTlsInboundOptions(tag, listen, users, paddingScheme, tls);
+    }
+
+    private static InboundTlsOptions bindInboundTls(StrictObject o, boolean enabledByDefault) {
+        for (String name : List.of("acme", "ech", "reality", "kernel_tx", "kernel_rx", "client_authentication",
+                "client_certificate", "client_certificate_path", "client_certificate_public_key_sha256")) {
+            unsupported(o, name, JVM);
+        }
+        InboundTlsOptions options = new InboundTlsOptions(
+                o.bool("enabled", enabledByDefault),
+                emptyToNull(o.string("server_name", null)),
+                o.strings("alpn"),
+                tlsVersion(o, "min_version"),
+                tlsVersion(o, "max_version"),
+                o.strings("cipher_suites"),
+                pem(o, "certificate"),
+                emptyToNull(o.string("certificate_path", null)),
+                pem(o, "key"),
+                emptyToNull(o.string("key_path", null)));
+        o.finish();
+        return options;
+    }
+
+    private static ListenOptions bindListen(StrictObject o) {
+        for (String name : List.of("bind_interface", "routing_mark", "netns", "tcp_fast_open", "tcp_multi_path",
+                "udp_fragment", "detour")) {
+            unsupported(o, name, JVM);
+        }
+        for (String name : List.of("sniff", "sniff_override_destination", "sniff_timeout", "domain_strategy",
+                "udp_disable_domain_unmapping")) {
+            unsupported(o, name, "removed in sing-box 1.12; use route rule actions instead");
+        }
+        String listen = o.requiredString("listen");
+        return new ListenOptions(
+                listen,
+                o.integer("listen_port", 0),
+                o.bool("reuse_addr", false),
+                o.bool("disable_tcp_keep_alive", false),
+                o.duration("tcp_keep_alive", ListenOptions.DEFAULT_TCP_KEEP_ALIVE),
+                o.duration("tcp_keep_alive_interval", DialOptions.DEFAULT_TCP_KEEP_ALIVE_INTERVAL),
+                o.duration("udp_timeout", ListenOptions.DEFAULT_UDP_TIMEOUT));
+    }
+
+    // ---- route
+
+    private static RouteOptions bindRoute(StrictObject o) {
+        List<RouteRule> rules = new ArrayList<>();
+        for (StrictObject rule : o.objects("rules")) {
+            RouteRule bound = bindRouteRule(rule);
+            if (bound != null) {
+                rules.add(bound);
+            }
+        }
+        List<RuleSetOptions> ruleSets = new ArrayList<>();
+        for (StrictObject ruleSet : o.objects("rule_set")) {
+            RuleSetOptions bound = bindRuleSet(ruleSet);
+            if (bound != null) {
+                ruleSets.add(bound);
+            }
+        }
+        String finalOutbound = emptyToNull(o.string("final", null));
+        unsupported(o, "auto_detect_interface", JVM);
+        unsupported(o, "default_interface", JVM);
+        unsupported(o, "default_mark", JVM);
+        o.finish();
+        return new RouteOptions(rules, ruleSets, finalOutbound);
+    }
+
+    private static RouteRule bindRouteRule(StrictObject o) {
+        String type = o.string("type", "default");
+        if (!type.equals("default")) {
+            o.problems().add(o.path("type"), "only default rules are supported, not \"" + type + "\"");
+            return null;
+        }
+        String action = o.string("action", "route");
+        if (!action.equals("route")) {
+            o.problems().add(o.path("action"), "only the route action is supported, not \"" + action + "\"");
+        }
+        List<String> inbound = o.strings("inbound");
+        RuleConditions conditions = bindConditions(o);
+        List<String> ruleSet = o.strings("rule_set");
+        boolean invert = o.bool("invert", false);
+        String outbound = o.requiredString("outbound");
+        o.finish();
+        return new RouteRule(inbound, conditions, ruleSet, invert, outbound);
+    }
+
+    private static RuleConditions bindConditions(StrictObject o) {
+        return new RuleConditions(
+                o.strings("network"),
+                o.strings("domain"),
+                o.strings("domain_suffix"),
+                o.strings("domain_keyword"),
+                o.strings("domain_regex"),
+                o.strings("ip_cidr"),
+                o.strings("source_ip_cidr"),
+                o.integers("port"),
+                o.strings("port_range"),
+                o.integers("source_port"),
+                o.strings("source_port_range"));
+    }
+
+    private static RuleSetOptions bindRuleSet(StrictObject o) {
+        String type = o.requiredString("type");
+        String tag = o.requiredString("tag");
+        if (type == null) {
+            return null;
+        }
+        RuleSetOptions bound;
+        switch (type) {
+            case InlineRuleSet.TYPE: {
+                List<HeadlessRule> rules = new ArrayList<>();
+                for (StrictObject rule : o.objects("rules")) {
+                    String ruleType = rule.string("type", "default");
+                    if (!ruleType.equals("default")) {
+                        rule.problems().add(rule.path("type"), "only default rules are supported, not \"" + ruleType + "\"");
+                        continue;
+                    }
+                    rules.add(new HeadlessRule(bindConditions(rule), rule.bool("invert", false)));
+                    rule.finish();
+                }
+                bound = new InlineRuleSet(tag, rules);
+                break;
+            }
+            case LocalRuleSet.TYPE: {
+                String path = o.requiredString("path");
+                bound = new LocalRuleSet(tag, format(o, path), path);
+                break;
+            }
+            case RemoteRuleSet.TYPE: {
+                String url = o.requiredString("url");
+                bound = new RemoteRuleSet(
+                        tag,
+                        format(o, url),
+                        url,
+                        emptyToNull(o.string("download_detour", null)),
+                        o.duration("update_interval", RemoteRuleSet.DEFAULT_UPDATE_INTERVAL));
+                break;
+            }
+            default:
+                o.problems()
+                        .add(o.path("type"), "unknown rule-set type \"" + type + "\", expected one of inline, local, remote");
+                return null;
+        }
+        o.finish();
+        return bound;
+    }
+
+    /** The {@code format} field, or what the file name's extension says, as sing-box infers it. */
+    private static RuleSetFormat format(StrictObject o, String location) {
+        RuleSetFormat format =
+                o.enumValue("format", RuleSetFormat.values(), RuleSetFormat::configName, Map.of(), null);
+        if (format != null || o.has("format")) {
+            return format;
+        }
+        if (location != null && location.endsWith(".json")) {
+            return RuleSetFormat.SOURCE;
+        }
+        if (location != null && location.endsWith(".srs")) {
+            return RuleSetFormat.BINARY;
+        }
+        o.problems().add(o.path("format"), "missing required field (source or binary; not implied by the file name)");
+        return null;
+    }
+
+    // ---- helpers
+
+    /**
+     * Marks a sing-box field proxycore knows but cannot honour: harmless when off ({@code false}, {@code ""},
+     * {@code 0}, an object without {@code "enabled": true}), reported when set.
+     */
+    private static void unsupported(StrictObject o, String name, String reason) {
+        if (!o.has(name)) {
+            return;
+        }
+        JsonNode value = o.rawValue(name);
+        boolean set;
+        if (value.isBoolean()) {
+            set = value.booleanValue();
+        } else if (value.isTextual()) {
+            set = !value.textValue().isEmpty();
+        } else if (value.isNumber()) {
+            set = value.asDouble() != 0;
+        } else if (value.isArray()) {
+            set = !value.isEmpty();
+        } else if (value.isObject()) {
+            JsonNode enabled = value.get("enabled");
+            set = enabled != null && enabled.asBoolean(false);
+        } else {
+            set = true;
+        }
+        if (set) {
+            o.problems().add(o.path(name), reason);
+        }
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,572 @@
+package io.github.proxycore.config.internal;
+
+import io.github.proxycore.config.DialOptions;
+import io.github.proxycore.config.InboundTlsOptions;
+import io.github.proxycore.config.ListenOptions;
+import io.github.proxycore.config.OutboundTlsOptions;
+import io.github.proxycore.config.ProxyConfig;
+import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
+import io.github.proxycore.config.inbound.AnyTlsUser;
+import io.github.proxycore.config.inbound.InboundOptions;
+import io.github.proxycore.config.inbound.MixedInboundOptions;
+import io.github.proxycore.config.inbound.MixedUser;
+import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
+import io.github.proxycore.config.outbound.BlockOutboundOptions;
+import io.github.proxycore.config.outbound.DirectOutboundOptions;
+import io.github.proxycore.config.outbound.HashOptions;
+import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
+import io.github.proxycore.config.outbound.LoadBalanceStrategy;
+import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.route.HeadlessRule;
+import io.github.proxycore.config.route.InlineRuleSet;
+import io.github.proxycore.config.route.IpPrefix;
+import io.github.proxycore.config.route.LocalRuleSet;
+import io.github.proxycore.config.route.PortRange;
+import io.github.proxycore.config.route.RemoteRuleSet;
+import io.github.proxycore.config.route.RouteOptions;
+import io.github.proxycore.config.route.RouteRule;
+import io.github.proxycore.config.route.RuleConditions;
+import io.github.proxycore.config.route.RuleSetOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The one validation policy: value ranges, consistency and cross references. The loader runs it over every
+ * document, builders over what they build, and the outbound registry over what it is given, so an invalid value
+ * is rejected the same way however it was written.
+ *
+ * <p>Fields missing from JSON were already reported by the binder and arrive here as {@code null}; they are
+ * skipped rather than reported twice.
+ */
+public final class Validator {
+    /** The ring must stay small enough to rebuild quickly; 10,000 points per member is far beyond useful. */
+    public static final int MAX_VIRTUAL_NODES = 10_000;
+    /** Below this a heartbeat is a busy loop, not a keep-alive. */
+    public static final Duration MIN_HEARTBEAT = Duration.ofMillis(10);
+
+    private Validator() {}
+
+    // ---- whole documents
+
+    /** Validates a whole configuration, adding to {@code problems}. */
+    public static void validate(ProxyConfig config, Problems problems) {
+        Map<String, Integer> outboundIndex = new LinkedHashMap<>();
+        for (int i = 0; i < config.outbounds().size(); i++) {
+            OutboundOptions outbound = config.outbounds().get(i);
+            String path = Problems.index("$.outbounds", i);
+            validateOutbound(outbound, path, problems);
+            if (outbound.tag() != null && outboundIndex.putIfAbsent(outbound.tag(), i) != null) {
+                problems.add(path + ".tag", "duplicate outbound tag \"" + outbound.tag() + "\" (first used by outbounds["
+                        + outboundIndex.get(outbound.tag()) + "])");
+            }
+        }
+        for (int i = 0; i < config.outbounds().size(); i++) {
+            checkReferences(config.outbounds().get(i), Problems.index("$.outbounds", i), outboundIndex, problems);
+        }
+        checkCycles(config.outbounds(), outboundIndex, problems);
+
+        Map<String, Integer> inboundIndex = new HashMap<>();
+        for (int i = 0; i < config.inbounds().size(); i++) {
+            InboundOptions inbound = config.inbounds().get(i);
+            String path = Problems.index("$.inbounds", i);
+            validateInbound(inbound, path, problems);
+            if (inboundIndex.putIfAbsent(inbound.tag(), i) != null) {
+                problems.add(path + ".tag", "duplicate inbound tag \"" + inbound.tag() + "\" (first used by inbounds["
+                        + inboundIndex.get(inbound.tag()) + "])");
+            }
+        }
+        validateRoute(config.route(), outboundIndex.keySet(), problems);
+    }
+
+    // ---- outbounds
+
+    /** Validates one outbound on its own (no cross references), adding to {@code problems}. */
+    public static void validateOutbound(OutboundOptions outbound, String path, Problems problems) {
+        if (outbound.tag() != null && outbound.tag().isEmpty()) {
+            problems.add(path + ".tag", "must not be empty");
+        }
+        if (outbound instanceof AnyTlsOutboundOptions anytls) {
+            validateAnyTls(anytls, path, problems);
+        } else if (outbound instanceof LoadBalanceOutboundOptions lb) {
+            validateLoadBalance(lb, path, problems);
+        } else if (outbound instanceof DirectOutboundOptions direct) {
+            validateDial(direct.dial(), path, problems);
+        } else if (!(outbound instanceof BlockOutboundOptions)) {
+            throw new AssertionError(outbound);
+        }
+    }
+
+    private static void validateAnyTls(AnyTlsOutboundOptions o, String path, Problems problems) {
+        if (o.server() != null && o.server().isBlank()) {
+            problems.add(path + ".server", "must not be empty");
+        }
+        if (o.server() != null) {
+            port(o.serverPort(), 1, path + ".server_port", problems);
+        }
+        if (o.password() != null && o.password().isEmpty()) {
+            problems.add(path + ".password", "must not be empty");
+        }
+        positive(o.idleSessionCheckInterval(), path + ".idle_session_check_interval", problems);
+        nonNegative(o.idleSessionTimeout(), path + ".idle_session_timeout", problems);
+        nonNegative(o.minIdleSession(), path + ".min_idle_session", problems);
+        nonNegative(o.minIdleSessionForAge(), path + ".min_idle_session_for_age", problems);
+        nonNegative(o.ensureIdleSession(), path + ".ensure_idle_session", problems);
+        nonNegative(o.ensureIdleSessionCreateRate(), path + ".ensure_idle_session_create_rate", problems);
+        if (nonNegative(o.heartbeat(), path + ".heartbeat", problems)
+                && !o.heartbeat().isZero()
+                && o.heartbeat().compareTo(MIN_HEARTBEAT) < 0) {
+            problems.add(path + ".heartbeat", "must be 0 (off) or at least 10ms, got " + format(o.heartbeat()));
+        }
+        nonNegative(o.maxConnectionLifetime(), path + ".max_connection_lifetime", problems);
+        nonNegative(o.connectionLifetimeJitter(), path + ".connection_lifetime_jitter", problems);
+        validateOutboundTls(o.tls(), path + ".tls", problems);
+        if (!o.tls().enabled()) {
+            problems.add(path + ".tls.enabled", "AnyTLS always runs over TLS; remove \"enabled\": false");
+        }
+        validateDial(o.dial(), path, problems);
+    }
+
+    private static void validateLoadBalance(LoadBalanceOutboundOptions o, String path, Problems problems) {
+        if (o.primaryOutbounds().isEmpty()) {
+            problems.add(path + ".primary_outbounds", "must name at least one outbound");
+        }
+        Map<String, String> seen = new HashMap<>();
+        memberList(o.primaryOutbounds(), path + ".primary_outbounds", seen, problems);
+        memberList(o.backupOutbounds(), path + ".backup_outbounds", seen, problems);
+        httpUrl(o.url(), path + ".url", problems);
+        positive(o.interval(), path + ".interval", problems);
+        positive(o.timeout(), path + ".timeout", problems);
+        nonNegative(o.idleTimeout(), path + ".idle_timeout", problems);
+        nonNegative(o.topN().primary(), path + ".top_n.primary", problems);
+        nonNegative(o.topN().backup(), path + ".top_n.backup", problems);
+        nonNegative(o.tolerance(), path + ".tolerance", problems);
+        if (o.strategy() == null) {
+            problems.add(path + ".strategy", "must be random or consistent_hash");
+        }
+        HashOptions hash = o.hash();
+        if (o.strategy() == LoadBalanceStrategy.CONSISTENT_HASH && hash.keyParts().isEmpty()) {
+            problems.add(path + ".hash.key_parts", "consistent_hash needs at least one key part");
+        }
+        if (hash.virtualNodes() < 1 || hash.virtualNodes() > MAX_VIRTUAL_NODES) {
+            problems.add(path + ".hash.virtual_nodes",
+                    "must be between 1 and " + MAX_VIRTUAL_NODES + ", got " + hash.virtualNodes());
+        }
+        nonNegative(o.hysteresis().primaryFailures(), path + ".hysteresis.primary_failures", problems);
+        nonNegative(o.hysteresis().backupHoldTime(), path + ".hysteresis.backup_hold_time", problems);
+    }
+
+    private static void memberList(List<String> tags, String path, Map<String, String> seen, Problems problems) {
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            String at = Problems.index(path, i);
+            if (tag == null || tag.isEmpty()) {
+                problems.add(at, "must not be empty");
+            } else if (seen.putIfAbsent(tag, at) != null) {
+                problems.add(at, "\"" + tag + "\" is already a member at " + seen.get(tag));
+            }
+        }
+    }
+
+    private static void validateDial(DialOptions d, String path, Problems problems) {
+        if (d.detour() != null && d.detour().isEmpty()) {
+            problems.add(path + ".detour", "must not be empty");
+        }
+        ipLiteral(d.inet4BindAddress(), 4, path + ".inet4_bind_address", problems);
+        ipLiteral(d.inet6BindAddress(), 16, path + ".inet6_bind_address", problems);
+        positive(d.connectTimeout(), path + ".connect_timeout", problems);
+        nonNegative(d.fallbackDelay(), path + ".fallback_delay", problems);
+        if (d.tcpKeepAlive() != null) {
+            positive(d.tcpKeepAlive(), path + ".tcp_keep_alive", problems);
+        }
+        positive(d.tcpKeepAliveInterval(), path + ".tcp_keep_alive_interval", problems);
+        if (d.domainStrategy() == null) {
+            problems.add(path + ".domain_strategy", "must not be null");
+        }
+    }
+
+    private static void validateOutboundTls(OutboundTlsOptions t, String path, Problems problems) {
+        versions(t.minVersion(), t.maxVersion(), path, problems);
+        if (t.certificate() != null && t.certificatePath() != null) {
+            problems.add(path + ".certificate_path", "give certificate or certificate_path, not both");
+        }
+        strings(t.alpn(), path + ".alpn", problems);
+        strings(t.cipherSuites(), path + ".cipher_suites", problems);
+    }
+
+    private static void versions(Object min, Object max, String path, Problems problems) {
+        if (min != null && max != null && ((Enum<?>) min).ordinal() > ((Enum<?>) max).ordinal()) {
+            problems.add(path + ".min_version", "is above max_version");
+        }
+    }
+
+    // ---- inbounds
+
+    private static void validateInbound(InboundOptions inbound, String path, Problems problems) {
+        validateListen(inbound.listen(), path, problems);
+        if (inbound instanceof MixedInboundOptions mixed) {
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < mixed.users().size(); i++) {
+                MixedUser user = mixed.users().get(i);
+                String at = Problems.index(path + ".users", i);
+                if (user.username() != null && !names.add(user.username())) {
+                    problems.add(at + ".username", "duplicate username \"" + user.username() + "\"");
+                }
+            }
+        } else if (inbound instanceof AnyTlsInboundOptions anytls) {
+            if (anytls.users().isEmpty()) {
+                problems.add(path + ".users", "an AnyTLS server needs at least one user");
+            }
+            Map<String, Integer> passwords = new HashMap<>();
+            for (int i = 0; i < anytls.users().size(); i++) {
+                AnyTlsUser user = anytls.users().get(i);
+                if (user.password() != null && passwords.putIfAbsent(user.password(), i) != null) {
+                    // never print the password itself
+                    problems.add(Problems.index(path + ".users", i) + ".password",
+                            "same password as users[" + passwords.get(user.password()) + "]; users are told apart by it");
+                }
+            }
+            strings(anytls.paddingScheme(), path + ".padding_scheme", problems);
+            validateInboundTls(anytls.tls(), path + ".tls", problems);
+        } else {
+            throw new AssertionError(inbound);
+        }
+    }
+
+    private static void validateListen(ListenOptions l, String path, Problems problems) {
+        if (l.listen() != null && IpPrefix.parseAddress(l.listen()) == null) {
+            problems.add(path + ".listen", "must be an IP address such as 127.0.0.1 or ::, got \"" + l.listen() + "\"");
+        }
+        port(l.listenPort(), 0, path + ".listen_port", problems);
+        positive(l.tcpKeepAlive(), path + ".tcp_keep_alive", problems);
+        positive(l.tcpKeepAliveInterval(), path + ".tcp_keep_alive_interval", problems);
+        positive(l.udpTimeout(), path + ".udp_timeout", problems);
+    }
+
+    private static void validateInboundTls(InboundTlsOptions t, String path, Problems problems) {
+        if (!t.enabled()) {
+            problems.add(path + ".enabled", "an AnyTLS server always runs TLS; remove \"enabled\": false");
+        }
+        versions(t.minVersion(), t.maxVersion(), path, problems);
+        if ((t.certificate() == null) == (t.certificatePath() == null)) {
+            problems.add(path + ".certificate_path", "give exactly one of certificate and certificate_path");
+        }
+        if ((t.key() == null) == (t.keyPath() == null)) {
+            problems.add(path + ".key_path", "give exactly one of key and key_path");
+        }
+        strings(t.alpn(), path + ".alpn", problems);
+        strings(t.cipherSuites(), path + ".cipher_suites", problems);
+    }
+
+    // ---- route
+
+    private static void validateRoute(RouteOptions route, Set<String> outbounds, Problems problems) {
+        Map<String, Integer> ruleSets = new HashMap<>();
+        for (int i = 0; i < route.ruleSets().size(); i++) {
+            RuleSetOptions ruleSet = route.ruleSets().get(i);
+            String path = Problems.index("$.route.rule_set", i);
+            if (ruleSet.tag() != null && ruleSets.putIfAbsent(ruleSet.tag(), i) != null) {
+                problems.add(path + ".tag", "duplicate rule-set tag \"" + ruleSet.tag() + "\"");
+            }
+            if (ruleSet instanceof InlineRuleSet inline) {
+                for (int j = 0; j < inline.rules().size(); j++) {
+                    HeadlessRule rule = inline.rules().get(j);
+                    String at = Problems.index(path + ".rules", j);
+                    if (rule.conditions().isEmpty()) {
+                        problems.add(at, "rule has no conditions");
+                    }
+                    validateConditions(rule.conditions(), at, problems);
+                }
+            } else if (ruleSet instanceof RemoteRuleSet remote) {
+                if (remote.url() != null) {
+                    httpUrl(remote.url(), path + ".url", problems);
+                }
+                positive(remote.updateInterval(), path + ".update_interval", problems);
+                if (remote.downloadDetour() != null && !outbounds.contains(remote.downloadDetour())) {
+                    problems.add(path + ".download_detour", unknownOutbound(remote.downloadDetour()));
+                }
+            } else if (!(ruleSet instanceof LocalRuleSet)) {
+                throw new AssertionError(ruleSet);
+            }
+        }
+        for (int i = 0; i < route.rules().size(); i++) {
+            RouteRule rule = route.rules().get(i);
+            String path = Problems.index("$.route.rules", i);
+            if (rule.conditions().isEmpty() && rule.inbound().isEmpty() && rule.ruleSet().isEmpty()) {
+                problems.add(path, "rule has no conditions; use route.final for a catch-all");
+            }
+            validateConditions(rule.conditions(), path, problems);
+            for (int j = 0; j < rule.ruleSet().size(); j++) {
+                if (!ruleSets.containsKey(rule.ruleSet().get(j))) {
+                    problems.add(Problems.index(path + ".rule_set", j),
+                            "unknown rule set \"" + rule.ruleSet().get(j) + "\"");
+                }
+            }
+            if (rule.outbound() != null && !outbounds.contains(rule.outbound())) {
+                problems.add(path + ".outbound", unknownOutbound(rule.outbound()));
+            }
+        }
+        if (route.finalOutbound() != null && !outbounds.contains(route.finalOutbound())) {
+            problems.add("$.route.final", unknownOutbound(route.finalOutbound()));
+        }
+    }
+
+    private static void validateConditions(RuleConditions c, String path, Problems problems) {
+        for (int i = 0; i < c.network().size(); i++) {
+            String network = c.network().get(i);
+            if (!network.equals("tcp") && !network.equals("udp")) {
+                problems.add(Problems.index(path + ".network", i), "must be tcp or udp, got \"" + network + "\"");
+            }
+        }
+        strings(c.domain(), path + ".domain", problems);
+        strings(c.domainSuffix(), path + ".domain_suffix", problems);
+        strings(c.domainKeyword(), path + ".domain_keyword", problems);
+        for (int i = 0; i < c.domainRegex().size(); i++) {
+            try {
+                Pattern.compile(c.domainRegex().get(i));
+            } catch (PatternSyntaxException e) {
+                problems.add(Problems.index(path + ".domain_regex", i), "bad regular expression: " + e.getDescription());
+            }
+        }
+        prefixes(c.ipCidr(), path + ".ip_cidr", problems);
+        prefixes(c.sourceIpCidr(), path + ".source_ip_cidr", problems);
+        ports(c.port(), path + ".port", problems);
+        ports(c.sourcePort(), path + ".source_port", problems);
+        portRanges(c.portRange(), path + ".port_range", problems);
+        portRanges(c.sourcePortRange(), path + ".source_port_range", problems);
+    }
+
+    private static void prefixes(List<String> values, String path, Problems problems) {
+        for (int i = 0; i < values.size(); i++) {
+            try {
+                IpPrefix.parse(values.get(i));
+            } catch (IllegalArgumentException e) {
+                problems.add(Problems.index(path, i), e.getMessage());
+            }
+        }
+    }
+
+    private static void ports(List<Integer> values, String path, Problems problems) {
+        for (int i = 0; i < values.size(); i++) {
+            port(values.get(i), 0, Problems.index(path, i), problems);
+        }
+    }
+
+    private static void portRanges(List<String> values, String path, Problems problems) {
+        for (int i = 0; i < values.size(); i++) {
+            try {
+                PortRange.parse(values.get(i));
+            } catch (IllegalArgumentException e) {
+                problems.add(Problems.index(path, i), e.getMessage());
+            }
+        }
+    }
+
+    // ---- cross references
+
+    private static void checkReferences(
+            OutboundOptions outbound, String path, Map<String, Integer> known, Problems problems) {
+        if (outbound instanceof LoadBalanceOutboundOptions lb) {
+            references(lb.primaryOutbounds(), path + ".primary_outbounds", known, problems);
+            references(lb.backupOutbounds(), path + ".backup_outbounds", known, problems);
+        } else if (outbound instanceof AnyTlsOutboundOptions anytls) {
+            reference(anytls.dial().detour(), path + ".detour", known, problems);
+        } else if (outbound instanceof DirectOutboundOptions direct) {
+            reference(direct.dial().detour(), path + ".detour", known, problems);
+        }
+    }
+
+    private static void references(List<String> tags, String path, Map<String, Integer> known, Problems problems) {
+        for (int i = 0; i < tags.size(); i++) {
+            reference(tags.get(i), Problems.index(path, i), known, problems);
+        }
+    }
+
+    private static void reference(String tag, String path, Map<String, Integer> known, Problems problems) {
+        if (tag != null && !tag.isEmpty() && !known.containsKey(tag)) {
+            problems.add(path, unknownOutbound(tag));
+        }
+    }
+
+    /** Reports every outbound that reaches itself through members or detours, once per cycle. */
+    private static void checkCycles(List<OutboundOptions> outbounds, Map<String, Integer> index, Problems problems) {
+        Map<String, OutboundOptions> byTag = new HashMap<>();
+        for (OutboundOptions outbound : outbounds) {
+            if (outbound.tag() != null) {
+                byTag.putIfAbsent(outbound.tag(), outbound);
+            }
+        }
+        Set<String> done = new HashSet<>();
+        Set<Set<String>> reported = new HashSet<>();
+        for (OutboundOptions outbound : outbounds) {
+            if (outbound.tag() != null) {
+                walk(outbound.tag(), byTag, new ArrayList<>(), done, reported, index, problems);
+            }
+        }
+    }
+
+    private static void walk(
+            String tag,
+            Map<String, OutboundOptions> byTag,
+            List<String> stack,
+            Set<String> done,
+            Set<Set<String>> reported,
+            Map<String, Integer> index,
+            Problems problems) {
+        int onStack = stack.indexOf(tag);
+        if (onStack >= 0) {
+            List<String> cycle = new ArrayList<>(stack.subList(onStack, stack.size()));
+            if (reported.add(new HashSet<>(cycle))) {
+                cycle.add(tag);
+                String message = cycle.size() == 2
+                        ? "outbound \"" + tag + "\" refers to itself"
+                        : "tag cycle: " + String.join(" -> ", cycle);
+                problems.add(Problems.index("$.outbounds", index.get(stack.get(onStack))), message);
+            }
+            return;
+        }
+        OutboundOptions outbound = byTag.get(tag);
+        if (outbound == null || done.contains(tag)) {
+            return;
+        }
+        stack.add(tag);
+        for (String dependency : outbound.dependencies()) {
+            walk(dependency, byTag, stack, done, reported, index, problems);
+        }
+        stack.remove(stack.size() - 1);
+        done.add(tag);
+    }
+
+    private static String unknownOutbound(String tag) {
+        return "unknown outbound \"" + tag + "\"";
+    }
+
+    // ---- checks for options built in Java; paths are relative to the object ("$")
+
+    public static void check(DialOptions options) {
+        Problems problems = new Problems();
+        validateDial(options, "$", problems);
+        problems.throwIfAny("dial options");
+    }
+
+    public static void check(OutboundTlsOptions options) {
+        Problems problems = new Problems();
+        validateOutboundTls(options, "$", problems);
+        problems.throwIfAny("TLS options");
+    }
+
+    public static void check(InboundTlsOptions options) {
+        Problems problems = new Problems();
+        validateInboundTls(options, "$", problems);
+        problems.throwIfAny("TLS options");
+    }
+
+    public static void check(ListenOptions options) {
+        Problems problems = new Problems();
+        if (options.listen() == null) {
+            problems.add("$.listen", "missing required field");
+        }
+        validateListen(options, "$", problems);
+        problems.throwIfAny("listen options");
+    }
+
+    /** Validates an outbound built in Java, including its required fields. */
+    public static void check(OutboundOptions options) {
+        Problems problems = new Problems();
+        required(options.tag(), "$.tag", problems);
+        if (options instanceof AnyTlsOutboundOptions anytls) {
+            required(anytls.server(), "$.server", problems);
+            required(anytls.password(), "$.password", problems);
+        }
+        validateOutbound(options, "$", problems);
+        problems.throwIfAny(options.type() + " outbound \"" + options.tag() + "\"");
+    }
+
+    /** Validates an inbound built in Java, including its required fields. */
+    public static void check(InboundOptions options) {
+        Problems problems = new Problems();
+        required(options.listen().listen(), "$.listen", problems);
+        validateInbound(options, "$", problems);
+        problems.throwIfAny(options.type() + " inbound \"" + options.tag() + "\"");
+    }
+
+    // ---- primitives
+
+    private static void required(Object value, String path, Problems problems) {
+        if (value == null) {
+            problems.add(path, "missing required field");
+        }
+    }
+
+    private static void port(int port, int min, String path, Problems problems) {
+        if (port < min || port > 65535) {
+            problems.add(path, "must be between " + min + " and 65535, got " + port);
+        }
+    }
+
+    private static void nonNegative(int value, String path, Problems problems) {
+        if (value < 0) {
+            problems.add(path, "must not be negative, got " + value);
+        }
+    }
+
+    private static boolean nonNegative(Duration value, String path, Problems problems) {
+        if (value == null) {
+            return false;
+        }
+        if (value.isNegative()) {
+            problems.add(path, "must not be negative, got " + format(value));
+            return false;
+        }
+        return true;
+    }
+
+    private static void positive(Duration value, String path, Problems problems) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            problems.add(path, "must be greater than 0, got " + format(value));
+        }
+    }
+
+    private static void strings(List<String> values, String path, Problems problems) {
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) == null || values.get(i).isEmpty()) {
+                problems.add(Problems.index(path, i), "must not be empty");
+            }
+        }
+    }
+
+    private static void ipLiteral(String value, int length, String path, Problems problems) {
+        if (value == null) {
+            return;
+        }
+        byte[] address = IpPrefix.parseAddress(value);
+        if (address == null || address.length != length) {
+            problems.add(path, "must be an " + (length == 4 ? "IPv4" : "IPv6") + " address, got \"" + value + "\"");
+        }
+    }
+
+    private static void httpUrl(String url, String path, Problems problems) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                problems.add(path, "must be an absolute http:// or https:// URL, got \"" + url + "\"");
+            }
+        } catch (URISyntaxException e) {
+            problems.add(path, "not a valid URL: " + e.getMessage());
+        }
+    }
+
+    private static String format(Duration duration) {
+        return io.github.proxycore.config.GoDuration.format(duration);
+    }
+}
