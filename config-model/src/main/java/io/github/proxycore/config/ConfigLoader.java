@@ -11,11 +11,13 @@ import io.github.proxycore.config.internal.ConfigBinder;
 import io.github.proxycore.config.internal.Problems;
 import io.github.proxycore.config.internal.Validator;
 import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.route.RouteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -95,6 +97,27 @@ public final class ConfigLoader {
         }
         problems.throwIfAny(null);
         return outbound;
+    }
+
+    /**
+     * Validates options built in Java as the loader validates a file: ranges, required fields, tags and cycles.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static void validate(ProxyConfig config) {
+        Objects.requireNonNull(config, "config");
+        Problems problems = new Problems();
+        Validator.validate(config, problems);
+        problems.throwIfAny(null);
+    }
+
+    /**
+     * Validates a list of outbounds on its own: every field, and that tags are unique, known and free of cycles.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static void validateOutbounds(List<OutboundOptions> outbounds) {
+        validate(new ProxyConfig(LogOptions.DEFAULT, List.of(), outbounds, RouteOptions.EMPTY));
     }
 
     private static JsonNode readTree(String json, Problems problems) {

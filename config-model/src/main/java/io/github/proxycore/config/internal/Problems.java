@@ -9,7 +9,13 @@ import java.util.List;
 public final class Problems {
     private final List<ConfigProblem> list = new ArrayList<>();
 
+    /** Adds a problem, unless one is already recorded for the same path (one reason per value is enough). */
     public void add(String path, String message) {
+        for (ConfigProblem existing : list) {
+            if (existing.path().equals(path)) {
+                return;
+            }
+        }
         list.add(new ConfigProblem(path, message));
     }
 

@@ -92,6 +92,7 @@ public final class Validator {
 
     /** Validates one outbound on its own (no cross references), adding to {@code problems}. */
     public static void validateOutbound(OutboundOptions outbound, String path, Problems problems) {
+        required(outbound.tag(), path + ".tag", problems);
         if (outbound.tag() != null && outbound.tag().isEmpty()) {
             problems.add(path + ".tag", "must not be empty");
         }
@@ -107,6 +108,8 @@ public final class Validator {
     }
 
     private static void validateAnyTls(AnyTlsOutboundOptions o, String path, Problems problems) {
+        required(o.server(), path + ".server", problems);
+        required(o.password(), path + ".password", problems);
         if (o.server() != null && o.server().isBlank()) {
             problems.add(path + ".server", "must not be empty");
         }
@@ -243,6 +246,7 @@ public final class Validator {
     }
 
     private static void validateListen(ListenOptions l, String path, Problems problems) {
+        required(l.listen(), path + ".listen", problems);
         if (l.listen() != null && IpPrefix.parseAddress(l.listen()) == null) {
             problems.add(path + ".listen", "must be an IP address such as 127.0.0.1 or ::, got \"" + l.listen() + "\"");
         }
@@ -274,6 +278,7 @@ public final class Validator {
         for (int i = 0; i < route.ruleSets().size(); i++) {
             RuleSetOptions ruleSet = route.ruleSets().get(i);
             String path = Problems.index("$.route.rule_set", i);
+            required(ruleSet.tag(), path + ".tag", problems);
             if (ruleSet.tag() != null && ruleSets.putIfAbsent(ruleSet.tag(), i) != null) {
                 problems.add(path + ".tag", "duplicate rule-set tag \"" + ruleSet.tag() + "\"");
             }
@@ -311,6 +316,7 @@ public final class Validator {
                             "unknown rule set \"" + rule.ruleSet().get(j) + "\"");
                 }
             }
+            required(rule.outbound(), path + ".outbound", problems);
             if (rule.outbound() != null && !outbounds.contains(rule.outbound())) {
                 problems.add(path + ".outbound", unknownOutbound(rule.outbound()));
             }
@@ -472,9 +478,6 @@ public final class Validator {
 
     public static void check(ListenOptions options) {
         Problems problems = new Problems();
-        if (options.listen() == null) {
-            problems.add("$.listen", "missing required field");
-        }
         validateListen(options, "$", problems);
         problems.throwIfAny("listen options");
     }
@@ -482,11 +485,6 @@ public final class Validator {
     /** Validates an outbound built in Java, including its required fields. */
     public static void check(OutboundOptions options) {
         Problems problems = new Problems();
-        required(options.tag(), "$.tag", problems);
-        if (options instanceof AnyTlsOutboundOptions anytls) {
-            required(anytls.server(), "$.server", problems);
-            required(anytls.password(), "$.password", problems);
-        }
         validateOutbound(options, "$", problems);
         problems.throwIfAny(options.type() + " outbound \"" + options.tag() + "\"");
     }
@@ -494,7 +492,6 @@ public final class Validator {
     /** Validates an inbound built in Java, including its required fields. */
     public static void check(InboundOptions options) {
         Problems problems = new Problems();
-        required(options.listen().listen(), "$.listen", problems);
         validateInbound(options, "$", problems);
         problems.throwIfAny(options.type() + " inbound \"" + options.tag() + "\"");
     }

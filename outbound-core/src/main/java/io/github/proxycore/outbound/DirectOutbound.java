@@ -1,0 +1,98 @@
+package io.github.proxycore.outbound;
+
+import io.github.proxycore.config.DialOptions;
+import io.github.proxycore.config.outbound.DirectOutboundOptions;
+import io.github.proxycore.outbound.internal.DirectUdpCodec;
+import io.github.proxycore.outbound.internal.Futures;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/** The {@code direct} outbound: connects straight to the destination, TCP and UDP. */
+public final class DirectOutbound implements Outbound {
+    private final String tag;
+    private final TcpDialer dialer;
+    private final HostResolver resolver;
+    private final DialOptions options;
+
+    private DirectOutbound(String tag, TcpDialer dialer, HostResolver resolver, DialOptions options) {
+        this.tag = Objects.requireNonNull(tag, "tag");
+        this.dialer = dialer;
+        this.resolver = resolver;
+        this.options = options;
+    }
+
+    /** A direct outbound built from its options; the detour, if any, is taken from {@code context}. */
+    public static DirectOutbound create(DirectOutboundOptions options, OutboundContext context) {
+        return create(options.tag(), options.dial(), context);
+    }
+
+    /** A direct outbound with the given tag and dial options. */
+    public static DirectOutbound create(String tag, DialOptions dial, OutboundContext context) {
+        return new DirectOutbound(tag, context.dialer(dial, null), context.resolver(), dial);
+    }
+
+    @Override
+    public String tag() {
+        return tag;
+    }
+
+    @Override
+    public String type() {
+        return DirectOutboundOptions.TYPE;
+    }
+
+    @Override
+    public Set<Network> networks() {
+        return EnumSet.of(Network.TCP, Network.UDP);
+    }
+
+    @Override
+    public Future<Channel> dial(Destination destination, Metadata metadata) {
+        Future<Channel> connect = dialer.connect(destination, metadata);
+        return Futures.relay(connect, ImmediateEventExecutor.INSTANCE.newPromise(), cause -> failure(destination, cause),
+                Channel::close);
+    }
+
+    @Override
+    public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
+        EventLoop loop = dialer.transport().group().next();
+        Promise<Channel> promise = loop.newPromise();
+        String bind = destination.isIpv6() ? options.inet6BindAddress() : options.inet4BindAddress();
+        InetSocketAddress local = bind == null ? new InetSocketAddress(0) : new InetSocketAddress(Destination.of(bind, 0).address(), 0);
+        ChannelFuture bound = new Bootstrap()
+                .group(loop)
+                .channel(dialer.transport().datagramChannelClass())
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new DirectUdpCodec(resolver, options.domainStrategy()))
+                .bind(local);
+        bound.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                if (!promise.trySuccess(f.channel())) {
+                    f.channel().close();
+                }
+            } else {
+                promise.tryFailure(failure(destination, f.cause()));
+            }
+        });
+        return promise;
+    }
+
+    private DialException failure(Destination destination, Throwable cause) {
+        return new DialException(tag, type(), destination, TcpDialer.describe(cause), cause);
+    }
+
+    @Override
+    public String toString() {
+        return "DirectOutbound[" + tag + "]";
+    }
+}

@@ -1,0 +1,216 @@
+package io.github.proxycore.outbound;
+
+import io.github.proxycore.config.ConfigException;
+import io.github.proxycore.config.ConfigLoader;
+import io.github.proxycore.config.ConfigProblem;
+import io.github.proxycore.config.outbound.BlockOutboundOptions;
+import io.github.proxycore.config.outbound.DirectOutboundOptions;
+import io.github.proxycore.config.outbound.OutboundOptions;
+import io.netty.util.concurrent.Ticker;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A configuration's outbounds, built and ready to dial: each built by the {@link OutboundFactory} registered for its
+ * {@code type} (direct and block built in, others found with {@link ServiceLoader}), dependencies before the
+ * outbounds that use them. {@link #close()} releases everything they hold, and the event loops if this object
+ * started them.
+ *
+ * <pre>{@code
+ * try (Outbounds outbounds = Outbounds.builder(config.outbounds()).build()) {
+ *     outbounds.get("proxy").dial(destination, metadata);
+ * }
+ * }</pre>
+ */
+public final class Outbounds implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Outbounds.class);
+
+    private final Map<String, Outbound> byTag;
+    private final List<Outbound> buildOrder;
+    private final Transport transport;
+    private final boolean ownsTransport;
+
+    private Outbounds(Map<String, Outbound> byTag, List<Outbound> buildOrder, Transport transport, boolean ownsTransport) {
+        this.byTag = byTag;
+        this.buildOrder = buildOrder;
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
+    }
+
+    public static Builder builder(List<OutboundOptions> options) {
+        return new Builder(options);
+    }
+
+    /**
+     * The outbound with this tag.
+     *
+     * @throws java.util.NoSuchElementException if there is none
+     */
+    public Outbound get(String tag) {
+        return find(tag).orElseThrow(() -> new java.util.NoSuchElementException("no outbound \"" + tag + "\""));
+    }
+
+    public Optional<Outbound> find(String tag) {
+        return Optional.ofNullable(byTag.get(tag));
+    }
+
+    /** Every outbound, in configuration order. */
+    public List<Outbound> all() {
+        return List.copyOf(byTag.values());
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Closes every outbound (users before what they use), then the event loops if they were started here. */
+    @Override
+    public void close() {
+        List<Outbound> reverse = new ArrayList<>(buildOrder);
+        Collections.reverse(reverse);
+        for (Outbound outbound : reverse) {
+            try {
+                outbound.close();
+            } catch (RuntimeException e) {
+                log.warn("closing outbound \"{}\" failed", outbound.tag(), e);
+            }
+        }
+        if (ownsTransport) {
+            transport.close();
+        }
+    }
+
+    /** Builds {@link Outbounds}. */
+    public static final class Builder {
+        private final List<OutboundOptions> options;
+        private final Map<String, OutboundFactory> factories = new HashMap<>();
+        private Transport transport;
+        private HostResolver resolver = HostResolver.system();
+        private Ticker ticker = Ticker.systemTicker();
+
+        private Builder(List<OutboundOptions> options) {
+            this.options = List.copyOf(options);
+            factory(new SimpleFactory(DirectOutboundOptions.TYPE));
+            factory(new SimpleFactory(BlockOutboundOptions.TYPE));
+            for (OutboundFactory factory : ServiceLoader.load(OutboundFactory.class, Outbounds.class.getClassLoader())) {
+                factory(factory);
+            }
+        }
+
+        /** Adds (or replaces) the factory for its type. */
+        public Builder factory(OutboundFactory factory) {
+            factories.put(factory.type(), factory);
+            return this;
+        }
+
+        /** The event loops to use; by default a lease on {@link Transport#shared()}, released on close. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Validates the options and builds every outbound.
+         *
+         * @throws ConfigException listing every problem (including outbound types with no factory here); nothing is
+         *     left running
+         */
+        public Outbounds build() {
+            ConfigLoader.validateOutbounds(options);
+            List<ConfigProblem> missing = new ArrayList<>();
+            for (int i = 0; i < options.size(); i++) {
+                if (!factories.containsKey(options.get(i).type())) {
+                    missing.add(new ConfigProblem("$.outbounds[" + i + "].type", "no implementation of outbound type \""
+                            + options.get(i).type() + "\" on the class path (is io.github.proxycore:"
+                            + options.get(i).type() + "-core a dependency?)"));
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ConfigException(null, missing);
+            }
+            boolean owns = transport == null;
+            Transport t = owns ? Transport.shared() : transport;
+            Map<String, Outbound> built = new LinkedHashMap<>();
+            List<Outbound> order = new ArrayList<>();
+            OutboundContext context = new OutboundContext(t, resolver, ticker, Collections.unmodifiableMap(built));
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < options.size(); i++) {
+                index.put(options.get(i).tag(), i);
+            }
+            try {
+                Set<String> visiting = new HashSet<>();
+                for (OutboundOptions o : options) {
+                    buildWithDependencies(o, index, context, built, order, visiting);
+                }
+            } catch (RuntimeException e) {
+                new Outbounds(built, order, t, owns).close();
+                throw e;
+            }
+            Map<String, Outbound> inConfigOrder = new LinkedHashMap<>();
+            for (OutboundOptions o : options) {
+                inConfigOrder.put(o.tag(), built.get(o.tag()));
+            }
+            return new Outbounds(Collections.unmodifiableMap(inConfigOrder), List.copyOf(order), t, owns);
+        }
+
+        private void buildWithDependencies(
+                OutboundOptions o,
+                Map<String, Integer> index,
+                OutboundContext context,
+                Map<String, Outbound> built,
+                List<Outbound> order,
+                Set<String> visiting) {
+            if (built.containsKey(o.tag()) || !visiting.add(o.tag())) {
+                return; // validation rules out cycles, so "visiting" only guards against surprises
+            }
+            for (String dependency : o.dependencies()) {
+                buildWithDependencies(options.get(index.get(dependency)), index, context, built, order, visiting);
+            }
+            Outbound outbound;
+            try {
+                outbound = factories.get(o.type()).create(o, context);
+            } catch (ConfigException e) {
+                String base = "$.outbounds[" + index.get(o.tag()) + "]";
+                List<ConfigProblem> rebased = new ArrayList<>();
+                for (ConfigProblem p : e.problems()) {
+                    rebased.add(new ConfigProblem(base + p.path().substring(1), p.message()));
+                }
+                throw new ConfigException(null, rebased);
+            }
+            built.put(o.tag(), outbound);
+            order.add(outbound);
+        }
+    }
+
+    /** The built-in types. */
+    private record SimpleFactory(String type) implements OutboundFactory {
+        @Override
+        public Outbound create(OutboundOptions options, OutboundContext context) {
+            if (options instanceof DirectOutboundOptions direct) {
+                return DirectOutbound.create(direct, context);
+            }
+            return new BlockOutbound(options.tag());
+        }
+    }
+}

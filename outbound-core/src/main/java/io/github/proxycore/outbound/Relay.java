@@ -1,0 +1,141 @@
+package io.github.proxycore.outbound;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins two channels so that what one reads, the other writes, until both are done.
+ *
+ * <ul>
+ *   <li><b>Backpressure</b>: when a channel stops being writable, its peer stops reading, and resumes when it
+ *       drains; a slow reader on one side never makes memory grow on the other.
+ *   <li><b>Half-close</b>: when both channels are TCP sockets, an end of input on one shuts down the other's output
+ *       once what was read is written, and the relay ends when both directions have; otherwise the end of either
+ *       side closes the other after flushing.
+ * </ul>
+ *
+ * <pre>{@code
+ * Relay.bind(clientChannel, outboundChannel).addListener(f -> log.debug("relay done"));
+ * }</pre>
+ */
+public final class Relay {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private Relay() {}
+
+    /**
+     * Starts relaying between {@code a} and {@code b} (both active, with no pending reads from the other); returns
+     * a future that completes when both are closed. Reading is started on both.
+     */
+    public static Future<Void> bind(Channel a, Channel b) {
+        boolean halfClose = a instanceof DuplexChannel && b instanceof DuplexChannel;
+        if (halfClose) {
+            a.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            b.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
+        Promise<Void> done = ImmediateEventExecutor.INSTANCE.newPromise();
+        Direction ab = new Direction(b, halfClose);
+        Direction ba = new Direction(a, halfClose);
+        ab.reverse = ba;
+        ba.reverse = ab;
+        a.pipeline().addLast("relay", ab);
+        b.pipeline().addLast("relay", ba);
+        a.closeFuture().addListener(f -> b.closeFuture().addListener(g -> done.trySuccess(null)));
+        if (!a.isActive() || !b.isActive()) {
+            closeOnFlush(a);
+            closeOnFlush(b);
+            return done;
+        }
+        a.config().setAutoRead(true);
+        b.config().setAutoRead(true);
+        return done;
+    }
+
+    /** Closes {@code channel} once everything written to it so far is flushed. */
+    public static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** Reads from the channel it is installed on and writes to {@code peer}. */
+    private static final class Direction extends ChannelInboundHandlerAdapter {
+        private final Channel peer;
+        private final boolean halfClose;
+        private Direction reverse;
+        private boolean inputDone;
+
+        Direction(Channel peer, boolean halfClose) {
+            this.peer = peer;
+            this.halfClose = halfClose;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (peer.isActive()) {
+                peer.write(msg, peer.voidPromise());
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            peer.flush();
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            // this channel drained: let the peer, which feeds it, read again
+            if (ctx.channel().isWritable()) {
+                peer.config().setAutoRead(true);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (halfClose && event instanceof ChannelInputShutdownEvent) {
+                inputDone = true;
+                if (reverse.inputDone) {
+                    closeOnFlush(peer);
+                    ctx.close();
+                } else {
+                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                            .addListener(f -> ((DuplexChannel) peer).shutdownOutput());
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closeOnFlush(peer);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("relay {} -> {} failed: {}", ctx.channel(), peer, cause.toString());
+            ctx.close();
+            closeOnFlush(peer);
+        }
+    }
+}

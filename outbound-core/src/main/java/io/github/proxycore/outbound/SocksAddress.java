@@ -1,0 +1,92 @@
+package io.github.proxycore.outbound;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The SOCKS5 address format of RFC 1928 §5, which AnyTLS and UDP-over-TCP also use for destinations:
+ * {@code 01} + 4-byte IPv4, {@code 03} + length + domain, or {@code 04} + 16-byte IPv6, each followed by a
+ * big-endian port.
+ *
+ * <p>Pure functions over {@link ByteBuf}s; they neither retain nor release the buffers they are given.
+ */
+public final class SocksAddress {
+    public static final byte IPV4 = 0x01;
+    public static final byte DOMAIN = 0x03;
+    public static final byte IPV6 = 0x04;
+
+    private SocksAddress() {}
+
+    /** How many bytes {@link #encode} writes for {@code destination}. */
+    public static int encodedLength(Destination destination) {
+        if (destination.isDomain()) {
+            return 1 + 1 + destination.domain().getBytes(StandardCharsets.UTF_8).length + 2;
+        }
+        return 1 + (destination.isIpv4() ? 4 : 16) + 2;
+    }
+
+    /** Writes {@code destination} at the writer index of {@code out}. */
+    public static void encode(Destination destination, ByteBuf out) {
+        if (destination.isDomain()) {
+            byte[] domain = destination.domain().getBytes(StandardCharsets.UTF_8);
+            out.writeByte(DOMAIN);
+            out.writeByte(domain.length);
+            out.writeBytes(domain);
+        } else {
+            out.writeByte(destination.isIpv4() ? IPV4 : IPV6);
+            out.writeBytes(destination.address().getAddress());
+        }
+        out.writeShort(destination.port());
+    }
+
+    /**
+     * Reads an address from the reader index of {@code in}. Returns {@code null}, consuming nothing, if the buffer
+     * does not yet hold a whole address. A domain that is an IP literal is read as that IP.
+     *
+     * @throws CorruptedFrameException on an unknown address type or an empty domain; nothing is consumed
+     */
+    public static Destination decode(ByteBuf in) {
+        int start = in.readerIndex();
+        if (!in.isReadable()) {
+            return null;
+        }
+        byte type = in.getByte(start);
+        int length;
+        switch (type) {
+            case IPV4:
+                length = 1 + 4 + 2;
+                break;
+            case IPV6:
+                length = 1 + 16 + 2;
+                break;
+            case DOMAIN:
+                if (in.readableBytes() < 2) {
+                    return null;
+                }
+                int domainLength = in.getUnsignedByte(start + 1);
+                if (domainLength == 0) {
+                    throw new CorruptedFrameException("empty domain in SOCKS address");
+                }
+                length = 2 + domainLength + 2;
+                break;
+            default:
+                throw new CorruptedFrameException(String.format("unknown SOCKS address type 0x%02x", type & 0xff));
+        }
+        if (in.readableBytes() < length) {
+            return null;
+        }
+        Destination destination;
+        if (type == DOMAIN) {
+            int domainLength = in.getUnsignedByte(start + 1);
+            String domain = in.toString(start + 2, domainLength, StandardCharsets.UTF_8);
+            destination = Destination.of(domain, in.getUnsignedShort(start + 2 + domainLength));
+        } else {
+            byte[] ip = new byte[type == IPV4 ? 4 : 16];
+            in.getBytes(start + 1, ip);
+            destination = Destination.of(Destination.toAddress(ip), in.getUnsignedShort(start + 1 + ip.length));
+        }
+        in.skipBytes(length);
+        return destination;
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.proxycore.outbound;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The event loops everything runs on, and the channel classes that go with them: native epoll when the host has put
+ * Netty's native epoll jar on the class path and it loads, NIO otherwise (or when the system property
+ * {@code proxycore.transport} is {@code nio}).
+ *
+ * <p>A host that already runs Netty passes its own group with {@link #of(EventLoopGroup)}; otherwise
+ * {@link #shared()} gives a lease on one process-wide group, started on first use and shut down when the last lease
+ * is closed.
+ */
+public final class Transport implements AutoCloseable {
+    private static final Object SHARED_LOCK = new Object();
+    private static EventLoopGroup sharedGroup;
+    private static int sharedLeases;
+
+    private final EventLoopGroup group;
+    private final boolean epoll;
+    private final Ownership ownership;
+    private boolean closed;
+
+    private enum Ownership {
+        OWNED,
+        SHARED_LEASE,
+        HOST
+    }
+
+    private Transport(EventLoopGroup group, boolean epoll, Ownership ownership) {
+        this.group = group;
+        this.epoll = epoll;
+        this.ownership = ownership;
+    }
+
+    /** Whether native epoll is usable here (and not disabled by {@code -Dproxycore.transport=nio}). */
+    public static boolean epollAvailable() {
+        if ("nio".equalsIgnoreCase(System.getProperty("proxycore.transport"))) {
+            return false;
+        }
+        try {
+            return Epoll.isAvailable();
+        } catch (Throwable e) { // the classes load, but the native part may be missing or broken
+            return false;
+        }
+    }
+
+    /** A new group of {@code threads} event loops (0 for Netty's default), closed with this transport. */
+    public static Transport create(int threads) {
+        boolean epoll = epollAvailable();
+        return new Transport(newGroup(threads, epoll), epoll, Ownership.OWNED);
+    }
+
+    /** A lease on the process-wide default group; closing the last lease shuts the group down. */
+    public static Transport shared() {
+        synchronized (SHARED_LOCK) {
+            if (sharedGroup == null) {
+                sharedGroup = newGroup(0, epollAvailable());
+            }
+            sharedLeases++;
+            return new Transport(sharedGroup, isEpoll(sharedGroup), Ownership.SHARED_LEASE);
+        }
+    }
+
+    /** The host's own group; closing this transport leaves it running. */
+    public static Transport of(EventLoopGroup group) {
+        Objects.requireNonNull(group, "group");
+        return new Transport(group, isEpoll(group), Ownership.HOST);
+    }
+
+    private static EventLoopGroup newGroup(int threads, boolean epoll) {
+        DefaultThreadFactory threadFactory = new DefaultThreadFactory("proxycore", true);
+        return new MultiThreadIoEventLoopGroup(
+                threads, threadFactory, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    private static boolean isEpoll(EventLoopGroup group) {
+        return group instanceof IoEventLoopGroup io && epollAvailable() && io.isIoType(EpollIoHandler.class);
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** Whether the channels are native epoll ones. */
+    public boolean isEpoll() {
+        return epoll;
+    }
+
+    public Class<? extends SocketChannel> socketChannelClass() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public Class<? extends ServerSocketChannel> serverSocketChannelClass() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends DatagramChannel> datagramChannelClass() {
+        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /** Whether {@code channel} belongs to this transport's kind (so it can share its event loop). */
+    public boolean owns(Channel channel) {
+        return epoll ? channel instanceof EpollSocketChannel : channel instanceof NioSocketChannel;
+    }
+
+    /** Shuts the group down if this transport started it (or was the last lease on the shared one). */
+    @Override
+    public void close() {
+        EventLoopGroup toShutDown = null;
+        synchronized (SHARED_LOCK) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (ownership == Ownership.OWNED) {
+                toShutDown = group;
+            } else if (ownership == Ownership.SHARED_LEASE && --sharedLeases == 0) {
+                toShutDown = sharedGroup;
+                sharedGroup = null;
+            }
+        }
+        if (toShutDown != null) {
+            toShutDown.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Transport[" + (epoll ? "epoll" : "nio") + ", " + ownership.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+}
