@@ -11,6 +11,7 @@ import io.github.proxycore.config.internal.ConfigBinder;
 import io.github.proxycore.config.internal.Problems;
 import io.github.proxycore.config.internal.Validator;
 import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.route.HeadlessRule;
 import io.github.proxycore.config.route.RouteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,6 +98,25 @@ public final class ConfigLoader {
         }
         problems.throwIfAny(null);
         return outbound;
+    }
+
+    /**
+     * Parses a rule set in sing-box's source format, {@code {"version": 1, "rules": [...]}}, as a local rule-set
+     * file holds it.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static List<HeadlessRule> parseRuleSetSource(String json, String source) {
+        Objects.requireNonNull(json, "json");
+        Problems problems = new Problems();
+        JsonNode root = readTree(json, problems);
+        problems.throwIfAny(source);
+        List<HeadlessRule> rules = ConfigBinder.bindRuleSetSource(root, problems);
+        if (rules != null) {
+            Validator.validateHeadlessRules(rules, "$.rules", problems);
+        }
+        problems.throwIfAny(source);
+        return rules;
     }
 
     /**

@@ -516,20 +516,9 @@ public final class ConfigBinder {
         }
         RuleSetOptions bound;
         switch (type) {
-            case InlineRuleSet.TYPE: {
-                List<HeadlessRule> rules = new ArrayList<>();
-                for (StrictObject rule : o.objects("rules")) {
-                    String ruleType = rule.string("type", "default");
-                    if (!ruleType.equals("default")) {
-                        rule.problems().add(rule.path("type"), "only default rules are supported, not \"" + ruleType + "\"");
-                        continue;
-                    }
-                    rules.add(new HeadlessRule(bindConditions(rule), rule.bool("invert", false)));
-                    rule.finish();
-                }
-                bound = new InlineRuleSet(tag, rules);
+            case InlineRuleSet.TYPE:
+                bound = new InlineRuleSet(tag, bindHeadlessRules(o));
                 break;
-            }
             case LocalRuleSet.TYPE: {
                 String path = o.requiredString("path");
                 bound = new LocalRuleSet(tag, format(o, path), path);
@@ -552,6 +541,37 @@ public final class ConfigBinder {
         }
         o.finish();
         return bound;
+    }
+
+    /** Binds a rule-set source file: {@code {"version": N, "rules": [...]}}. */
+    public static List<HeadlessRule> bindRuleSetSource(JsonNode root, Problems problems) {
+        StrictObject o = StrictObject.of(root, "$", problems);
+        if (o == null) {
+            return null;
+        }
+        Integer version = o.optionalInteger("version");
+        if (version == null && !o.has("version")) {
+            problems.add(o.path("version"), "missing required field");
+        } else if (version != null && (version < 1 || version > 3)) {
+            problems.add(o.path("version"), "unsupported rule-set version " + version + ", expected 1, 2 or 3");
+        }
+        List<HeadlessRule> rules = bindHeadlessRules(o);
+        o.finish();
+        return rules;
+    }
+
+    private static List<HeadlessRule> bindHeadlessRules(StrictObject o) {
+        List<HeadlessRule> rules = new ArrayList<>();
+        for (StrictObject rule : o.objects("rules")) {
+            String ruleType = rule.string("type", "default");
+            if (!ruleType.equals("default")) {
+                rule.problems().add(rule.path("type"), "only default rules are supported, not \"" + ruleType + "\"");
+                continue;
+            }
+            rules.add(new HeadlessRule(bindConditions(rule), rule.bool("invert", false)));
+            rule.finish();
+        }
+        return rules;
     }
 
     /** The {@code format} field, or what the file name's extension says, as sing-box infers it. */

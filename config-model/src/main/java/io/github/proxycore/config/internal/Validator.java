@@ -283,14 +283,7 @@ public final class Validator {
                 problems.add(path + ".tag", "duplicate rule-set tag \"" + ruleSet.tag() + "\"");
             }
             if (ruleSet instanceof InlineRuleSet inline) {
-                for (int j = 0; j < inline.rules().size(); j++) {
-                    HeadlessRule rule = inline.rules().get(j);
-                    String at = Problems.index(path + ".rules", j);
-                    if (rule.conditions().isEmpty()) {
-                        problems.add(at, "rule has no conditions");
-                    }
-                    validateConditions(rule.conditions(), at, problems);
-                }
+                validateHeadlessRules(inline.rules(), path + ".rules", problems);
             } else if (ruleSet instanceof RemoteRuleSet remote) {
                 if (remote.url() != null) {
                     httpUrl(remote.url(), path + ".url", problems);
@@ -323,6 +316,18 @@ public final class Validator {
         }
         if (route.finalOutbound() != null && !outbounds.contains(route.finalOutbound())) {
             problems.add("$.route.final", unknownOutbound(route.finalOutbound()));
+        }
+    }
+
+    /** Validates the rules of a rule set, found at {@code path}. */
+    public static void validateHeadlessRules(List<HeadlessRule> rules, String path, Problems problems) {
+        for (int j = 0; j < rules.size(); j++) {
+            HeadlessRule rule = rules.get(j);
+            String at = Problems.index(path, j);
+            if (rule.conditions().isEmpty()) {
+                problems.add(at, "rule has no conditions");
+            }
+            validateConditions(rule.conditions(), at, problems);
         }
     }
 

@@ -1,0 +1,147 @@
+package io.github.proxycore.outbound.route;
+
+import io.github.proxycore.config.route.IpPrefix;
+import io.github.proxycore.config.route.PortRange;
+import io.github.proxycore.config.route.RuleConditions;
+import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.Metadata;
+import io.github.proxycore.outbound.Network;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@link RuleConditions} compiled for matching. sing-box semantics: the destination fields (domain, suffix,
+ * keyword, regex, IP CIDR) form one group that matches if any of its items does; that group and every other set
+ * field must match. Domain fields look at the destination's domain, or at the sniffed domain when the destination
+ * is an IP. Immutable and thread-safe.
+ */
+final class Conditions {
+    private final Set<Network> networks;
+    private final Set<String> domains;
+    private final List<String> suffixes; // ".example.com" form; exact-or-subdomain ones are also in suffixRoots
+    private final Set<String> suffixRoots;
+    private final List<String> keywords;
+    private final List<Pattern> regexes;
+    private final List<IpPrefix> ipCidrs;
+    private final List<IpPrefix> sourceIpCidrs;
+    private final Set<Integer> ports;
+    private final List<PortRange> portRanges;
+    private final Set<Integer> sourcePorts;
+    private final List<PortRange> sourcePortRanges;
+    private final boolean hasDestinationGroup;
+
+    Conditions(RuleConditions c) {
+        networks = EnumSet.noneOf(Network.class);
+        for (String n : c.network()) {
+            networks.add(n.equals("udp") ? Network.UDP : Network.TCP);
+        }
+        domains = new HashSet<>();
+        for (String d : c.domain()) {
+            domains.add(normalize(d));
+        }
+        suffixes = new ArrayList<>();
+        suffixRoots = new HashSet<>();
+        for (String s : c.domainSuffix()) {
+            String n = normalize(s);
+            if (n.startsWith(".")) {
+                suffixes.add(n);
+            } else {
+                suffixes.add("." + n);
+                suffixRoots.add(n);
+            }
+        }
+        keywords = c.domainKeyword().stream().map(Conditions::normalize).toList();
+        regexes = c.domainRegex().stream().map(Pattern::compile).toList();
+        ipCidrs = c.ipCidr().stream().map(IpPrefix::parse).toList();
+        sourceIpCidrs = c.sourceIpCidr().stream().map(IpPrefix::parse).toList();
+        ports = new HashSet<>(c.port());
+        portRanges = c.portRange().stream().map(PortRange::parse).toList();
+        sourcePorts = new HashSet<>(c.sourcePort());
+        sourcePortRanges = c.sourcePortRange().stream().map(PortRange::parse).toList();
+        hasDestinationGroup = !domains.isEmpty() || !suffixes.isEmpty() || !keywords.isEmpty() || !regexes.isEmpty()
+                || !ipCidrs.isEmpty();
+    }
+
+    private static String normalize(String domain) {
+        String d = domain.toLowerCase(Locale.ROOT);
+        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+    }
+
+    boolean matches(Metadata m) {
+        if (!networks.isEmpty() && !networks.contains(m.network())) {
+            return false;
+        }
+        if (hasDestinationGroup && !matchesDestination(m)) {
+            return false;
+        }
+        Destination d = m.destination();
+        if ((!ports.isEmpty() || !portRanges.isEmpty()) && !portMatches(d.port(), ports, portRanges)) {
+            return false;
+        }
+        if (!sourceIpCidrs.isEmpty() && (m.source() == null || !inAny(m.source().getAddress(), sourceIpCidrs))) {
+            return false;
+        }
+        if (!sourcePorts.isEmpty() || !sourcePortRanges.isEmpty()) {
+            return m.source() != null && portMatches(m.source().getPort(), sourcePorts, sourcePortRanges);
+        }
+        return true;
+    }
+
+    private boolean matchesDestination(Metadata m) {
+        Destination d = m.destination();
+        String domain = d.isDomain() ? d.domain() : m.sniffedDomain();
+        if (domain != null) {
+            String n = normalize(domain);
+            if (domains.contains(n) || suffixRoots.contains(n)) {
+                return true;
+            }
+            for (String suffix : suffixes) {
+                if (n.endsWith(suffix)) {
+                    return true;
+                }
+            }
+            for (String keyword : keywords) {
+                if (n.contains(keyword)) {
+                    return true;
+                }
+            }
+            for (Pattern regex : regexes) {
+                if (regex.matcher(n).find()) {
+                    return true;
+                }
+            }
+        }
+        return !d.isDomain() && inAny(d.address(), ipCidrs);
+    }
+
+    private static boolean inAny(InetAddress address, List<IpPrefix> prefixes) {
+        if (address == null) {
+            return false;
+        }
+        byte[] bytes = Destination.of(address, 0).address().getAddress(); // unmapped
+        for (IpPrefix prefix : prefixes) {
+            if (prefix.contains(bytes)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean portMatches(int port, Set<Integer> ports, List<PortRange> ranges) {
+        if (ports.contains(port)) {
+            return true;
+        }
+        for (PortRange range : ranges) {
+            if (range.contains(port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
