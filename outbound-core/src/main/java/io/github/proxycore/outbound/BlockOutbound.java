@@ -8,7 +8,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
-/** The {@code block} outbound: every connection fails at once with a {@link DialException} saying it was blocked. */
+/** The {@code block} outbound: every connection fails at once with a {@link BlockedException}. */
 public final class BlockOutbound implements Outbound {
     private final String tag;
 
@@ -42,8 +42,7 @@ public final class BlockOutbound implements Outbound {
     }
 
     private Future<Channel> blocked(Destination destination) {
-        return ImmediateEventExecutor.INSTANCE.newFailedFuture(
-                new DialException(tag, type(), destination, "blocked", null));
+        return ImmediateEventExecutor.INSTANCE.newFailedFuture(new BlockedException(tag, type(), destination));
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -24,8 +23,8 @@ import java.util.regex.Pattern;
 final class Conditions {
     private final Set<Network> networks;
     private final Set<String> domains;
-    private final List<String> suffixes; // ".example.com" form; exact-or-subdomain ones are also in suffixRoots
-    private final Set<String> suffixRoots;
+    private final Set<String> suffixRoots; // "example.com": the domain itself and its subdomains
+    private final Set<String> subdomainSuffixes; // ".example.com", stored without the dot: subdomains only
     private final List<String> keywords;
     private final List<Pattern> regexes;
     private final List<IpPrefix> ipCidrs;
@@ -45,14 +44,13 @@ final class Conditions {
         for (String d : c.domain()) {
             domains.add(normalize(d));
         }
-        suffixes = new ArrayList<>();
         suffixRoots = new HashSet<>();
+        subdomainSuffixes = new HashSet<>();
         for (String s : c.domainSuffix()) {
             String n = normalize(s);
             if (n.startsWith(".")) {
-                suffixes.add(n);
+                subdomainSuffixes.add(n.substring(1));
             } else {
-                suffixes.add("." + n);
                 suffixRoots.add(n);
             }
         }
@@ -64,8 +62,8 @@ final class Conditions {
         portRanges = c.portRange().stream().map(PortRange::parse).toList();
         sourcePorts = new HashSet<>(c.sourcePort());
         sourcePortRanges = c.sourcePortRange().stream().map(PortRange::parse).toList();
-        hasDestinationGroup = !domains.isEmpty() || !suffixes.isEmpty() || !keywords.isEmpty() || !regexes.isEmpty()
-                || !ipCidrs.isEmpty();
+        hasDestinationGroup = !domains.isEmpty() || !suffixRoots.isEmpty() || !subdomainSuffixes.isEmpty()
+                || !keywords.isEmpty() || !regexes.isEmpty() || !ipCidrs.isEmpty();
     }
 
     private static String normalize(String domain) {
@@ -98,13 +96,8 @@ final class Conditions {
         String domain = d.isDomain() ? d.domain() : m.sniffedDomain();
         if (domain != null) {
             String n = normalize(domain);
-            if (domains.contains(n) || suffixRoots.contains(n)) {
+            if (domains.contains(n) || matchesSuffix(n)) {
                 return true;
-            }
-            for (String suffix : suffixes) {
-                if (n.endsWith(suffix)) {
-                    return true;
-                }
             }
             for (String keyword : keywords) {
                 if (n.contains(keyword)) {
@@ -118,6 +111,20 @@ final class Conditions {
             }
         }
         return !d.isDomain() && inAny(d.address(), ipCidrs);
+    }
+
+    /** One hash lookup per label: large suffix lists (geosite-style) cost no more than small ones. */
+    private boolean matchesSuffix(String domain) {
+        if (suffixRoots.contains(domain)) {
+            return true;
+        }
+        for (int dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
+            String parent = domain.substring(dot + 1);
+            if (suffixRoots.contains(parent) || subdomainSuffixes.contains(parent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean inAny(InetAddress address, List<IpPrefix> prefixes) {

@@ -1,0 +1,13 @@
+package io.github.proxycore.outbound;
+
+/**
+ * A dial refused by policy (the {@code block} outbound) rather than by the network, so that an inbound can answer
+ * "not allowed" (SOCKS5 status 2, HTTP 403) instead of "failed".
+ */
+public final class BlockedException extends DialException {
+    private static final long serialVersionUID = 1L;
+
+    public BlockedException(String outboundTag, String outboundType, Destination destination) {
+        super(outboundTag, outboundType, destination, "blocked", null);
+    }
+}
