@@ -25,6 +25,18 @@ public final class ConfigException extends RuntimeException {
         return problems;
     }
 
+    /**
+     * The same problems located under {@code base}: for an exception about one element whose paths start at its
+     * root ({@code $.tls.certificate_path}), the paths in the whole document ({@code $.outbounds[2].tls...}).
+     */
+    public ConfigException under(String base) {
+        List<ConfigProblem> rebased = new java.util.ArrayList<>(problems.size());
+        for (ConfigProblem p : problems) {
+            rebased.add(new ConfigProblem(base + p.path().substring(1), p.message()));
+        }
+        return new ConfigException(null, rebased);
+    }
+
     private static String describe(String source, List<ConfigProblem> problems) {
         Objects.requireNonNull(problems, "problems");
         StringBuilder out = new StringBuilder();

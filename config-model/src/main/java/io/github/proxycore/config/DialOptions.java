@@ -1,6 +1,7 @@
 package io.github.proxycore.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * sing-box's shared dial fields: how an outbound opens its TCP connections and UDP sockets.
@@ -41,6 +42,11 @@ public record DialOptions(
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The outbound these options dial through, as a dependency list: empty, or the detour's tag. */
+    public List<String> detourDependency() {
+        return detour == null ? List.of() : List.of(detour);
     }
 
     public Builder toBuilder() {

@@ -191,12 +191,7 @@ public final class Outbounds implements AutoCloseable {
             try {
                 outbound = factories.get(o.type()).create(o, context);
             } catch (ConfigException e) {
-                String base = "$.outbounds[" + index.get(o.tag()) + "]";
-                List<ConfigProblem> rebased = new ArrayList<>();
-                for (ConfigProblem p : e.problems()) {
-                    rebased.add(new ConfigProblem(base + p.path().substring(1), p.message()));
-                }
-                throw new ConfigException(null, rebased);
+                throw e.under("$.outbounds[" + index.get(o.tag()) + "]");
             }
             built.put(o.tag(), outbound);
             order.add(outbound);

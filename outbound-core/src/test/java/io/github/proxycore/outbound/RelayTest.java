@@ -82,6 +82,7 @@ class RelayTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the server side is closed early on purpose
     void carriesBytesBothWaysAndClosesTogether() throws Exception {
         try (Socket client = connect(); Socket server = target.accept()) {
             server.setSoTimeout(10_000);

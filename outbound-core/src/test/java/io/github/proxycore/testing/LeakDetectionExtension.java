@@ -81,9 +81,16 @@ public final class LeakDetectionExtension implements BeforeAllCallback, AfterAll
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval) {
+            return new RecordingDetector<>(resource, samplingInterval);
+        }
+
+        /** Abstract, so it must exist; Netty no longer uses {@code maxActive}. */
+        @Override
+        @Deprecated
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(
                 Class<T> resource, int samplingInterval, long maxActive) {
-            return new RecordingDetector<>(resource, samplingInterval);
+            return newResourceLeakDetector(resource, samplingInterval);
         }
     }
 

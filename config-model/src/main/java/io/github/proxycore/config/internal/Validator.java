@@ -463,42 +463,41 @@ public final class Validator {
 
     // ---- checks for options built in Java; paths are relative to the object ("$")
 
-    public static void check(DialOptions options) {
+    /** One validation step over an object found at a path. */
+    private interface Rule<T> {
+        void validate(T options, String path, Problems problems);
+    }
+
+    private static <T> void check(T options, String source, Rule<T> rule) {
         Problems problems = new Problems();
-        validateDial(options, "$", problems);
-        problems.throwIfAny("dial options");
+        rule.validate(options, "$", problems);
+        problems.throwIfAny(source);
+    }
+
+    public static void check(DialOptions options) {
+        check(options, "dial options", Validator::validateDial);
     }
 
     public static void check(OutboundTlsOptions options) {
-        Problems problems = new Problems();
-        validateOutboundTls(options, "$", problems);
-        problems.throwIfAny("TLS options");
+        check(options, "TLS options", Validator::validateOutboundTls);
     }
 
     public static void check(InboundTlsOptions options) {
-        Problems problems = new Problems();
-        validateInboundTls(options, "$", problems);
-        problems.throwIfAny("TLS options");
+        check(options, "TLS options", Validator::validateInboundTls);
     }
 
     public static void check(ListenOptions options) {
-        Problems problems = new Problems();
-        validateListen(options, "$", problems);
-        problems.throwIfAny("listen options");
+        check(options, "listen options", Validator::validateListen);
     }
 
     /** Validates an outbound built in Java, including its required fields. */
     public static void check(OutboundOptions options) {
-        Problems problems = new Problems();
-        validateOutbound(options, "$", problems);
-        problems.throwIfAny(options.type() + " outbound \"" + options.tag() + "\"");
+        check(options, options.type() + " outbound \"" + options.tag() + "\"", Validator::validateOutbound);
     }
 
     /** Validates an inbound built in Java, including its required fields. */
     public static void check(InboundOptions options) {
-        Problems problems = new Problems();
-        validateInbound(options, "$", problems);
-        problems.throwIfAny(options.type() + " inbound \"" + options.tag() + "\"");
+        check(options, options.type() + " inbound \"" + options.tag() + "\"", Validator::validateInbound);
     }
 
     // ---- primitives

@@ -67,7 +67,7 @@ public record AnyTlsOutboundOptions(
 
     @Override
     public List<String> dependencies() {
-        return dial.detour() == null ? List.of() : List.of(dial.detour());
+        return dial.detourDependency();
     }
 
     public static Builder builder(String tag, String server, int serverPort, String password) {

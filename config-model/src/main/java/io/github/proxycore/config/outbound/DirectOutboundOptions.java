@@ -24,6 +24,6 @@ public record DirectOutboundOptions(String tag, DialOptions dial) implements Out
 
     @Override
     public List<String> dependencies() {
-        return dial.detour() == null ? List.of() : List.of(dial.detour());
+        return dial.detourDependency();
     }
 }

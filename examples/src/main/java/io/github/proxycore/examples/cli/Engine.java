@@ -181,11 +181,7 @@ public final class Engine implements AutoCloseable {
             try {
                 return factories.get(options.type()).start(options, context);
             } catch (ConfigException e) {
-                List<ConfigProblem> rebased = new ArrayList<>();
-                for (ConfigProblem p : e.problems()) {
-                    rebased.add(new ConfigProblem("$.inbounds[" + index + "]" + p.path().substring(1), p.message()));
-                }
-                throw new ConfigException(null, rebased);
+                throw e.under("$.inbounds[" + index + "]");
             } catch (java.net.BindException e) {
                 throw new java.io.IOException(options.type() + " inbound \"" + options.tag() + "\" cannot listen on "
                         + options.listen().listen() + ":" + options.listen().listenPort() + ": " + e.getMessage(), e);
