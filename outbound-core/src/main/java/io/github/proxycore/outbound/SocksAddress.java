@@ -2,6 +2,8 @@ package io.github.proxycore.outbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.CorruptedFrameException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -44,7 +46,8 @@ public final class SocksAddress {
      * Reads an address from the reader index of {@code in}. Returns {@code null}, consuming nothing, if the buffer
      * does not yet hold a whole address. A domain that is an IP literal is read as that IP.
      *
-     * @throws CorruptedFrameException on an unknown address type or an empty domain; nothing is consumed
+     * @throws CorruptedFrameException on an unknown address type, or a domain that is empty or not UTF-8; nothing is
+     *     consumed
      */
     public static Destination decode(ByteBuf in) {
         int start = in.readerIndex();
@@ -79,7 +82,7 @@ public final class SocksAddress {
         Destination destination;
         if (type == DOMAIN) {
             int domainLength = in.getUnsignedByte(start + 1);
-            String domain = in.toString(start + 2, domainLength, StandardCharsets.UTF_8);
+            String domain = strictUtf8(in, start + 2, domainLength);
             destination = Destination.of(domain, in.getUnsignedShort(start + 2 + domainLength));
         } else {
             byte[] ip = new byte[type == IPV4 ? 4 : 16];
@@ -88,5 +91,22 @@ public final class SocksAddress {
         }
         in.skipBytes(length);
         return destination;
+    }
+
+    /**
+     * The domain's bytes as text, refusing malformed UTF-8: replacement characters would change the bytes (and could
+     * make the name longer than the format allows), so such a name could never be sent on as it came.
+     */
+    private static String strictUtf8(ByteBuf in, int index, int length) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(in.nioBuffer(index, length))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new CorruptedFrameException("domain in SOCKS address is not valid UTF-8");
+        }
     }
 }

@@ -89,6 +89,25 @@ class SocksAddressTest {
     }
 
     @Test
+    void aDomainThatIsNotUtf8IsCorruptAndConsumesNothing() {
+        // found by SocksAddressFuzzTest: 0xff bytes used to decode to U+FFFD, too long to send on
+        ByteBuf in = Unpooled.buffer();
+        try {
+            in.writeByte(3).writeByte(200);
+            for (int i = 0; i < 200; i++) {
+                in.writeByte(0xff);
+            }
+            in.writeShort(80);
+            assertThatThrownBy(() -> SocksAddress.decode(in))
+                    .isInstanceOf(CorruptedFrameException.class)
+                    .hasMessage("domain in SOCKS address is not valid UTF-8");
+            assertThat(in.readerIndex()).isZero();
+        } finally {
+            in.release();
+        }
+    }
+
+    @Test
     void aDomainThatIsAnIpLiteralIsReadAsTheIp() throws Exception {
         // PROTOCOL.md §7: "A domain that parses as an IP literal is treated as that IP."
         ByteBuf in = Unpooled.buffer();
