@@ -1,0 +1,422 @@
+package io.github.proxycore.loadbalance.internal;
+
+import io.github.proxycore.config.outbound.EmptyPoolAction;
+import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
+import io.github.proxycore.config.outbound.LoadBalanceStrategy;
+import io.github.proxycore.config.outbound.OnEmptyKey;
+import io.github.proxycore.loadbalance.CheckResult;
+import io.github.proxycore.loadbalance.MemberHealth;
+import io.github.proxycore.loadbalance.Tier;
+import io.github.proxycore.outbound.Metadata;
+import io.github.proxycore.outbound.Network;
+import io.github.proxycore.outbound.Outbound;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The balancer's brain, apart from dialing: members and their health, Top-N with tolerance per tier, the hysteresis
+ * state, and the immutable {@link Snapshot} every pick reads. Health results, rounds and dial outcomes arrive as
+ * events in a {@link SyncContext}; each recomputes the selection and publishes a new snapshot (reusing a tier's
+ * ring when its member set did not change), then closes connections of members that left the active set.
+ *
+ * <p>A pick ({@link #pick}, {@link #choose}) reads the volatile snapshot, builds the hash key in a per-thread
+ * buffer and searches the ring: no lock, no allocation.
+ */
+public final class Balancer {
+    private static final Logger log = LoggerFactory.getLogger(Balancer.class);
+
+    private final String tag;
+    private final LoadBalanceOutboundOptions options;
+    private final MemberState[] members;
+    private final List<MemberState> memberList;
+    private final HashKeys keys;
+    private final boolean randomOnEmptyKey;
+    private final int virtualNodes;
+    private final Hysteresis hysteresis;
+    private final Scheduler scheduler;
+    private final SyncContext sync = new SyncContext();
+    private final HealthChecker checker;
+    private final TierView everyMember;
+    private final ConnectionTracker directConnections = new ConnectionTracker();
+
+    private volatile Snapshot snapshot;
+
+    // sync-context state
+    private boolean bootstrap = true;
+    private final boolean[][] previousTopN = new boolean[Tier.values().length][];
+    private Scheduler.Cancellable holdTimer = Scheduler.Cancellable.NONE;
+    private boolean closed;
+
+    /**
+     * @param primaries the primary members, in configuration order
+     * @param backups the backup members, in configuration order
+     * @param scheduler the clock and timers of health checks, idle pauses and the backup hold
+     * @param prober how a member is checked
+     * @param random the source of the health-check jitter
+     */
+    public Balancer(LoadBalanceOutboundOptions options, List<Outbound> primaries, List<Outbound> backups,
+            Scheduler scheduler, Prober prober, Random random, int maxConcurrentChecks) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.tag = options.tag();
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        List<MemberState> all = new ArrayList<>();
+        for (Outbound o : primaries) {
+            all.add(new MemberState(all.size(), Tier.PRIMARY, o));
+        }
+        for (Outbound o : backups) {
+            all.add(new MemberState(all.size(), Tier.BACKUP, o));
+        }
+        if (primaries.isEmpty()) {
+            throw new IllegalArgumentException("a load balancer needs at least one primary member");
+        }
+        this.members = all.toArray(new MemberState[0]);
+        this.memberList = List.copyOf(all);
+        boolean hashing = options.strategy() == LoadBalanceStrategy.CONSISTENT_HASH;
+        this.keys = hashing
+                ? new HashKeys(options.hash().keyParts(), options.hash().keySalt(), new EtldPlusOne())
+                : null;
+        this.randomOnEmptyKey = options.hash().onEmptyKey() == OnEmptyKey.RANDOM;
+        this.virtualNodes = hashing ? options.hash().virtualNodes() : 0;
+        this.hysteresis = new Hysteresis(
+                options.hysteresis().primaryFailures(), options.hysteresis().backupHoldTime().toNanos());
+        this.everyMember = TierView.of(memberList, virtualNodes, null);
+        this.checker = new HealthChecker(tag, memberList, prober, scheduler, sync, random, options.interval(),
+                options.timeout(), options.idleTimeout(), maxConcurrentChecks, new HealthChecker.Listener() {
+                    @Override
+                    public void checked(MemberState member, CheckResult result) {
+                        refresh(result.isSuccess() ? "check of " + member.tag + " passed" : "check of " + member.tag
+                                + " failed");
+                    }
+
+                    @Override
+                    public void roundCompleted() {
+                        Balancer.this.roundCompleted();
+                    }
+                });
+        sync.execute(() -> refresh("start"));
+    }
+
+    /** Starts health checking: the first round at once. */
+    public void start() {
+        checker.start();
+    }
+
+    public String tag() {
+        return tag;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public List<MemberState> members() {
+        return memberList;
+    }
+
+    public Hysteresis hysteresis() {
+        return hysteresis;
+    }
+
+    public HealthChecker checker() {
+        return checker;
+    }
+
+    /** Connections handed out through the {@code direct} empty-pool fallback. */
+    public ConnectionTracker directConnections() {
+        return directConnections;
+    }
+
+    /**
+     * The view a new {@code network} connection picks from: the serving tier, or every member when the pool is
+     * empty and the action is {@code fallback_all}; {@code null} when nothing can serve.
+     */
+    public TierView viewFor(Snapshot s, Network network) {
+        TierView view = s.serving(network);
+        if (view == null && options.emptyPoolAction() == EmptyPoolAction.FALLBACK_ALL && everyMember.serves(network)) {
+            return everyMember;
+        }
+        return view;
+    }
+
+    /**
+     * The member a new connection with this metadata goes to first, or {@code null} if no member can take it (the
+     * empty-pool action decides). Allocates nothing.
+     */
+    public MemberState pick(Network network, Metadata metadata) {
+        TierView view = viewFor(snapshot, network);
+        return view == null ? null : choose(view, network, metadata);
+    }
+
+    /** Picks in {@code view}, which must serve {@code network}: by strategy, key and {@code on_empty_key}. */
+    public MemberState choose(TierView view, Network network, Metadata metadata) {
+        if (keys == null) {
+            return view.pickRandom(network);
+        }
+        KeyBuffer key = HashKeys.buffer();
+        if (!keys.write(metadata, key)) {
+            if (randomOnEmptyKey) {
+                MemberState m = view.pickRandom(network);
+                if (log.isDebugEnabled()) {
+                    log.debug("[{}] hash key {} has no parts; random pick {}", tag, key, m.tag);
+                }
+                return m;
+            }
+            keys.writeEmpty(key);
+        }
+        MemberState m = view.pickHash(key.hash(), network);
+        if (log.isDebugEnabled()) {
+            log.debug("[{}] hash key \"{}\" -> {}", tag, key, m.tag);
+        }
+        return m;
+    }
+
+    /**
+     * After failed dials: the next member to try, clockwise on the ring from where the key lands (a random untried
+     * one for random picks), skipping members in {@code tried}; {@code null} when none is left.
+     */
+    public MemberState next(TierView view, Network network, Metadata metadata, BitSet tried) {
+        if (keys == null) {
+            return view.nextRandom(network, tried);
+        }
+        KeyBuffer key = HashKeys.buffer();
+        if (!keys.write(metadata, key)) {
+            if (randomOnEmptyKey) {
+                return view.nextRandom(network, tried);
+            }
+            keys.writeEmpty(key);
+        }
+        return view.nextHash(key.hash(), network, tried);
+    }
+
+    /**
+     * Called on every dial with the snapshot it picked from (any thread): feeds the idle timer, and counts the dial
+     * as a primary failure when no primary was usable (it is served by the backups all the same).
+     */
+    public void noteDial(Snapshot s) {
+        checker.noteDial();
+        if (!s.primaryUsable()) {
+            if (s.state() == Tier.PRIMARY) {
+                sync.execute(this::dialFoundNoPrimary);
+            }
+        } else if (hysteresis.consecutiveFailures() != 0) {
+            sync.execute(hysteresis::primarySucceeded);
+        }
+    }
+
+    private void dialFoundNoPrimary() {
+        Snapshot s = snapshot;
+        if (closed || s.primaryUsable() || s.state() != Tier.PRIMARY) {
+            return; // things changed since the dial looked
+        }
+        log.debug("[{}] a dial found no usable primary ({} consecutive)", tag, hysteresis.consecutiveFailures() + 1);
+        if (hysteresis.primaryFailed(scheduler.nanoTime())) {
+            enteredBackup("a dial");
+            refresh("entered backup state");
+        }
+    }
+
+    /** A real dial through {@code member} failed (any thread): passive health. */
+    public void dialFailed(MemberState member, String reason) {
+        sync.execute(() -> {
+            if (closed) {
+                return;
+            }
+            boolean wasUsable = member.usable();
+            member.markUnhealthy("dial failed: " + reason);
+            refresh("dial through " + member.tag + " failed");
+            if (wasUsable) {
+                // A failed dial may be the destination's fault; a prompt check of the member tells.
+                checker.check(member);
+            }
+        });
+    }
+
+    /** Checks every member now; the future completes from within the sync context with every result. */
+    public CompletableFuture<List<CheckResult>> checkAll() {
+        CompletableFuture<List<CheckResult>> result = new CompletableFuture<>();
+        sync.execute(() -> checker.round().whenComplete((r, e) -> complete(result, r, e)));
+        return result;
+    }
+
+    /** Checks one member now. */
+    public CompletableFuture<CheckResult> check(MemberState member) {
+        CompletableFuture<CheckResult> result = new CompletableFuture<>();
+        sync.execute(() -> checker.check(member).whenComplete((r, e) -> complete(result, r, e)));
+        return result;
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, T value, Throwable error) {
+        if (error != null) {
+            future.completeExceptionally(error);
+        } else {
+            future.complete(value);
+        }
+    }
+
+    /** Stops health checks and timers. Connections already handed out stay open. */
+    public void close() {
+        checker.close();
+        sync.execute(() -> {
+            closed = true;
+            holdTimer.cancel();
+        });
+    }
+
+    private void roundCompleted() {
+        if (closed) {
+            return;
+        }
+        if (bootstrap) {
+            bootstrap = false;
+            log.debug("[{}] first health round complete: bootstrap over", tag);
+        }
+        TierView primary = select(Tier.PRIMARY);
+        TierView backup = select(Tier.BACKUP);
+        if (primary.isEmpty()) {
+            log.debug("[{}] health round found no usable primary ({} consecutive)", tag,
+                    hysteresis.consecutiveFailures() + 1);
+            if (hysteresis.primaryFailed(scheduler.nanoTime())) {
+                enteredBackup("a health round");
+            }
+        } else {
+            hysteresis.primarySucceeded();
+        }
+        publish(primary, backup, "health round");
+    }
+
+    private void enteredBackup(String cause) {
+        log.debug("[{}] tier switch: primary -> backup after {} consecutive primary failures (last: {}); holding for"
+                + " at least {}", tag, hysteresis.consecutiveFailures(), cause, options.hysteresis().backupHoldTime());
+        holdTimer.cancel();
+        long hold = options.hysteresis().backupHoldTime().toNanos();
+        holdTimer = scheduler.schedule(() -> sync.execute(() -> refresh("backup hold over")), hold);
+    }
+
+    /** Recomputes the selection from current health and publishes it. Sync context only. */
+    void refresh(String reason) {
+        if (closed) {
+            return;
+        }
+        publish(select(Tier.PRIMARY), select(Tier.BACKUP), reason);
+    }
+
+    /** A tier's view: its usable members, narrowed to Top-N (with tolerance) once bootstrap is over. */
+    private TierView select(Tier tier) {
+        List<TopN.Candidate> candidates = new ArrayList<>();
+        List<MemberState> usable = new ArrayList<>();
+        for (MemberState m : members) {
+            if (m.tier == tier && m.usable()) {
+                MemberState.Health h = m.health();
+                long latency = h.state() == MemberHealth.HEALTHY ? h.latencyNanos() : Long.MAX_VALUE;
+                candidates.add(new TopN.Candidate(m.index, m.tag, latency));
+                usable.add(m);
+            }
+        }
+        List<MemberState> chosen;
+        if (bootstrap) {
+            chosen = usable;
+        } else {
+            int n = tier == Tier.PRIMARY ? options.topN().primary() : options.topN().backup();
+            List<TopN.Candidate> selected =
+                    TopN.select(candidates, n, previousTopN[tier.ordinal()], options.tolerance().toNanos());
+            boolean[] marks = new boolean[members.length];
+            chosen = new ArrayList<>(selected.size());
+            for (TopN.Candidate c : selected) {
+                marks[c.member()] = true;
+                chosen.add(members[c.member()]);
+            }
+            previousTopN[tier.ordinal()] = marks;
+        }
+        Snapshot old = snapshot;
+        TierView previous = old == null ? null : (tier == Tier.PRIMARY ? old.primary() : old.backup());
+        return TierView.of(chosen, virtualNodes, previous);
+    }
+
+    private void publish(TierView primary, TierView backup, String reason) {
+        long now = scheduler.nanoTime();
+        Snapshot old = snapshot;
+        Tier before = old == null ? Tier.PRIMARY : old.state();
+        if (hysteresis.maybeReturn(!primary.isEmpty(), now)) {
+            holdTimer.cancel();
+            log.debug("[{}] tier switch: backup -> primary (primaries usable, hold time over)", tag);
+        }
+        Tier state = hysteresis.state();
+        TierView first = state == Tier.PRIMARY ? primary : backup;
+        TierView second = state == Tier.PRIMARY ? backup : primary;
+        Network[] networks = Network.values();
+        TierView[] serving = new TierView[networks.length];
+        boolean[] active = new boolean[members.length + 1];
+        for (Network network : networks) {
+            TierView view = first.serves(network) ? first : second.serves(network) ? second : null;
+            serving[network.ordinal()] = view;
+            if (view == null && options.emptyPoolAction() == EmptyPoolAction.FALLBACK_ALL) {
+                view = everyMember.serves(network) ? everyMember : null;
+            } else if (view == null && options.emptyPoolAction() == EmptyPoolAction.DIRECT) {
+                active[members.length] = true;
+            }
+            if (view != null) {
+                for (int i = 0; i < view.size(); i++) {
+                    active[view.member(i).index] = true;
+                }
+            }
+        }
+        boolean[] inTopN = new boolean[members.length];
+        for (TierView view : List.of(primary, backup)) {
+            for (int i = 0; i < view.size(); i++) {
+                inTopN[view.member(i).index] = true;
+            }
+        }
+        Snapshot next = new Snapshot(state, bootstrap, primary, backup, serving, inTopN, active);
+        snapshot = next;
+
+        if (log.isDebugEnabled()) {
+            logRings(old, next);
+            if (before != state || old == null) {
+                log.debug("[{}] serving tier state {} ({})", tag, state, reason);
+            }
+        }
+        if (old != null) {
+            interruptLeavers(old, next);
+        }
+    }
+
+    private void logRings(Snapshot old, Snapshot next) {
+        for (Tier tier : Tier.values()) {
+            TierView now = tier == Tier.PRIMARY ? next.primary() : next.backup();
+            TierView was = old == null ? null : (tier == Tier.PRIMARY ? old.primary() : old.backup());
+            if (now.ring() != null && !now.sharesRing(was)) {
+                log.debug("[{}] {} ring rebuilt: {} members x {} points = {} points", tag, tier, now.size(),
+                        virtualNodes, now.ring().size());
+            }
+            if (was != null && !now.members().equals(was.members())) {
+                log.debug("[{}] {} members in use: {} -> {}", tag, tier, was, now);
+            }
+        }
+    }
+
+    private void interruptLeavers(Snapshot old, Snapshot next) {
+        boolean external = options.interruptExistConnections();
+        for (MemberState m : members) {
+            if (old.active(m.index) && !next.active(m.index) && m.connections.size() > 0) {
+                int closed = m.connections.interrupt(external);
+                log.debug("[{}] {} left the active set: closed {} connection(s)", tag, m.tag, closed);
+            }
+        }
+        if (old.active(members.length) && !next.active(members.length) && directConnections.size() > 0) {
+            int closed = directConnections.interrupt(external);
+            log.debug("[{}] the direct fallback is no longer used: closed {} connection(s)", tag, closed);
+        }
+    }
+
+    /** How long the backup hold still lasts, for observers. */
+    public Duration holdRemaining() {
+        return Duration.ofNanos(hysteresis.holdRemainingNanos(scheduler.nanoTime()));
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.proxycore.loadbalance.internal;
+
+import io.github.proxycore.loadbalance.CheckResult;
+import io.github.proxycore.loadbalance.MemberHealth;
+import io.github.proxycore.loadbalance.Tier;
+import io.github.proxycore.outbound.Network;
+import io.github.proxycore.outbound.Outbound;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One member of a balancer: its outbound, tier and networks (fixed), its health (replaced as a whole, volatile, so
+ * readers need no lock) and the connections handed out through it.
+ */
+public final class MemberState {
+    /** The member's position: primaries first, in configuration order, then backups. */
+    public final int index;
+
+    public final String tag;
+    public final Tier tier;
+    public final Outbound outbound;
+    private final boolean tcp;
+    private final boolean udp;
+    public final ConnectionTracker connections = new ConnectionTracker();
+
+    private volatile Health health = Health.INITIAL;
+
+    /** The check in flight, if any (sync context only). */
+    CompletableFuture<CheckResult> inFlight;
+
+    /** Health as last recorded: state, latency of the last successful check (-1: none), last failure (or null). */
+    public record Health(MemberHealth state, long latencyNanos, String lastError) {
+        static final Health INITIAL = new Health(MemberHealth.UNKNOWN, -1, null);
+    }
+
+    public MemberState(int index, Tier tier, Outbound outbound) {
+        this.index = index;
+        this.tier = Objects.requireNonNull(tier, "tier");
+        this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.tag = outbound.tag();
+        this.tcp = outbound.networks().contains(Network.TCP);
+        this.udp = outbound.networks().contains(Network.UDP);
+    }
+
+    public boolean supports(Network network) {
+        return network == Network.UDP ? udp : tcp;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    /** A candidate for selection: healthy, or not judged yet (bootstrap). */
+    public boolean usable() {
+        return health.state() != MemberHealth.UNHEALTHY;
+    }
+
+    /** Records a successful check; returns whether the state or latency changed. */
+    boolean markHealthy(long latencyNanos) {
+        Health old = health;
+        health = new Health(MemberHealth.HEALTHY, latencyNanos, null);
+        return old.state() != MemberHealth.HEALTHY || old.latencyNanos() != latencyNanos;
+    }
+
+    /** Records a failed check or dial; keeps the last good latency; returns whether the state changed. */
+    boolean markUnhealthy(String error) {
+        Health old = health;
+        health = new Health(MemberHealth.UNHEALTHY, old.latencyNanos(), error);
+        return old.state() != MemberHealth.UNHEALTHY;
+    }
+
+    @Override
+    public String toString() {
+        return tag;
+    }
+}
