@@ -1,0 +1,242 @@
+package io.github.proxycore.anytls;
+
+import io.github.proxycore.anytls.internal.AuthHandler;
+import io.github.proxycore.anytls.internal.Passwords;
+import io.github.proxycore.anytls.internal.ServerConfig;
+import io.github.proxycore.anytls.internal.TlsContexts;
+import io.github.proxycore.anytls.internal.TlsRecordSplitter;
+import io.github.proxycore.config.DialOptions;
+import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
+import io.github.proxycore.outbound.ConnectionRouter;
+import io.github.proxycore.outbound.DirectOutbound;
+import io.github.proxycore.outbound.OutboundContext;
+import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.outbound.inbound.Inbound;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * An embeddable AnyTLS server (PROTOCOL.md §10): authenticates users by password from the first TLS record, pushes
+ * its padding scheme, and for every stream dials the destination through a {@link ConnectionRouter} (by default
+ * straight out), answers SYNACK, and relays. UDP-over-TCP v2 streams become UDP associations.
+ *
+ * <pre>{@code
+ * SelfSignedCertificate cert = SelfSignedCertificate.forLoopback();
+ * AnyTlsServer server = AnyTlsServer.builder()
+ *         .user("alice", "secret")
+ *         .certificate(cert)
+ *         .bind(new InetSocketAddress("127.0.0.1", 0));
+ * int port = server.localAddress().getPort();
+ * ...
+ * server.close();
+ * }</pre>
+ *
+ * <p>A connection that fails authentication is closed, or handed to the {@linkplain Builder#fallback fallback}
+ * handler with the bytes of its first record replayed. A malformed frame closes only its session.
+ */
+public final class AnyTlsServer implements Inbound {
+    private final String tag;
+    private final Channel listener;
+    private final ChannelGroup connections;
+    private final Transport ownedTransport;
+    private final AutoCloseable ownedRouter;
+
+    private AnyTlsServer(
+            String tag, Channel listener, ChannelGroup connections, Transport ownedTransport,
+                    AutoCloseable ownedRouter) {
+        this.tag = tag;
+        this.listener = listener;
+        this.connections = connections;
+        this.ownedTransport = ownedTransport;
+        this.ownedRouter = ownedRouter;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preset from {@code anytls} inbound options (users, padding scheme, TLS, tag). */
+    public static Builder builder(AnyTlsInboundOptions options) {
+        Builder b = new Builder().tag(options.tag()).sslContext(TlsContexts.server(options.tls()));
+        for (var user : options.users()) {
+            b.user(user.name() == null ? "" : user.name(), user.password());
+        }
+        if (!options.paddingScheme().isEmpty()) {
+            try {
+                b.paddingScheme(PaddingScheme.parseLines(options.paddingScheme()));
+            } catch (IllegalArgumentException e) {
+                throw new io.github.proxycore.config.ConfigException(null, List.of(
+                        new io.github.proxycore.config.ConfigProblem("$.padding_scheme", e.getMessage())));
+            }
+        }
+        return b;
+    }
+
+    @Override
+    public String tag() {
+        return tag;
+    }
+
+    @Override
+    public String type() {
+        return AnyTlsInboundOptions.TYPE;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Stops listening and closes every connection it accepted. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
+        if (ownedRouter != null) {
+            try {
+                ownedRouter.close();
+            } catch (Exception e) {
+                // nothing else to release
+            }
+        }
+        if (ownedTransport != null) {
+            ownedTransport.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AnyTlsServer[" + tag + " on " + listener.localAddress() + "]";
+    }
+
+    /** Builds and starts an {@link AnyTlsServer}. */
+    public static final class Builder {
+        private final List<Map.Entry<String, String>> users = new java.util.ArrayList<>();
+        private String tag = "anytls-in";
+        private PaddingScheme paddingScheme = PaddingScheme.DEFAULT;
+        private SslContext sslContext;
+        private ConnectionRouter router;
+        private Supplier<ChannelHandler> fallback;
+        private Transport transport;
+        private Duration authTimeout = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        public Builder tag(String tag) {
+            this.tag = Objects.requireNonNull(tag, "tag");
+            return this;
+        }
+
+        /** Adds a user; several users may share a name but each password maps to one user. */
+        public Builder user(String name, String password) {
+            Objects.requireNonNull(password, "password");
+            users.add(Map.entry(Objects.requireNonNull(name, "name"), password));
+            return this;
+        }
+
+        /** The scheme pushed to clients whose {@code padding-md5} differs; keep line 0 ≤ 1152 for Go clients. */
+        public Builder paddingScheme(PaddingScheme scheme) {
+            this.paddingScheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        public Builder sslContext(SslContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** Serves TLS with {@code certificate} (e.g. a generated self-signed one). */
+        public Builder certificate(SelfSignedCertificate certificate) {
+            return sslContext(TlsContexts.server(List.of(certificate.certificate()), certificate.privateKey(),
+                    List.of(), null, null, List.of()));
+        }
+
+        /** Where streams are dialled; by default a direct outbound with default dial options. */
+        public Builder router(ConnectionRouter router) {
+            this.router = Objects.requireNonNull(router, "router");
+            return this;
+        }
+
+        /**
+         * Makes the handler a connection that fails authentication is given to (one per connection): it is added
+         * after the TLS handler, auto-read is turned on, and the plaintext of the first record is replayed to it.
+         * Without a fallback such connections are closed.
+         */
+        public Builder fallback(Supplier<ChannelHandler> fallback) {
+            this.fallback = fallback;
+            return this;
+        }
+
+        /** The event loops; by default a lease on the shared ones, released on close. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** How long a connection may take to complete TLS and send its first record (default 30 s). */
+        public Builder authTimeout(Duration timeout) {
+            this.authTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Binds and starts serving; blocks for the bind, so never call it on an event loop. */
+        public AnyTlsServer bind(InetSocketAddress address) {
+            if (users.isEmpty()) {
+                throw new IllegalStateException("an AnyTLS server needs at least one user");
+            }
+            if (sslContext == null) {
+                throw new IllegalStateException("an AnyTLS server needs a certificate (sslContext or certificate)");
+            }
+            Transport t = transport != null ? transport : Transport.shared();
+            Transport owned = transport != null ? null : t;
+            AutoCloseable ownedRouter = null;
+            ConnectionRouter r = router;
+            if (r == null) {
+                DirectOutbound direct = DirectOutbound.create("direct", DialOptions.DEFAULT, OutboundContext.of(t));
+                r = ConnectionRouter.to(direct);
+                ownedRouter = direct;
+            }
+            ServerConfig config = new ServerConfig(new Passwords(users), paddingScheme, r, fallback, tag, authTimeout);
+            SslContext ssl = sslContext;
+            ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+            try {
+                Channel listener = new ServerBootstrap()
+                        .group(t.group())
+                        .channel(t.serverSocketChannelClass())
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                connections.add(ch);
+                                ch.pipeline().addLast("tls-records", new TlsRecordSplitter());
+                                ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                                ch.pipeline().addLast("anytls-auth", new AuthHandler(config));
+                            }
+                        })
+                        .bind(address)
+                        .syncUninterruptibly()
+                        .channel();
+                return new AnyTlsServer(tag, listener, connections, owned, ownedRouter);
+            } catch (RuntimeException e) {
+                if (owned != null) {
+                    owned.close();
+                }
+                throw e;
+            }
+        }
+    }
+}

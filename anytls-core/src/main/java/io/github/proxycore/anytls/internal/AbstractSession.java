@@ -1,0 +1,303 @@
+package io.github.proxycore.anytls.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the client and server sides of an AnyTLS session share: it sits last in the TLS channel's pipeline, decodes
+ * frames, keeps the streams (child {@link StreamChannel}s), writes their data as PSH frames, and reads the TLS
+ * socket only while no stream is congested (backpressure, since the protocol has none, §7). The TLS channel runs
+ * with auto-read off; the session asks for every read.
+ *
+ * <p>All methods run on the session's event loop.
+ */
+public abstract class AbstractSession extends ChannelDuplexHandler implements FrameDecoder.Listener {
+    private static final Logger log = LoggerFactory.getLogger(AbstractSession.class);
+
+    /**
+     * Data per PSH frame: a frame and its header fill one full TLS record (16 KiB of plaintext), so that a receiver
+     * whose TLS layer hands it one record at a time finds whole frames and slices them without copying. Any size up
+     * to 65535 is valid on the wire.
+     */
+    static final int FRAME_DATA = 16384 - Command.HEADER_LENGTH;
+
+    protected ChannelHandlerContext ctx;
+    protected final IntObjectMap<StreamChannel> streams = new IntObjectHashMap<>();
+    private final List<StreamChannel> readComplete = new ArrayList<>();
+    /** Reused snapshot of the streams, so that notifying them allocates nothing and tolerates closes meanwhile. */
+    private final List<StreamChannel> snapshot = new ArrayList<>();
+    private ByteBuf cumulation;
+    private int congestedStreams;
+    private boolean reading;
+    private boolean closed;
+
+    /** The TLS channel. */
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    /** Whether the session can still carry frames. */
+    public boolean isActive() {
+        return !closed && ctx != null && ctx.channel().isActive();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (!ctx.channel().isActive()) {
+            closed = true;
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> sessionClosed());
+        started();
+        readMore();
+    }
+
+    /** Called once the session is in the pipeline of an active channel. */
+    protected abstract void started();
+
+    /** Writes one packet (one or more whole frames); the session owns {@code packet} after the call. */
+    protected abstract void writePacket(ByteBuf packet);
+
+    /** A frame other than PSH, FIN and heartbeats; owns {@code data}. */
+    protected abstract boolean onControlFrame(int command, int streamId, ByteBuf data);
+
+    /** A stream of this session closed; {@code sentFin} says whether a FIN went out for it. */
+    protected abstract void onStreamClosed(StreamChannel stream, boolean sentFin);
+
+    /** The session closed (after all its streams did). */
+    protected abstract void onSessionClosed();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (closed) {
+            in.release();
+            return;
+        }
+        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation,
+                in);
+        try {
+            FrameDecoder.decode(cumulation, this);
+        } catch (RuntimeException e) {
+            log.debug("{}: malformed frames, closing the session: {}", ctx.channel(), e.toString());
+            close();
+        }
+        if (cumulation != null && !cumulation.isReadable()) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (cumulation != null && cumulation.refCnt() == 1) {
+            // only when no PSH slice of it is still queued in a stream: discarding moves the bytes under them
+            cumulation.discardSomeReadBytes();
+        }
+        for (int i = 0; i < readComplete.size(); i++) {
+            readComplete.get(i).batchComplete();
+        }
+        readComplete.clear();
+        flush();
+        readMore();
+    }
+
+    @Override
+    public final boolean onFrame(int command, int streamId, ByteBuf data) {
+        if (closed) {
+            data.release();
+            return false;
+        }
+        switch (command) {
+            case Command.PSH: {
+                StreamChannel stream = streams.get(streamId);
+                if (stream == null || !data.isReadable()) {
+                    data.release();
+                } else {
+                    onStreamData(stream);
+                    stream.receive(data);
+                }
+                return !closed;
+            }
+            case Command.FIN: {
+                StreamChannel stream = streams.get(streamId);
+                if (stream != null) {
+                    stream.finReceived();
+                }
+                return !closed;
+            }
+            case Command.HEART_REQUEST:
+                writePacket(Frames.empty(ctx.alloc(), Command.HEART_RESPONSE, streamId));
+                return true;
+            case Command.HEART_RESPONSE:
+            case Command.WASTE:
+                return true;
+            default:
+                return onControlFrame(command, streamId, data);
+        }
+    }
+
+    /** Hook for the client: data for a stream is a reply from the server. */
+    protected void onStreamData(StreamChannel stream) {}
+
+    /** A stream received data while reading: fire its channelReadComplete at the end of this batch. */
+    void readCompletePending(StreamChannel stream) {
+        readComplete.add(stream);
+    }
+
+    /** A stream's queue crossed a water mark. */
+    void congestion(boolean congested) {
+        congestedStreams += congested ? 1 : -1;
+        if (congestedStreams == 0) {
+            readMore();
+        }
+    }
+
+    private void readMore() {
+        if (!closed && congestedStreams == 0 && !reading && ctx.channel().isActive()) {
+            reading = true;
+            ctx.read();
+        }
+    }
+
+    /** Opens a stream channel with id {@code id}, registered on this session's event loop. */
+    protected StreamChannel newStream(int id) {
+        StreamChannel stream = new StreamChannel(this, id);
+        streams.put(id, stream);
+        ctx.channel().eventLoop().register(stream);
+        return stream;
+    }
+
+    /** Writes PSH frames for {@code data} (owned by the session now), chunked at {@link #FRAME_DATA} bytes. */
+    void writeStreamData(int streamId, ByteBuf data) {
+        if (data.readableBytes() <= FRAME_DATA) {
+            writeData(streamId, data); // one frame: no slice object needed
+            return;
+        }
+        try {
+            while (data.isReadable()) {
+                int length = Math.min(data.readableBytes(), FRAME_DATA);
+                writeData(streamId, data.readRetainedSlice(length));
+            }
+        } finally {
+            data.release();
+        }
+    }
+
+    /** Writes one PSH frame for {@code chunk} (≤ 65535 bytes, owned by the session now). */
+    protected void writeData(int streamId, ByteBuf chunk) {
+        ByteBuf header = ctx.alloc().directBuffer(Command.HEADER_LENGTH);
+        Frames.writeHeader(header, Command.PSH, streamId, chunk.readableBytes());
+        ctx.write(header, ctx.voidPromise());
+        ctx.write(chunk, ctx.voidPromise());
+    }
+
+    /** Flushes what was written to the TLS channel. */
+    public void flush() {
+        if (ctx != null) {
+            ctx.flush();
+        }
+    }
+
+    /** A stream closed: FIN if asked and the session is alive, then forget it. */
+    void streamClosed(StreamChannel stream, boolean sendFin) {
+        if (streams.get(stream.streamId()) == stream) {
+            streams.remove(stream.streamId());
+        }
+        boolean fin = sendFin && isActive();
+        if (fin) {
+            writePacket(Frames.empty(ctx.alloc(), Command.FIN, stream.streamId()));
+            flush();
+        }
+        onStreamClosed(stream, fin);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        for (StreamChannel stream : streams.values()) {
+            snapshot.add(stream);
+        }
+        try {
+            for (int i = 0; i < snapshot.size(); i++) {
+                snapshot.get(i).pipeline().fireChannelWritabilityChanged();
+            }
+        } finally {
+            snapshot.clear();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        sessionClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: session failed: {}", ctx.channel(), cause.toString());
+        close();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseCumulation();
+    }
+
+    /** A one-line description of the flow-control state, for debug logs. */
+    public String state() {
+        StringBuilder out = new StringBuilder(getClass().getSimpleName()).append("[reading=").append(reading)
+                .append(", congested=").append(congestedStreams)
+                .append(", writable=").append(ctx != null && ctx.channel().isWritable())
+                .append(", streams=");
+        for (StreamChannel stream : streams.values()) {
+            out.append(stream.state()).append(' ');
+        }
+        return out.append(']').toString();
+    }
+
+    /** Closes the TLS connection and with it every stream (without FINs). */
+    public void close() {
+        if (ctx != null) {
+            ctx.close();
+        }
+        sessionClosed();
+    }
+
+    private void sessionClosed() {
+        if (closed && streams.isEmpty() && cumulation == null) {
+            return;
+        }
+        boolean first = !closed;
+        closed = true;
+        releaseCumulation();
+        for (StreamChannel stream : new ArrayList<>(streams.values())) {
+            stream.closeWithoutFin(null);
+        }
+        streams.clear();
+        if (first) {
+            onSessionClosed();
+        }
+    }
+
+    private void releaseCumulation() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package io.github.proxycore.anytls.internal;
+
+import io.github.proxycore.anytls.PaddingScheme;
+import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.SocksAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of an AnyTLS session (PROTOCOL.md §3–§8), installed after the TLS handshake.
+ *
+ * <ul>
+ *   <li>Writes the auth preamble as the first TLS record, alone.
+ *   <li>Holds Settings back and sends it with the first SYN and address, as one packet.
+ *   <li>Shapes the packets below the scheme's {@code stop} (each record flushed on its own), reading the client's
+ *       scheme on every write so that an UpdatePaddingScheme applies to this session at once.
+ *   <li>Confirms a stream when the server does: by SYNACK from a v2 server (error text fails it with
+ *       {@code remote: …}); for the first stream of a new session, whose server version is not known yet, by the
+ *       first sign of a v1 server or after {@link #V1_GRACE_MILLIS}. A stream on a reused session of a v2 server
+ *       without SYNACK after 3 s closes the whole session (the reference's stuck-tunnel watchdog, §6).
+ * </ul>
+ */
+public final class ClientSession extends AbstractSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    /** The reference's SYNACK watchdog for streams on reused sessions of v2 servers. */
+    public static final long SYNACK_WATCHDOG_MILLIS = 3000;
+    /** How long the first stream waits for the server's reply to Settings before assuming a v1 server. */
+    public static final long V1_GRACE_MILLIS = 1000;
+    /** How long the first stream of a v2 server may wait for its SYNACK (the server's own dial takes ≤ 5 s). */
+    public static final long FIRST_SYNACK_TIMEOUT_MILLIS = 10_000;
+
+    private final long seq;
+    private final long createdNanos;
+    private final byte[] passwordHash;
+    private final String clientName;
+    private final ClientPadding padding;
+    private final RandomGenerator random;
+    private final SessionListener listener;
+    private final IntObjectMap<PendingOpen> pending = new IntObjectHashMap<>();
+
+    private volatile long idleSinceNanos;
+    private volatile int peerVersion;
+    private volatile boolean v1Assumed;
+    private int nextStreamId = 1;
+    private boolean settingsPending = true;
+    private boolean paddingActive = true;
+    private long packetCounter;
+    private boolean serverAnswered;
+    private String closeReason;
+
+    public ClientSession(
+            long seq,
+            long createdNanos,
+            byte[] passwordHash,
+            String clientName,
+            ClientPadding padding,
+            RandomGenerator random,
+            SessionListener listener) {
+        this.seq = seq;
+        this.createdNanos = createdNanos;
+        this.idleSinceNanos = createdNanos;
+        this.passwordHash = passwordHash.clone();
+        this.clientName = clientName;
+        this.padding = padding;
+        this.random = random;
+        this.listener = listener;
+    }
+
+    /** Creation order within the client, from 1: the pool picks the highest idle one. */
+    public long seq() {
+        return seq;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    public void idleSince(long nanos) {
+        this.idleSinceNanos = nanos;
+    }
+
+    /** The version the server stated in ServerSettings, 0 until then (v1 behaviour). */
+    public int peerVersion() {
+        return peerVersion;
+    }
+
+    @Override
+    protected void started() {
+        int pad = Math.min(padding.get().preamblePadding(random), 16384 - 34);
+        ByteBuf preamble = ctx.alloc().buffer(34 + pad);
+        preamble.writeBytes(passwordHash);
+        preamble.writeShort(pad);
+        preamble.writeZero(pad);
+        // its own write and flush: the server authenticates from the first TLS record alone (§2)
+        ctx.writeAndFlush(preamble, ctx.voidPromise());
+    }
+
+    /**
+     * Opens a stream to {@code destination}; {@code promise} completes with the stream channel (auto-read off) once
+     * the server confirms it. Must run on the session's event loop.
+     */
+    public void openStream(Destination destination, Promise<Channel> promise) {
+        openStream(destination, null, promise);
+    }
+
+    /**
+     * Opens a stream and writes {@code initial} (owned by the session; may be {@code null}) right after its address,
+     * before the server confirms it: for headers the server needs before it can answer (UDP-over-TCP's request).
+     */
+    public void openStream(Destination destination, ByteBuf initial, Promise<Channel> promise) {
+        if (!isActive()) {
+            if (initial != null) {
+                initial.release();
+            }
+            promise.tryFailure(closedCause());
+            return;
+        }
+        int id = nextStreamId++;
+        StreamChannel stream = newStream(id);
+        ByteBuf packet = ctx.alloc().buffer();
+        if (settingsPending) {
+            writeSettings(packet);
+        }
+        Frames.writeEmpty(packet, Command.SYN, id);
+        Frames.writeHeader(packet, Command.PSH, id, SocksAddress.encodedLength(destination));
+        SocksAddress.encode(destination, packet);
+        writePacket(packet);
+        if (initial != null) {
+            writeStreamData(id, initial);
+        }
+        flush();
+        promise.addListener(f -> {
+            if (f.isCancelled()) {
+                stream.close();
+            }
+        });
+        if (peerVersion >= 2) {
+            long timeout = id >= 2 ? SYNACK_WATCHDOG_MILLIS : FIRST_SYNACK_TIMEOUT_MILLIS;
+            pending.put(id, new PendingOpen(stream, promise, schedule(id, timeout, id >= 2), id >= 2));
+        } else if (v1Assumed) {
+            confirm(stream, promise);
+        } else {
+            pending.put(id, new PendingOpen(stream, promise, schedule(id, V1_GRACE_MILLIS, false), false));
+        }
+    }
+
+    /** Sends the held-back Settings now (for a session that should be complete before its first stream). */
+    public void sendSettingsNow() {
+        if (settingsPending && isActive()) {
+            ByteBuf packet = ctx.alloc().buffer();
+            writeSettings(packet);
+            writePacket(packet);
+            flush();
+        }
+    }
+
+    /** Sends a HeartRequest with stream id 0. */
+    public void sendHeartbeat() {
+        if (isActive()) {
+            writePacket(Frames.empty(ctx.alloc(), Command.HEART_REQUEST, 0));
+            flush();
+        }
+    }
+
+    private void writeSettings(ByteBuf packet) {
+        settingsPending = false;
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(Settings.VERSION, "2");
+        settings.put(Settings.CLIENT, clientName);
+        settings.put(Settings.PADDING_MD5, padding.get().md5());
+        byte[] text = Settings.format(settings).getBytes(StandardCharsets.UTF_8);
+        Frames.writeFrame(packet, Command.SETTINGS, 0, text);
+    }
+
+    private ScheduledFuture<?> schedule(int id, long millis, boolean watchdog) {
+        return ctx.executor().schedule(() -> timerFired(id, watchdog), millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void timerFired(int id, boolean watchdog) {
+        PendingOpen open = pending.get(id);
+        if (open == null) {
+            return;
+        }
+        if (peerVersion < 2 && !watchdog) {
+            // no ServerSettings in time: a v1 server, which never sends SYNACK
+            v1Assumed = true;
+            for (PendingOpen p : new ArrayList<>(pending.values())) {
+                pending.remove(p.stream.streamId());
+                confirm(p.stream, p.promise);
+            }
+            return;
+        }
+        pending.remove(id);
+        closeReason = watchdog
+                ? "no SYNACK within " + SYNACK_WATCHDOG_MILLIS + " ms on a reused session; session closed"
+                : "no SYNACK within " + FIRST_SYNACK_TIMEOUT_MILLIS + " ms; session closed";
+        open.promise.tryFailure(new IOException("timeout: " + closeReason));
+        close();
+    }
+
+    private void confirm(StreamChannel stream, Promise<Channel> promise) {
+        if (!stream.isOpen()) {
+            promise.tryFailure(closedCause());
+        } else if (!promise.trySuccess(stream)) {
+            stream.close();
+        }
+    }
+
+    @Override
+    protected void writePacket(ByteBuf packet) {
+        if (paddingActive) {
+            long number = ++packetCounter;
+            PaddingScheme scheme = padding.get();
+            if (number < scheme.stop()) {
+                int[] sizes = scheme.recordSizes((int) number, random);
+                PacketShaper.shape(packet, sizes, ctx.alloc(), record -> {
+                    ctx.write(record, ctx.voidPromise());
+                    ctx.flush(); // each padded record its own TLS record
+                });
+                return;
+            }
+            paddingActive = false;
+        }
+        ctx.write(packet, ctx.voidPromise());
+    }
+
+    @Override
+    protected void writeData(int streamId, ByteBuf chunk) {
+        if (!paddingActive) {
+            super.writeData(streamId, chunk);
+            return;
+        }
+        ByteBuf packet = ctx.alloc().buffer(Command.HEADER_LENGTH + chunk.readableBytes());
+        Frames.writeHeader(packet, Command.PSH, streamId, chunk.readableBytes());
+        packet.writeBytes(chunk);
+        chunk.release();
+        writePacket(packet);
+    }
+
+    @Override
+    protected void onStreamData(StreamChannel stream) {
+        serverAnswered = true;
+        PendingOpen open = pending.get(stream.streamId());
+        if (open != null && peerVersion < 2) {
+            // data before any ServerSettings: the server is v1, streams are confirmed by being answered
+            pending.remove(stream.streamId());
+            open.timer.cancel(false);
+            v1Assumed = true;
+            confirm(stream, open.promise);
+        }
+    }
+
+    @Override
+    protected boolean onControlFrame(int command, int streamId, ByteBuf data) {
+        serverAnswered = true;
+        try {
+            switch (command) {
+                case Command.SYNACK:
+                    onSynAck(streamId, data);
+                    return isActive();
+                case Command.SERVER_SETTINGS:
+                    int version = Settings.version(Settings.parse(data.toString(StandardCharsets.UTF_8)));
+                    peerVersion = version;
+                    if (version >= 2) {
+                        for (PendingOpen p : pending.values()) {
+                            if (!p.watchdog) {
+                                p.timer.cancel(false);
+                                p.timer = schedule(p.stream.streamId(), FIRST_SYNACK_TIMEOUT_MILLIS, false);
+                            }
+                        }
+                    }
+                    return true;
+                case Command.UPDATE_PADDING_SCHEME:
+                    byte[] raw = new byte[data.readableBytes()];
+                    data.readBytes(raw);
+                    if (!padding.update(raw)) {
+                        log.warn("{}: the server sent an invalid padding scheme; keeping the current one", channel());
+                    }
+                    return true;
+                case Command.ALERT:
+                    if (!data.isReadable()) {
+                        return true; // an empty Alert is ignored, as anytls-go does
+                    }
+                    closeReason = "server alert: " + data.toString(StandardCharsets.UTF_8);
+                    log.warn("{}: {}", channel(), closeReason);
+                    close();
+                    return false;
+                case Command.FIN:
+                default:
+                    return true; // SYN, Settings and unknown commands mean nothing to a client
+            }
+        } finally {
+            data.release();
+        }
+    }
+
+    private void onSynAck(int streamId, ByteBuf data) {
+        if (peerVersion < 2) {
+            peerVersion = 2;
+        }
+        PendingOpen open = pending.remove(streamId);
+        String error = data.isReadable() ? "remote: " + data.toString(StandardCharsets.UTF_8) : null;
+        if (open != null) {
+            open.timer.cancel(false);
+            if (error == null) {
+                confirm(open.stream, open.promise);
+            } else {
+                open.promise.tryFailure(new IOException(error));
+                open.stream.close();
+            }
+            return;
+        }
+        StreamChannel stream = streams.get(streamId);
+        if (stream != null && error != null) {
+            stream.fail(new IOException(error));
+        }
+    }
+
+    @Override
+    protected void onStreamClosed(StreamChannel stream, boolean sentFin) {
+        PendingOpen open = pending.remove(stream.streamId());
+        if (open != null) {
+            open.timer.cancel(false);
+            open.promise.tryFailure(isActive()
+                    ? new IOException("the server closed the stream without confirming it")
+                    : closedCause());
+        }
+        listener.streamClosed(this);
+    }
+
+    @Override
+    protected void onSessionClosed() {
+        IOException cause = closedCause();
+        for (PendingOpen p : new ArrayList<>(pending.values())) {
+            p.timer.cancel(false);
+            p.promise.tryFailure(cause);
+        }
+        pending.clear();
+        listener.sessionClosed(this);
+    }
+
+    private IOException closedCause() {
+        if (closeReason != null) {
+            return new IOException(closeReason);
+        }
+        if (!serverAnswered) {
+            return new IOException("the server closed the session without answering (wrong password?)");
+        }
+        return new IOException("the session closed");
+    }
+
+    @Override
+    public String toString() {
+        return "ClientSession[seq=" + seq + ", " + (ctx == null ? "new" : ctx.channel()) + "]";
+    }
+
+    private static final class PendingOpen {
+        final StreamChannel stream;
+        final Promise<Channel> promise;
+        final boolean watchdog;
+        ScheduledFuture<?> timer;
+
+        PendingOpen(StreamChannel stream, Promise<Channel> promise, ScheduledFuture<?> timer, boolean watchdog) {
+            this.stream = stream;
+            this.promise = promise;
+            this.timer = timer;
+            this.watchdog = watchdog;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.proxycore.anytls.internal;
+
+import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.Metadata;
+import io.github.proxycore.outbound.Network;
+import io.github.proxycore.outbound.TcpDialer;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.Ticker;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Opens new client sessions: TCP through the outbound's {@link TcpDialer}, TLS (one {@link SslContext} per
+ * outbound, so the provider's session cache resumes TLS sessions to the same server), then a {@link ClientSession}.
+ */
+public final class SessionConnector {
+    /** Which step of opening a session failed; the outbound words its error by it. */
+    public enum Stage {
+        CONNECT,
+        TLS
+    }
+
+    /** A failure of one {@link Stage}. */
+    public static final class SessionFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Stage stage;
+
+        SessionFailure(Stage stage, Throwable cause) {
+            super(cause);
+            this.stage = stage;
+        }
+
+        public Stage stage() {
+            return stage;
+        }
+    }
+
+    private final TcpDialer dialer;
+    private final Destination server;
+    private final SslContext ssl;
+    private final String verifyHost;
+    private final boolean sendSni;
+    private final byte[] passwordHash;
+    private final String clientName;
+    private final ClientPadding padding;
+    private final RandomGenerator random;
+    private final Ticker ticker;
+
+    /**
+     * @param verifyHost the name the certificate is checked against (and sent as SNI unless it is an IP literal or
+     *     {@code sendSni} is false)
+     */
+    public SessionConnector(
+            TcpDialer dialer,
+            Destination server,
+            SslContext ssl,
+            String verifyHost,
+            boolean sendSni,
+            byte[] passwordHash,
+            String clientName,
+            ClientPadding padding,
+            RandomGenerator random,
+            Ticker ticker) {
+        this.dialer = dialer;
+        this.server = server;
+        this.ssl = ssl;
+        this.verifyHost = verifyHost;
+        this.sendSni = sendSni;
+        this.passwordHash = passwordHash.clone();
+        this.clientName = clientName;
+        this.padding = padding;
+        this.random = random;
+        this.ticker = ticker;
+    }
+
+    public Destination server() {
+        return server;
+    }
+
+    public ClientPadding padding() {
+        return padding;
+    }
+
+    /** Opens a session numbered {@code seq}; fails with a {@link SessionFailure}. */
+    public Future<ClientSession> connect(long seq, SessionListener listener) {
+        Promise<ClientSession> promise = ImmediateEventExecutor.INSTANCE.newPromise();
+        Future<Channel> tcp = dialer.connect(server, Metadata.internal(Network.TCP, server));
+        promise.addListener(f -> {
+            if (f.isCancelled()) {
+                tcp.cancel(false);
+            }
+        });
+        tcp.addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(new SessionFailure(Stage.CONNECT, f.cause()));
+                return;
+            }
+            Channel channel = tcp.getNow();
+            channel.eventLoop().execute(() -> startTls(channel, seq, listener, promise));
+        });
+        return promise;
+    }
+
+    private void startTls(Channel channel, long seq, SessionListener listener, Promise<ClientSession> promise) {
+        SslHandler handler = ssl.newHandler(channel.alloc(), verifyHost, server.port());
+        if (!sendSni) {
+            SSLEngine engine = handler.engine();
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setServerNames(List.of());
+            engine.setSSLParameters(parameters);
+        }
+        channel.pipeline().addLast("tls", handler);
+        // the handshake future reports TLS failures; this keeps them from reaching the pipeline's tail as warnings
+        channel.pipeline().addLast("tls-failure", new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        });
+        handler.handshakeFuture().addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                promise.tryFailure(new SessionFailure(Stage.TLS, f.cause()));
+                return;
+            }
+            ClientSession session =
+                    new ClientSession(seq, ticker.nanoTime(), passwordHash, clientName, padding, random, listener);
+            channel.pipeline().remove("tls-failure");
+            channel.pipeline().addLast("anytls", session);
+            if (!promise.trySuccess(session)) {
+                channel.close();
+            }
+        });
+        channel.read();
+    }
+}

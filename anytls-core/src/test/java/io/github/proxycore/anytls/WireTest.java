@@ -1,0 +1,167 @@
+package io.github.proxycore.anytls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.proxycore.anytls.internal.Command;
+import io.github.proxycore.anytls.internal.Frames;
+import io.github.proxycore.anytls.internal.TlsContexts;
+import io.github.proxycore.anytls.internal.TlsRecordSplitter;
+import io.github.proxycore.config.OutboundTlsOptions;
+import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
+import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.Metadata;
+import io.github.proxycore.outbound.Network;
+import io.github.proxycore.outbound.OutboundContext;
+import io.github.proxycore.outbound.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the client writes at the TLS layer: a TLS sink that decrypts one record at a time and records the plaintext
+ * of each, checked against PROTOCOL.md §8's deterministic example.
+ */
+class WireTest {
+    private static Transport transport;
+    private static SelfSignedCertificate cert;
+
+    @BeforeAll
+    static void start() {
+        transport = Transport.create(2);
+        cert = SelfSignedCertificate.forLoopback();
+    }
+
+    @AfterAll
+    static void stop() {
+        transport.close();
+    }
+
+    /** Records each TLS record's plaintext; answers the first SYN like a v2 server so that the dial completes. */
+    static final class Sink extends ChannelInboundHandlerAdapter {
+        final List<byte[]> records = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf record = (ByteBuf) msg;
+            records.add(ByteBufUtil.getBytes(record));
+            record.release();
+            if (records.size() == 2) {
+                ByteBuf reply = Unpooled.buffer();
+                Frames.writeText(reply, Command.SERVER_SETTINGS, 0, "v=2");
+                Frames.writeEmpty(reply, Command.SYNACK, 1);
+                ctx.writeAndFlush(reply);
+            }
+        }
+
+        List<Integer> sizes() {
+            return records.stream().map(r -> r.length).toList();
+        }
+
+        List<Integer> awaitSizes(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (records.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            return sizes();
+        }
+    }
+
+    private static Channel sink(Sink sink) {
+        SslContext tls = TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null,
+                List.of());
+        return new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverSocketChannelClass())
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // one record per read into the SslHandler, so each read after it is one record's plaintext
+                        ch.pipeline().addLast(new TlsRecordSplitter(), tls.newHandler(ch.alloc()), sink);
+                    }
+                })
+                .bind(Loopback.loopback(0))
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    private static AnyTlsOutbound client(Channel sink, PaddingScheme scheme) {
+        AnyTlsOutboundOptions options = AnyTlsOutboundOptions
+                .builder("wire", "127.0.0.1", ((InetSocketAddress) sink.localAddress()).getPort(), "test")
+                .tls(OutboundTlsOptions.builder().certificate(cert.certificatePem()).build())
+                .build();
+        return AnyTlsOutbound.create(options, OutboundContext.of(transport), scheme);
+    }
+
+    @Test
+    void deterministicSchemeGivesTheDocumentedRecordSizes() throws Exception {
+        Sink sink = new Sink();
+        Channel listener = sink(sink);
+        PaddingScheme scheme = PaddingScheme.parse("stop=3\n0=10-10\n1=200-200\n2=50-50,c,100-100");
+        try (AnyTlsOutbound outbound = client(listener, scheme)) {
+            Destination target = Destination.of("127.0.0.1", 80);
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target)).get(10, TimeUnit.SECONDS);
+            stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[30])).syncUninterruptibly();
+            assertThat(sink.awaitSizes(3)).containsExactly(44, 200, 50);
+            stream.close().syncUninterruptibly();
+            assertThat(sink.awaitSizes(4)).containsExactly(44, 200, 50, 7);
+            byte[] preamble = sink.records.get(0);
+            assertThat(ByteBufUtil.hexDump(preamble)).isEqualTo(
+                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" + "000a" + "00".repeat(10));
+            byte[] first = sink.records.get(1);
+            String settings = "v=2\nclient=" + AnyTlsOutbound.CLIENT_NAME + "\npadding-md5=" + scheme.md5();
+            int settingsFrame = 7 + settings.length();
+            assertThat(ByteBufUtil.hexDump(first, 0, 7)).isEqualTo(String.format("0400000000%04x", settings.length()));
+            assertThat(new String(first, 7, settings.length(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(
+                    settings);
+            assertThat(ByteBufUtil.hexDump(first, settingsFrame, 21))
+                    .isEqualTo("01000000010000" + "02000000010007" + "017f0000010050");
+            int waste = settingsFrame + 21;
+            assertThat(ByteBufUtil.hexDump(first, waste, 7)).isEqualTo(String.format("00000000000%03x",
+                    200 - waste - 7));
+            assertThat(ByteBufUtil.hexDump(sink.records.get(3))).isEqualTo("03000000010000");
+        } finally {
+            listener.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void defaultSchemeShapesTheFirstPacketsWithinItsRanges() throws Exception {
+        Sink sink = new Sink();
+        Channel listener = sink(sink);
+        try (AnyTlsOutbound outbound = client(listener, PaddingScheme.DEFAULT)) {
+            Destination target = Destination.of("example.com", 80);
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target)).get(10, TimeUnit.SECONDS);
+            stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[75])).syncUninterruptibly();
+            // packet 1 is Settings + SYN + PSH(address), 107 bytes with this client's name: when line 1 draws a size
+            // below that, the packet is cut at the size and the rest follows as one more, unshaped record
+            int packet1 = 7 + ("v=2\nclient=" + AnyTlsOutbound.CLIENT_NAME + "\npadding-md5=").length() + 32 + 7 + 22;
+            int split = sink.awaitSizes(3).get(1) < packet1 ? 1 : 0;
+            List<Integer> sizes = sink.awaitSizes(3 + split);
+            assertThat(sizes.get(0)).isEqualTo(64);
+            assertThat(sizes.get(1)).isBetween(100, 399);
+            if (split == 1) {
+                assertThat(sizes.get(2)).isEqualTo(packet1 - sizes.get(1));
+            }
+            assertThat(sizes.get(2 + split)).isBetween(400, 499); // 82 bytes padded to line 2's first size; `c` ends it
+            stream.close().syncUninterruptibly();
+            List<Integer> withFin = sink.awaitSizes(5 + split);
+            assertThat(withFin.get(3 + split)).isEqualTo(7); // line 3 = 9-9: the FIN alone, since 9 - 7 - 7 < 0
+            assertThat(withFin.get(4 + split)).isBetween(507, 1006); // then a Waste-only record of L + 7
+        } finally {
+            listener.close().syncUninterruptibly();
+        }
+    }
+}

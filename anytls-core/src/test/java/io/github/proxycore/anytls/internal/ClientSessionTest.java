@@ -1,0 +1,330 @@
+package io.github.proxycore.anytls.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.proxycore.anytls.PaddingScheme;
+import io.github.proxycore.outbound.Destination;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client session's protocol logic, over an EmbeddedChannel standing in for the TLS channel. */
+class ClientSessionTest {
+    static final PaddingScheme DETERMINISTIC = PaddingScheme.parse("stop=3\n0=10-10\n1=200-200\n2=50-50,c,100-100");
+    private static final Destination DEST = Destination.of("127.0.0.1", 80);
+
+    private final ReadCounter reads = new ReadCounter();
+    private EmbeddedChannel channel;
+    private ClientSession session;
+    private ClientPadding padding;
+    private final List<ClientSession> returned = new ArrayList<>();
+
+    private void start(PaddingScheme scheme) {
+        padding = new ClientPadding(scheme);
+        session = new ClientSession(1, 0, Passwords.sha256("test"), "x/1", padding, new Random(7),
+                new SessionListener() {
+            @Override
+            public void streamClosed(ClientSession s) {
+                returned.add(s);
+            }
+
+            @Override
+            public void sessionClosed(ClientSession s) {}
+        });
+        channel = new EmbeddedChannel();
+        channel.config().setAutoRead(false); // as TLS channels run: only the session asks for reads
+        channel.pipeline().addLast(reads, session);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /** Each outbound message is what one flush handed to TLS; padded packets flush every record. */
+    private List<Integer> recordSizes() {
+        List<Integer> sizes = new ArrayList<>();
+        for (Object o; (o = channel.readOutbound()) != null; ) {
+            sizes.add(((ByteBuf) o).readableBytes());
+            ReferenceCountUtil.release(o);
+        }
+        return sizes;
+    }
+
+    private List<String> frames() {
+        ByteBuf all = Unpooled.buffer();
+        for (Object o; (o = channel.readOutbound()) != null; ) {
+            all.writeBytes((ByteBuf) o);
+            ReferenceCountUtil.release(o);
+        }
+        List<String> out = new ArrayList<>();
+        FrameDecoder.decode(all, (command, id, data) -> {
+            out.add(Command.name(command) + " " + id + (data.isReadable() ? " " + data.readableBytes() : ""));
+            data.release();
+            return true;
+        });
+        all.release();
+        return out;
+    }
+
+    private void inbound(int command, int id, String text) {
+        ByteBuf frame = Unpooled.buffer();
+        Frames.writeText(frame, command, id, text);
+        channel.writeInbound(frame);
+    }
+
+    private Promise<Channel> open(Destination destination) {
+        Promise<Channel> promise = channel.eventLoop().newPromise();
+        session.openStream(destination, promise);
+        channel.runPendingTasks();
+        return promise;
+    }
+
+    @Test
+    void deterministicExampleRecordSizes() {
+        start(DETERMINISTIC);
+        assertThat(recordSizes()).containsExactly(44);
+        Promise<Channel> promise = open(DEST);
+        assertThat(recordSizes()).containsExactly(200); // Settings 66 + SYN 7 + PSH 14 + Waste(106)
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        assertThat(promise.isSuccess()).isTrue();
+        Channel stream = promise.getNow();
+        stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[30]));
+        channel.runPendingTasks();
+        assertThat(recordSizes()).containsExactly(50); // PSH 37 + Waste(6), then `c` stops
+        stream.close();
+        channel.runPendingTasks();
+        assertThat(recordSizes()).containsExactly(7); // packet 3 >= stop: unpadded FIN
+        assertThat(returned).containsExactly(session);
+    }
+
+    @Test
+    void settingsAreHeldBackAndSentWithTheFirstSyn() {
+        start(PaddingScheme.parse("stop=0"));
+        recordSizes();
+        open(DEST);
+        assertThat(frames()).containsExactly("Settings 0 59", "SYN 1", "PSH 1 7");
+        open(Destination.of("example.com", 443));
+        assertThat(frames()).containsExactly("SYN 2", "PSH 2 15");
+    }
+
+    @Test
+    void updatedSchemeAppliesToTheLiveSessionAndLaterOnes() {
+        start(PaddingScheme.DEFAULT);
+        recordSizes();
+        Promise<Channel> promise = open(DEST);
+        recordSizes();
+        ByteBuf update = Unpooled.buffer();
+        Frames.writeFrame(update, Command.UPDATE_PADDING_SCHEME, 0,
+                "stop=3\n2=20-20".getBytes(StandardCharsets.UTF_8));
+        channel.writeInbound(update);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        promise.getNow().writeAndFlush(Unpooled.wrappedBuffer(new byte[30]));
+        channel.runPendingTasks();
+        assertThat(recordSizes()).containsExactly(20, 17); // packet 2 cut by the new line 2
+        promise.getNow().close();
+        channel.runPendingTasks();
+        assertThat(recordSizes()).containsExactly(7); // packet 3: the new stop=3 ends padding
+        assertThat(padding.get().text()).isEqualTo("stop=3\n2=20-20");
+        assertThat(session.peerVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void synAckErrorFailsTheStreamWithRemoteTextAndSendsFin() {
+        start(PaddingScheme.parse("stop=0"));
+        recordSizes();
+        Promise<Channel> promise = open(DEST);
+        frames();
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "dial tcp 127.0.0.1:1: connect: connection refused");
+        channel.runPendingTasks();
+        assertThat(promise.cause()).hasMessage("remote: dial tcp 127.0.0.1:1: connect: connection refused");
+        assertThat(frames()).containsExactly("FIN 1");
+        assertThat(session.isActive()).isTrue();
+        assertThat(returned).containsExactly(session);
+    }
+
+    @Test
+    void finFromTheServerClosesTheStreamWithoutEcho() {
+        start(PaddingScheme.parse("stop=0"));
+        recordSizes();
+        Promise<Channel> promise = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        frames();
+        Channel stream = promise.getNow();
+        inbound(Command.FIN, 1, "");
+        inbound(Command.FIN, 99, ""); // unknown id: ignored
+        inbound(Command.SYNACK, 99, "");
+        channel.runPendingTasks();
+        assertThat(stream.isOpen()).isFalse();
+        assertThat(frames()).isEmpty();
+        assertThat(session.isActive()).isTrue();
+    }
+
+    @Test
+    void dataQueuedBeforeFinIsReadFirst() {
+        start(PaddingScheme.parse("stop=0"));
+        recordSizes();
+        Promise<Channel> promise = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        Channel stream = promise.getNow();
+        List<String> read = new ArrayList<>();
+        stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                read.add(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
+                ReferenceCountUtil.release(msg);
+            }
+        });
+        inbound(Command.PSH, 1, "hello");
+        inbound(Command.FIN, 1, "");
+        assertThat(stream.isOpen()).isTrue();
+        stream.read();
+        channel.runPendingTasks();
+        assertThat(read).containsExactly("hello");
+        assertThat(stream.isOpen()).isFalse();
+    }
+
+    @Test
+    void alertClosesTheSessionButAnEmptyOneIsIgnored() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> promise = open(DEST);
+        inbound(Command.ALERT, 0, "");
+        assertThat(channel.isOpen()).isTrue();
+        inbound(Command.ALERT, 0, "client did not send its settings");
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(promise.cause()).hasMessageContaining("server alert: client did not send its settings");
+    }
+
+    @Test
+    void heartbeatIsAnsweredWithTheSameId() {
+        start(PaddingScheme.parse("stop=0"));
+        recordSizes();
+        inbound(Command.HEART_REQUEST, 7, "");
+        inbound(Command.HEART_REQUEST, 0, "");
+        assertThat(frames()).containsExactly("HeartResponse 7", "HeartResponse 0");
+    }
+
+    @Test
+    void watchdogClosesAReusedSessionWithoutSynAck() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> first = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(first.isDone()).isFalse(); // the first stream is exempt from the 3 s watchdog
+        inbound(Command.SYNACK, 1, "");
+        first.getNow().close();
+        Promise<Channel> second = open(DEST);
+        channel.advanceTimeBy(2900, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(second.cause()).hasMessageContaining("no SYNACK within 3000 ms");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void v1ServerIsAssumedAfterTheGraceAndNeverWaitedForAgain() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> first = open(DEST);
+        channel.advanceTimeBy(ClientSession.V1_GRACE_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(first.isDone()).isFalse();
+        channel.advanceTimeBy(2, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(first.isSuccess()).isTrue();
+        first.getNow().close();
+        Promise<Channel> second = open(DEST);
+        assertThat(second.isSuccess()).isTrue();
+        assertThat(session.peerVersion()).isZero();
+    }
+
+    @Test
+    void closedWithoutAnswerReadsAsAuthFailure() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> promise = open(DEST);
+        channel.close();
+        assertThat(promise.cause()).hasMessageContaining("without answering (wrong password?)");
+    }
+
+    @Test
+    void largeWritesAreChunkedIntoFramesThatFillATlsRecord() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> promise = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        frames();
+        promise.getNow().writeAndFlush(Unpooled.wrappedBuffer(new byte[140_000]));
+        channel.runPendingTasks();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 140_000 / AbstractSession.FRAME_DATA; i++) {
+            expected.add("PSH 1 " + AbstractSession.FRAME_DATA);
+        }
+        expected.add("PSH 1 " + 140_000 % AbstractSession.FRAME_DATA);
+        assertThat(AbstractSession.FRAME_DATA + Command.HEADER_LENGTH).isEqualTo(16384);
+        assertThat(frames()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void slowStreamReaderStopsReadingTheSocketUntilItCatchesUp() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> promise = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        Channel stream = promise.getNow();
+        List<Integer> read = new ArrayList<>();
+        stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                read.add(((ByteBuf) msg).readableBytes());
+                ReferenceCountUtil.release(msg);
+            }
+        });
+        int readsBefore = reads.count;
+        for (int i = 0; i < 5; i++) {
+            inbound(Command.PSH, 1, "x".repeat(60_000));
+        }
+        assertThat(reads.count).as("reads continue below the high water mark").isEqualTo(readsBefore + 4);
+        int afterPause = reads.count; // the fifth frame took the queue to 300 000 bytes > 256 KiB
+        inbound(Command.PSH, 1, "x".repeat(60_000));
+        inbound(Command.PSH, 1, "x".repeat(60_000));
+        assertThat(reads.count).as("no read while congested").isEqualTo(afterPause + 0);
+        assertThat(read).isEmpty();
+        stream.read();
+        assertThat(read).hasSize(7);
+        assertThat(reads.count).as("reading resumes once drained").isGreaterThan(afterPause);
+    }
+
+    /** Counts the session's read requests on the TLS channel. */
+    static final class ReadCounter extends ChannelOutboundHandlerAdapter {
+        int count;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            count++;
+            ctx.read();
+        }
+    }
+}
