@@ -3,12 +3,16 @@ package io.github.proxycore.examples.cli;
 import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.ConfigProblem;
+import io.github.proxycore.config.LogLevel;
+import io.github.proxycore.config.LogOptions;
 import io.github.proxycore.config.ProxyConfig;
+import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
 import io.github.proxycore.outbound.inbound.Inbound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,15 +30,24 @@ public final class Main {
             "Usage: java -jar proxycore.jar <command> [options]",
             "",
             "Commands:",
+            "  demo [--once] [--port N]",
+            "                    The whole path on this machine, no configuration: AnyTLS servers on 127.0.0.1",
+            "                    with a certificate generated now, a load balancer over AnyTLS outbounds to them,",
+            "                    and a SOCKS/HTTP proxy on 127.0.0.1:N (default 1080). Fetches a page through it,",
+            "                    prints the pools and the balancer, and serves until stopped (--once: then exits).",
             "  run -c FILE       Start the inbounds of a configuration and proxy until stopped (Ctrl-C).",
+            "  server -c FILE    Like run, for an AnyTLS server: the configuration must have an anytls inbound.",
             "  check -c FILE     Validate a configuration: print every problem with its JSON path, or \"ok\".",
             "  version           Print the version.",
             "  help [COMMAND]    Print this help.",
             "",
             "Options:",
-            "  -c, --config FILE     The configuration, sing-box JSON (comments allowed). Required by run and check.",
+            "  -c, --config FILE     The configuration, sing-box JSON (comments allowed). Required by run, server",
+            "                        and check.",
             "  -D, --directory DIR   Resolve relative paths in the configuration (rule-set files) from DIR;",
             "                        by default, the configuration file's directory.",
+            "  --port N              demo: the proxy's port on 127.0.0.1 (0 for any free port).",
+            "  --once                demo: exit after proving the path instead of serving.",
             "  -h, --help            Print this help.",
             "",
             "Exit status: 0 on success, 1 if the configuration is invalid or the proxy cannot start,",
@@ -43,7 +56,8 @@ public final class Main {
             "The configuration's \"log\" section sets the log level (trace, debug, info, warn, error);",
             "logs go to standard error unless log.output names a file.",
             "",
-            "Example: java -jar examples/target/proxycore.jar run -c examples/configs/mixed-direct.json");
+            "Examples: java -jar examples/target/proxycore.jar demo",
+            "          java -jar examples/target/proxycore.jar run -c examples/configs/mixed-direct.json");
 
     private Main() {}
 
@@ -74,7 +88,11 @@ public final class Main {
             case "check":
                 return check(arguments, out, err);
             case "run":
-                return run(arguments, err);
+                return run(arguments, err, false);
+            case "server":
+                return run(arguments, err, true);
+            case "demo":
+                return demo(arguments, out, err);
             default:
                 throw new AssertionError(arguments.command);
         }
@@ -90,9 +108,14 @@ public final class Main {
         return OK;
     }
 
-    private static int run(Arguments arguments, PrintStream err) {
+    private static int run(Arguments arguments, PrintStream err, boolean server) {
         ProxyConfig config = load(arguments, err);
         if (config == null) {
+            return FAILED;
+        }
+        if (server && config.inbounds().stream().noneMatch(i -> i.type().equals(AnyTlsInboundOptions.TYPE))) {
+            err.println("proxycore: " + arguments.config + " has no anytls inbound; server runs an AnyTLS server"
+                    + " (use run for other configurations)");
             return FAILED;
         }
         Logging.configure(config.log());
@@ -113,10 +136,49 @@ public final class Main {
         if (engine.inbounds().isEmpty()) {
             log.warn("the configuration has no inbounds: nothing to serve");
         }
+        serveUntilStopped(engine::close);
+        return OK;
+    }
+
+    private static int demo(Arguments arguments, PrintStream out, PrintStream err) {
+        Logging.configure(new LogOptions(false, LogLevel.WARN, null, true));
+        Demo demo;
+        try {
+            demo = Demo.start(arguments.port, out);
+        } catch (java.net.BindException e) {
+            err.println("proxycore: the demo cannot listen on 127.0.0.1:" + arguments.port + " (" + e.getMessage()
+                    + "); choose another port with --port N");
+            return FAILED;
+        } catch (Exception e) {
+            err.println("proxycore: the demo cannot start: " + e);
+            return FAILED;
+        }
+        try {
+            demo.prove(out);
+        } catch (Exception e) {
+            err.println("proxycore: the demo could not fetch its page: " + e);
+            demo.close();
+            return FAILED;
+        }
+        if (arguments.once) {
+            demo.close();
+            return OK;
+        }
+        InetSocketAddress proxy = demo.proxyAddress();
+        out.println();
+        out.println("serving; try from another terminal:");
+        out.println("  curl -x socks5h://127.0.0.1:" + proxy.getPort() + " http://127.0.0.1:" + demo.originPort() + "/");
+        out.println("  curl -x http://127.0.0.1:" + proxy.getPort() + " http://127.0.0.1:" + demo.originPort() + "/");
+        out.println("stop with Ctrl-C");
+        serveUntilStopped(demo::close);
+        return OK;
+    }
+
+    /** Blocks until the JVM is asked to stop, then runs {@code stop}. */
+    private static void serveUntilStopped(Runnable stop) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping");
-            engine.close();
+            stop.run();
             stopped.countDown();
         }, "proxycore-shutdown"));
         try {
@@ -124,7 +186,6 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return OK;
     }
 
     private static ProxyConfig load(Arguments arguments, PrintStream err) {
@@ -162,6 +223,8 @@ public final class Main {
         String command;
         Path config;
         Path directory;
+        int port = 1080;
+        boolean once;
 
         static Arguments parse(String[] args) {
             Arguments a = new Arguments();
@@ -181,6 +244,19 @@ public final class Main {
                     case "--directory":
                         a.directory = Path.of(value(args, ++i, arg));
                         break;
+                    case "--port":
+                        try {
+                            a.port = Integer.parseInt(value(args, ++i, arg));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--port needs a number");
+                        }
+                        if (a.port < 0 || a.port > 65535) {
+                            throw new IllegalArgumentException("--port must be between 0 and 65535");
+                        }
+                        break;
+                    case "--once":
+                        a.once = true;
+                        break;
                     default:
                         if (arg.startsWith("-")) {
                             throw new IllegalArgumentException("unknown option " + arg);
@@ -192,13 +268,13 @@ public final class Main {
                 throw new IllegalArgumentException("no command given");
             }
             a.command = positional.get(0);
-            if (!List.of("run", "check", "version", "help").contains(a.command)) {
+            if (!List.of("run", "server", "check", "demo", "version", "help").contains(a.command)) {
                 throw new IllegalArgumentException("unknown command " + a.command);
             }
             if (positional.size() > (a.command.equals("help") ? 2 : 1)) {
                 throw new IllegalArgumentException("unexpected argument " + positional.get(positional.size() - 1));
             }
-            if ((a.command.equals("run") || a.command.equals("check")) && a.config == null) {
+            if (List.of("run", "server", "check").contains(a.command) && a.config == null) {
                 throw new IllegalArgumentException(a.command + " needs a configuration: -c FILE");
             }
             if (a.directory != null && !Files.isDirectory(a.directory)) {

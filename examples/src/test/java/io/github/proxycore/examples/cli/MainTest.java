@@ -29,8 +29,9 @@ class MainTest {
     @Test
     void helpDocumentsEveryCommandAndOption() {
         assertThat(run("--help")).isZero();
-        for (String item : new String[] {"run -c FILE", "check -c FILE", "version", "help", "-c, --config FILE",
-                "-D, --directory DIR", "-h, --help", "Exit status"}) {
+        for (String item : new String[] {"demo [--once] [--port N]", "run -c FILE", "server -c FILE", "check -c FILE",
+                "version", "help", "-c, --config FILE", "-D, --directory DIR", "--port N", "--once", "-h, --help",
+                "Exit status"}) {
             assertThat(out()).contains(item);
         }
         out.reset();
@@ -84,6 +85,24 @@ class MainTest {
     }
 
     @Test
+    void theDemoProvesTheWholePathWithoutConfiguration() {
+        assertThat(run("demo", "--once", "--port", "0")).as(err()).isZero();
+        assertThat(out())
+                .contains("AnyTLS server 3")
+                .contains("through mixed-in -> lb -> anytls")
+                .contains("HTTP/1.1 200 OK ... Hello from the proxycore demo origin: you came through AnyTLS.")
+                .containsPattern("anytls-1 +primary +healthy")
+                .containsPattern("anytls-2 +primary +healthy")
+                .containsPattern("anytls-3 +primary +healthy");
+    }
+
+    @Test
+    void serverWantsAnAnytlsInbound() {
+        assertThat(run("server", "-c", "configs/mixed-direct.json")).isEqualTo(Main.FAILED);
+        assertThat(err()).contains("has no anytls inbound");
+    }
+
+    @Test
     void usageErrors() {
         assertThat(run()).isEqualTo(Main.USAGE);
         assertThat(err()).contains("no command given").contains("--help");
@@ -99,5 +118,8 @@ class MainTest {
         err.reset();
         assertThat(run("check", "--verbose")).isEqualTo(Main.USAGE);
         assertThat(err()).contains("unknown option --verbose");
+        err.reset();
+        assertThat(run("demo", "--port", "http")).isEqualTo(Main.USAGE);
+        assertThat(err()).contains("--port needs a number");
     }
 }
