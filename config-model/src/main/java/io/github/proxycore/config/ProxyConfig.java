@@ -15,15 +15,27 @@ import java.util.Optional;
  * @param inbounds where connections come from (used by the command-line proxy)
  * @param outbounds where connections go
  * @param route which outbound each connection takes
+ * @param experimental the status endpoint
  */
 public record ProxyConfig(
-        LogOptions log, List<InboundOptions> inbounds, List<OutboundOptions> outbounds, RouteOptions route) {
+        LogOptions log,
+        List<InboundOptions> inbounds,
+        List<OutboundOptions> outbounds,
+        RouteOptions route,
+        ExperimentalOptions experimental) {
 
     public ProxyConfig {
         Objects.requireNonNull(log, "log");
         inbounds = inbounds == null ? List.of() : List.copyOf(inbounds);
         outbounds = outbounds == null ? List.of() : List.copyOf(outbounds);
         Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(experimental, "experimental");
+    }
+
+    /** A configuration without an {@code experimental} section. */
+    public ProxyConfig(
+            LogOptions log, List<InboundOptions> inbounds, List<OutboundOptions> outbounds, RouteOptions route) {
+        this(log, inbounds, outbounds, route, ExperimentalOptions.NONE);
     }
 
     /** The outbound with this tag, if any. */

@@ -180,6 +180,12 @@ class ConfigProblemsTest {
                 bad("outbound not an object", "{\"outbounds\": [\"direct\"]}",
                         "$.outbounds[0]", "expected an object, got string \"direct\""),
                 bad("root not an object", "[]", "$", "expected an object, got array"),
+                bad("status endpoint on a name", "{\"experimental\": {\"clash_api\": {\"external_controller\": \"localhost:9090\"}}}",
+                        "$.experimental.clash_api.external_controller",
+                        "must be an IP address and a port such as 127.0.0.1:9090, got \"localhost:9090\""),
+                bad("dashboard files are not served", "{\"experimental\": {\"clash_api\": {\"external_controller\": \"127.0.0.1:9090\","
+                                + " \"external_ui\": \"ui\"}}}",
+                        "$.experimental.clash_api.external_ui", "not supported by proxycore"),
                 bad("empty document", "", "$", "the document is empty"));
     }
 

@@ -1,7 +1,9 @@
 package io.github.proxycore.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.proxycore.config.ClashApiOptions;
 import io.github.proxycore.config.DialOptions;
+import io.github.proxycore.config.ExperimentalOptions;
 import io.github.proxycore.config.DomainStrategy;
 import io.github.proxycore.config.InboundTlsOptions;
 import io.github.proxycore.config.ListenOptions;
@@ -81,8 +83,11 @@ public final class ConfigBinder {
         }
         StrictObject routeObject = o.object("route");
         RouteOptions route = routeObject == null ? RouteOptions.EMPTY : bindRoute(routeObject);
+        StrictObject experimentalObject = o.object("experimental");
+        ExperimentalOptions experimental =
+                experimentalObject == null ? ExperimentalOptions.NONE : bindExperimental(experimentalObject);
         o.finish();
-        return new ProxyConfig(log, inbounds, outbounds, route);
+        return new ProxyConfig(log, inbounds, outbounds, route, experimental);
     }
 
     /** Binds one outbound object found at {@code path}. */
@@ -100,6 +105,25 @@ public final class ConfigBinder {
         boolean timestamp = o.bool("timestamp", LogOptions.DEFAULT.timestamp());
         o.finish();
         return new LogOptions(disabled, level, output == null || output.isEmpty() ? null : output, timestamp);
+    }
+
+    // ---- experimental
+
+    private static ExperimentalOptions bindExperimental(StrictObject o) {
+        unsupported(o, "cache_file", JVM);
+        unsupported(o, "v2ray_api", JVM);
+        StrictObject clash = o.object("clash_api");
+        ClashApiOptions clashApi = null;
+        if (clash != null) {
+            for (String name : List.of("external_ui", "external_ui_download_url", "external_ui_download_detour",
+                    "default_mode", "access_control_allow_origin", "access_control_allow_private_network")) {
+                unsupported(clash, name, JVM);
+            }
+            clashApi = new ClashApiOptions(clash.requiredString("external_controller"), clash.string("secret", ""));
+            clash.finish();
+        }
+        o.finish();
+        return new ExperimentalOptions(clashApi);
     }
 
     // ---- outbounds

@@ -1,5 +1,6 @@
 package io.github.proxycore.config.internal;
 
+import io.github.proxycore.config.ClashApiOptions;
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.InboundTlsOptions;
 import io.github.proxycore.config.ListenOptions;
@@ -86,6 +87,30 @@ public final class Validator {
             }
         }
         validateRoute(config.route(), outboundIndex.keySet(), problems);
+        ClashApiOptions clash = config.experimental().clashApi();
+        if (clash != null && clash.externalController() != null) {
+            hostPort(clash.externalController(), "$.experimental.clash_api.external_controller", problems);
+        }
+    }
+
+    /** {@code host:port} with an IP literal host ({@code [v6]:port} for IPv6) and a port (0: any free port). */
+    private static void hostPort(String value, String path, Problems problems) {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? value : value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = -1;
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (IpPrefix.parseAddress(host) == null || port < 0 || port > 65535) {
+            problems.add(path, "must be an IP address and a port such as 127.0.0.1:9090, got \"" + value + "\"");
+        }
     }
 
     // ---- outbounds

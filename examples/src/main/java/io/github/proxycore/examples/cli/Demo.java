@@ -94,6 +94,8 @@ final class Demo implements AutoCloseable {
         out.println("  load balancer \"lb\"     consistent_hash over anytls-1..3, health-checked through each member");
         out.println("  mixed inbound          " + format(engine.inbound("mixed-in").localAddress())
                 + " (SOCKS4/4a, SOCKS5, HTTP)");
+        out.println("  status (Clash API)     http://" + format(engine.status().orElseThrow().localAddress())
+                + "/proxies");
     }
 
     /** Waits for the first health round, fetches the origin through the mixed inbound, and prints what happened. */
@@ -158,7 +160,8 @@ final class Demo implements AutoCloseable {
                 + "  \"outbounds\": [\n    {\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [" + members + "],"
                 + " \"url\": \"http://127.0.0.1:" + originPort + "/generate_204\", \"interval\": \"1m\","
                 + " \"strategy\": \"consistent_hash\", \"hash\": {\"key_parts\": [\"src_ip\", \"etld_plus_one\"]}}"
-                + outbounds + "\n  ],\n  \"route\": {\"final\": \"lb\"}\n}";
+                + outbounds + "\n  ],\n  \"route\": {\"final\": \"lb\"},\n"
+                + "  \"experimental\": {\"clash_api\": {\"external_controller\": \"127.0.0.1:0\"}}\n}";
     }
 
     private static String jsonString(String text) {

@@ -1,5 +1,6 @@
 package io.github.proxycore.examples.cli;
 
+import io.github.proxycore.config.ClashApiOptions;
 import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigProblem;
 import io.github.proxycore.config.ProxyConfig;
@@ -13,6 +14,7 @@ import io.github.proxycore.outbound.Transport;
 import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.outbound.inbound.InboundContext;
 import io.github.proxycore.outbound.inbound.InboundFactory;
+import io.github.proxycore.examples.status.StatusServer;
 import io.github.proxycore.outbound.route.Router;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -39,13 +42,16 @@ public final class Engine implements AutoCloseable {
     private final Outbounds outbounds;
     private final Router router;
     private final List<Inbound> inbounds;
+    private final StatusServer status;
 
-    private Engine(Transport transport, boolean ownsTransport, Outbounds outbounds, Router router, List<Inbound> inbounds) {
+    private Engine(Transport transport, boolean ownsTransport, Outbounds outbounds, Router router, List<Inbound> inbounds,
+            StatusServer status) {
         this.transport = transport;
         this.ownsTransport = ownsTransport;
         this.outbounds = outbounds;
         this.router = router;
         this.inbounds = inbounds;
+        this.status = status;
     }
 
     public static Builder builder(ProxyConfig config) {
@@ -65,6 +71,11 @@ public final class Engine implements AutoCloseable {
         return inbounds;
     }
 
+    /** The status endpoint of {@code experimental.clash_api}, if configured. */
+    public Optional<StatusServer> status() {
+        return Optional.ofNullable(status);
+    }
+
     /** The inbound with this tag. */
     public Inbound inbound(String tag) {
         return inbounds.stream()
@@ -76,6 +87,9 @@ public final class Engine implements AutoCloseable {
     /** Stops the inbounds, then the outbounds, then the event loops if the engine started them. */
     @Override
     public void close() {
+        if (status != null) {
+            status.close();
+        }
         List<Inbound> reverse = new ArrayList<>(inbounds);
         Collections.reverse(reverse);
         reverse.forEach(Inbound::close);
@@ -161,7 +175,9 @@ public final class Engine implements AutoCloseable {
                 for (int i = 0; i < config.inbounds().size(); i++) {
                     started.add(startInbound(i, config.inbounds().get(i), inboundFactories, context));
                 }
-                return new Engine(t, owns, outbounds, router, List.copyOf(started));
+                ClashApiOptions clash = config.experimental().clashApi();
+                StatusServer status = clash == null ? null : startStatus(clash, outbounds, t);
+                return new Engine(t, owns, outbounds, router, List.copyOf(started), status);
             } catch (Exception | Error e) {
                 Collections.reverse(started);
                 started.forEach(Inbound::close);
@@ -170,6 +186,19 @@ public final class Engine implements AutoCloseable {
                 }
                 if (owns) {
                     t.close();
+                }
+                throw e;
+            }
+        }
+
+        private static StatusServer startStatus(ClashApiOptions clash, Outbounds outbounds, Transport transport)
+                throws Exception {
+            try {
+                return StatusServer.start(clash, outbounds, transport);
+            } catch (Exception e) { // Netty's bind throws BindException without declaring it
+                if (e instanceof java.net.BindException) {
+                    throw new java.io.IOException("the status endpoint cannot listen on " + clash.externalController()
+                            + ": " + e.getMessage(), e);
                 }
                 throw e;
             }

@@ -133,6 +133,8 @@ public final class Main {
         for (Inbound inbound : engine.inbounds()) {
             log.info("{} inbound \"{}\" listening on {}", inbound.type(), inbound.tag(), inbound.localAddress());
         }
+        engine.status().ifPresent(status -> log.info("status endpoint (Clash API) on http://{}:{}/",
+                status.localAddress().getAddress().getHostAddress(), status.localAddress().getPort()));
         if (engine.inbounds().isEmpty()) {
             log.warn("the configuration has no inbounds: nothing to serve");
         }

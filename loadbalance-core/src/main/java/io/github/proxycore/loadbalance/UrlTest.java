@@ -1,0 +1,63 @@
+package io.github.proxycore.loadbalance;
+
+import io.github.proxycore.loadbalance.internal.EventLoopScheduler;
+import io.github.proxycore.loadbalance.internal.HttpProbe;
+import io.github.proxycore.loadbalance.internal.Prober;
+import io.github.proxycore.loadbalance.internal.Scheduler;
+import io.github.proxycore.outbound.Outbound;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Ticker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A one-off URL test through any outbound, as the balancer's health checks do it: an HTTP(S) {@code GET} sent
+ * through the outbound's own dial (certificates and host names verified for https), timed from the start of the
+ * dial to the response headers.
+ *
+ * <pre>{@code
+ * UrlTest.measure(outbound, "https://www.gstatic.com/generate_204", Duration.ofSeconds(5), loop)
+ *         .thenAccept(latency -> System.out.println(latency.toMillis() + " ms"));
+ * }</pre>
+ */
+public final class UrlTest {
+    private UrlTest() {}
+
+    /**
+     * Measures one request.
+     *
+     * @param executor the event executor that times the test
+     * @return the latency, or a failure: a {@link TimeoutException} after {@code timeout}, an {@link IOException}
+     *     naming the cause otherwise
+     * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL
+     */
+    public static CompletableFuture<Duration> measure(
+            Outbound outbound, String url, Duration timeout, EventExecutor executor) {
+        Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(timeout, "timeout");
+        Scheduler clock = new EventLoopScheduler(executor, Ticker.systemTicker());
+        Prober prober = HttpProbe.create(url, null, clock);
+        CompletableFuture<Duration> result = new CompletableFuture<>();
+        Scheduler.Cancellable probe = prober.probe(outbound, new Prober.Callback() {
+            @Override
+            public void succeeded(long latencyNanos) {
+                result.complete(Duration.ofNanos(latencyNanos));
+            }
+
+            @Override
+            public void failed(String reason) {
+                result.completeExceptionally(new IOException(reason));
+            }
+        });
+        Scheduler.Cancellable timer = clock.schedule(() -> {
+            if (result.completeExceptionally(new TimeoutException("no response within " + timeout.toMillis() + " ms"))) {
+                probe.cancel();
+            }
+        }, timeout.toNanos());
+        result.whenComplete((latency, error) -> timer.cancel());
+        return result;
+    }
+}
