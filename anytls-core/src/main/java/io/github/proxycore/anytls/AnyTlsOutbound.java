@@ -3,9 +3,14 @@ package io.github.proxycore.anytls;
 import io.github.proxycore.anytls.internal.ClientPadding;
 import io.github.proxycore.anytls.internal.ClientSession;
 import io.github.proxycore.anytls.internal.Passwords;
+import io.github.proxycore.anytls.internal.PoolConfig;
+import io.github.proxycore.anytls.internal.PoolMetrics;
+import io.github.proxycore.anytls.internal.ServerVersion;
 import io.github.proxycore.anytls.internal.SessionConnector;
 import io.github.proxycore.anytls.internal.SessionConnector.SessionFailure;
+import io.github.proxycore.anytls.internal.SessionManager;
 import io.github.proxycore.anytls.internal.SessionPool;
+import io.github.proxycore.anytls.internal.StaleSessionException;
 import io.github.proxycore.anytls.internal.TlsContexts;
 import io.github.proxycore.anytls.internal.UotAddress;
 import io.github.proxycore.anytls.internal.UotDecoder;
@@ -25,16 +30,14 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +45,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code anytls} outbound: TCP streams and UDP (over UDP-over-TCP v2) through an AnyTLS server.
  *
- * <p>Sessions are reused as the reference clients do (§11): a session carries one stream at a time, a dial takes the
- * newest idle session or opens a new one, a session becomes idle again when its stream ends, and every
- * {@code idle_session_check_interval} sessions idle for {@code idle_session_timeout} are closed except the
- * {@code min_idle_session} newest. A dial completes once the server has confirmed the stream (SYNACK from a v2
- * server), so a failure names its cause: the server refusing the connection, a TLS or certificate problem, the
- * server closing the session (a wrong password), the server's own dial error ({@code remote: …}), or a timeout.
+ * <p>Streams run in pooled sessions (SPEC §3, seed 000's seven pool fields): a session carries one stream at a time;
+ * a dial takes the newest usable idle session or opens a new one; a housekeeper closes sessions idle too long or past
+ * their lifetime, keeps {@code ensure_idle_session} sessions pre-warmed, and heartbeats detect dead sessions. A stream
+ * on a session from the idle set whose session turns out dead before the server replied is retried once on a fresh
+ * session, so callers never see a stale-session failure. {@link #poolStats()} and a {@link PoolListener} expose what
+ * the pool does.
+ *
+ * <p>A dial completes once the server has confirmed the stream (SYNACK from a v2 server), so a failure names its
+ * cause: the server refusing the connection, a TLS or certificate problem, the server closing the session (a wrong
+ * password), the server's own dial error ({@code remote: …}), or a timeout.
  *
  * <pre>{@code
  * AnyTlsOutbound proxy = AnyTlsOutbound.create(
@@ -63,39 +70,50 @@ public final class AnyTlsOutbound implements Outbound {
     public static final Duration DEFAULT_KEEP_ALIVE_IDLE = Duration.ofSeconds(15);
 
     private final String tag;
-    private final SessionConnector connector;
-    private final SessionPool pool;
-    private final AtomicLong seq = new AtomicLong();
-    private final ScheduledFuture<?> housekeeper;
+    private final SessionManager sessions;
     private volatile boolean closed;
 
-    private AnyTlsOutbound(String tag, SessionConnector connector, SessionPool pool, ScheduledFuture<?> housekeeper) {
+    private AnyTlsOutbound(String tag, SessionManager sessions) {
         this.tag = tag;
-        this.connector = connector;
-        this.pool = pool;
-        this.housekeeper = housekeeper;
+        this.sessions = sessions;
     }
 
     /**
-     * Builds the outbound.
+     * Builds the outbound and starts its pool's housekeeper (which pre-warms {@code ensure_idle_session} sessions).
      *
      * @throws io.github.proxycore.config.ConfigException for a certificate that cannot be read or parsed, with paths
      *     relative to the outbound
+     * @throws IllegalArgumentException for pool fields out of range (negative counts or durations, a check interval
+     *     of 0)
      */
     public static AnyTlsOutbound create(AnyTlsOutboundOptions options, OutboundContext context) {
-        return create(options, context, PaddingScheme.DEFAULT);
+        return create(options, context, PaddingScheme.DEFAULT, PoolListener.NONE);
     }
 
     /** Builds the outbound with an initial padding scheme other than the default (the server may replace it). */
     public static AnyTlsOutbound create(AnyTlsOutboundOptions options, OutboundContext context, PaddingScheme padding) {
+        return create(options, context, padding, PoolListener.NONE);
+    }
+
+    /**
+     * Builds the outbound with a padding scheme and a listener for the pool's events (e.g. a Micrometer binder).
+     *
+     * @param listener called from event-loop threads, outside any lock; must not block
+     */
+    public static AnyTlsOutbound create(AnyTlsOutboundOptions options, OutboundContext context, PaddingScheme padding,
+            PoolListener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(padding, "padding");
+        Objects.requireNonNull(listener, "listener");
+        PoolConfig config = PoolConfig.from(options);
         Destination server = Destination.of(options.server(), options.serverPort());
         String verifyHost = options.tls().serverName() != null && !options.tls().serverName().isEmpty()
                 ? options.tls().serverName()
                 : server.host();
         TcpDialer dialer = context.dialer(options.dial(), DEFAULT_KEEP_ALIVE_IDLE);
         Ticker ticker = context.ticker();
+        SecureRandom random = new SecureRandom();
         SessionConnector connector = new SessionConnector(
                 dialer,
                 server,
@@ -105,22 +123,18 @@ public final class AnyTlsOutbound implements Outbound {
                 Passwords.sha256(options.password()),
                 CLIENT_NAME,
                 new ClientPadding(padding),
-                new SecureRandom(),
-                ticker);
-        SessionPool pool = new SessionPool(ticker::nanoTime, options.idleSessionTimeout().toNanos(),
-                options.minIdleSession());
-        long interval = options.idleSessionCheckInterval().toNanos();
-        ScheduledFuture<?> housekeeper = interval <= 0 ? null : context.transport().group().next()
-                .scheduleWithFixedDelay(() -> cleanup(pool, ticker), interval, interval, TimeUnit.NANOSECONDS);
-        return new AnyTlsOutbound(options.tag(), connector, pool, housekeeper);
-    }
-
-    private static void cleanup(SessionPool pool, Ticker ticker) {
-        List<ClientSession> expired = pool.expired(ticker.nanoTime());
-        for (ClientSession session : expired) {
-            log.debug("[IdleCleanup] closing {}", session);
-            session.channel().eventLoop().execute(session::close);
-        }
+                random,
+                ticker,
+                new ServerVersion(),
+                config.heartbeat(),
+                config.heartbeatTimeout());
+        PoolMetrics metrics = new PoolMetrics(listener);
+        SessionPool<ClientSession> pool =
+                new SessionPool<>(config, random, metrics, System::currentTimeMillis, ZoneId.systemDefault());
+        SessionManager sessions =
+                new SessionManager(connector, pool, metrics, context.transport().group().next(), ticker);
+        sessions.start();
+        return new AnyTlsOutbound(options.tag(), sessions);
     }
 
     @Override
@@ -146,7 +160,7 @@ public final class AnyTlsOutbound implements Outbound {
             result.setFailure(new DialException(tag, type(), destination, "the outbound is closed", null));
             return result;
         }
-        open(destination, null, destination, result);
+        open(destination, null, destination, result, false);
         return result;
     }
 
@@ -184,36 +198,42 @@ public final class AnyTlsOutbound implements Outbound {
         ByteBuf header = Unpooled.wrappedBuffer(request).clear();
         header.writeByte(0);
         SocksAddress.encode(destination, header);
-        open(UotAddress.MAGIC, request, destination, stream);
+        open(UotAddress.MAGIC, request, destination, stream, false);
         return result;
     }
 
-    private void open(Destination target, byte[] initial, Destination reported, Promise<Channel> result) {
-        ClientSession idle = pool.take();
+    /**
+     * Opens a stream: on the newest usable idle session, else on a new one. {@code retried}: this is the one retry
+     * after a stale idle session, which always uses a fresh session.
+     */
+    private void open(Destination target, byte[] initial, Destination reported, Promise<Channel> result,
+            boolean retried) {
+        ClientSession idle = retried ? null : sessions.checkout();
         if (idle != null) {
-            idle.channel().eventLoop().execute(() -> openOn(idle, target, initial, reported, result, true));
+            idle.channel().eventLoop().execute(() -> openOn(idle, target, initial, reported, result, true, retried));
             return;
         }
-        connector.connect(seq.incrementAndGet(), pool).addListener(f -> {
+        Future<ClientSession> dial = closed ? null : sessions.dialForDemand();
+        if (dial == null) {
+            fail(result, new DialException(tag, type(), reported, "the outbound is closed", null));
+            return;
+        }
+        dial.addListener(f -> {
             if (!f.isSuccess()) {
-                result.tryFailure(sessionFailure(reported, f.cause()));
+                fail(result, sessionFailure(reported, f.cause()));
                 return;
             }
             ClientSession session = (ClientSession) f.getNow();
-            pool.add(session);
-            if (closed) {
-                session.channel().eventLoop().execute(session::close);
-                result.tryFailure(new DialException(tag, type(), reported, "the outbound is closed", null));
-                return;
-            }
-            session.channel().eventLoop().execute(() -> openOn(session, target, initial, reported, result, false));
+            // on the session's event loop already (the connector completes there)
+            openOn(session, target, initial, reported, result, false, retried);
         });
     }
 
     private void openOn(ClientSession session, Destination target, byte[] initial, Destination reported,
-            Promise<Channel> result, boolean reused) {
-        if (reused && !session.isActive()) {
-            open(target, initial, reported, result); // died while idle, before anything was sent on it: take another
+            Promise<Channel> result, boolean fromIdle, boolean retried) {
+        if (fromIdle && !session.isActive()) {
+            // died between checkout and now, before anything was sent on it: take another; it reports its own close
+            open(target, initial, reported, result, retried);
             return;
         }
         Promise<Channel> stream = session.channel().eventLoop().newPromise();
@@ -225,19 +245,35 @@ public final class AnyTlsOutbound implements Outbound {
         stream.addListener(f -> {
             if (f.isSuccess()) {
                 Channel channel = stream.getNow();
-                if (!result.trySuccess(channel)) {
+                if (result.trySuccess(channel)) {
+                    sessions.metrics().streamOpened();
+                } else {
                     channel.close();
                 }
-            } else if (!f.isCancelled()) {
-                result.tryFailure(new DialException(tag, type(), reported,
-                        "server " + connector.server() + ": " + f.cause().getMessage(), f.cause()));
+            } else if (f.isCancelled()) {
+                return;
+            } else if (f.cause() instanceof StaleSessionException && fromIdle && !retried) {
+                // the idle session was dead and nothing reached the destination: once more, on a fresh session
+                log.debug("{}: {} on an idle session ({}); retrying on a fresh session", this, f.cause().getMessage(),
+                        session);
+                sessions.metrics().streamRetried();
+                open(target, initial, reported, result, true);
+            } else {
+                fail(result, new DialException(tag, type(), reported,
+                        "server " + sessions.connector().server() + ": " + f.cause().getMessage(), f.cause()));
             }
         });
-        session.openStream(target, initial == null ? null : Unpooled.wrappedBuffer(initial), stream);
+        session.openStream(target, initial == null ? null : Unpooled.wrappedBuffer(initial), stream, fromIdle);
+    }
+
+    private void fail(Promise<Channel> result, DialException failure) {
+        if (result.tryFailure(failure)) {
+            sessions.metrics().streamFailed(failure);
+        }
     }
 
     private DialException sessionFailure(Destination destination, Throwable cause) {
-        String server = connector.server().toString();
+        String server = sessions.connector().server().toString();
         String reason;
         Throwable root = cause instanceof SessionFailure failure ? failure.getCause() : cause;
         if (cause instanceof SessionFailure failure && failure.stage() == SessionConnector.Stage.TLS) {
@@ -262,19 +298,24 @@ public final class AnyTlsOutbound implements Outbound {
                 : cause instanceof SSLHandshakeException ? "handshake failed" : cause.getClass().getSimpleName();
     }
 
+    /** A snapshot of the session pool: idle, busy and dialling sessions, and what was created and closed why. */
+    public PoolStats poolStats() {
+        return sessions.stats();
+    }
+
     /** How many sessions are open, idle or busy. */
     public int sessionCount() {
-        return pool.size();
+        return sessions.pool().size();
     }
 
     /** The sequence numbers of the idle sessions, newest first. */
     public List<Long> idleSessions() {
-        return pool.idleSeqs();
+        return sessions.pool().idleSeqs();
     }
 
     /** The padding scheme new sessions use now (the server may have replaced the initial one). */
     public PaddingScheme paddingScheme() {
-        return connector.padding().get();
+        return sessions.connector().padding().get();
     }
 
     /**
@@ -284,16 +325,11 @@ public final class AnyTlsOutbound implements Outbound {
     @Override
     public void close() {
         closed = true;
-        if (housekeeper != null) {
-            housekeeper.cancel(false);
-        }
-        for (ClientSession session : pool.close()) {
-            session.channel().eventLoop().execute(session::close);
-        }
+        sessions.close();
     }
 
     @Override
     public String toString() {
-        return "AnyTlsOutbound[" + tag + " -> " + connector.server() + "]";
+        return "AnyTlsOutbound[" + tag + " -> " + sessions.connector().server() + "]";
     }
 }

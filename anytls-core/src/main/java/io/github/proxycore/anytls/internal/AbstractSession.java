@@ -144,6 +144,8 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
                 writePacket(Frames.empty(ctx.alloc(), Command.HEART_RESPONSE, streamId));
                 return true;
             case Command.HEART_RESPONSE:
+                onHeartResponse(streamId);
+                return true;
             case Command.WASTE:
                 return true;
             default:
@@ -153,6 +155,14 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     /** Hook for the client: data for a stream is a reply from the server. */
     protected void onStreamData(StreamChannel stream) {}
+
+    /** Hook for the client: the peer answered a heartbeat. */
+    protected void onHeartResponse(int streamId) {}
+
+    /** Whether reading the TLS socket is paused because a stream is congested (its peer's frames wait unread). */
+    protected boolean readPaused() {
+        return congestedStreams > 0;
+    }
 
     /** A stream received data while reading: fire its channelReadComplete at the end of this batch. */
     void readCompletePending(StreamChannel stream) {

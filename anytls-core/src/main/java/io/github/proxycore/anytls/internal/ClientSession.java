@@ -1,10 +1,13 @@
 package io.github.proxycore.anytls.internal;
 
 import io.github.proxycore.anytls.PaddingScheme;
+import io.github.proxycore.anytls.SessionCloseReason;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.SocksAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.Promise;
@@ -30,10 +33,16 @@ import org.slf4j.LoggerFactory;
  *   <li>Confirms a stream when the server does: by SYNACK from a v2 server (error text fails it with
  *       {@code remote: …}); for the first stream of a new session, whose server version is not known yet, by the
  *       first sign of a v1 server or after {@link #V1_GRACE_MILLIS}. A stream on a reused session of a v2 server
- *       without SYNACK after 3 s closes the whole session (the reference's stuck-tunnel watchdog, §6).
+ *       without SYNACK after 3 s closes the whole session (the reference's stuck-tunnel watchdog, §6). A stream on
+ *       a session taken from the idle set is watched so even when it is the session's first (SPEC §3), and fails
+ *       with {@link StaleSessionException} if the session dies before the server replied to it.
+ *   <li>Remembers a v1 server in the outbound's {@link ServerVersion}, so later sessions do not wait the grace again.
+ *   <li>Runs a {@link Heartbeat} once the server has announced v2. Heartbeats bypass the padding: they take no
+ *       packet number of the scheme, so the packets the scheme shapes stay the ones the user's data travels in
+ *       (PROTOCOL.md §12 pitfall 4), and each is exactly one 7-byte frame.
  * </ul>
  */
-public final class ClientSession extends AbstractSession {
+public final class ClientSession extends AbstractSession implements PooledSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     /** The reference's SYNACK watchdog for streams on reused sessions of v2 servers. */
@@ -50,10 +59,15 @@ public final class ClientSession extends AbstractSession {
     private final ClientPadding padding;
     private final RandomGenerator random;
     private final SessionListener listener;
+    private final ServerVersion serverVersion;
+    private final long heartbeatNanos;
+    private final long heartbeatTimeoutNanos;
     private final IntObjectMap<PendingOpen> pending = new IntObjectHashMap<>();
 
-    private volatile long idleSinceNanos;
     private volatile int peerVersion;
+    private volatile SessionCloseReason closeKind;
+    private Heartbeat heartbeat;
+    private long reads;
     private volatile boolean v1Assumed;
     private int nextStreamId = 1;
     private boolean settingsPending = true;
@@ -70,17 +84,40 @@ public final class ClientSession extends AbstractSession {
             ClientPadding padding,
             RandomGenerator random,
             SessionListener listener) {
+        this(seq, createdNanos, passwordHash, clientName, padding, random, listener, new ServerVersion(), 0, 0);
+    }
+
+    /**
+     * @param serverVersion what the outbound knows of the server's version, shared by its sessions
+     * @param heartbeatNanos heartbeat interval, 0 for none
+     * @param heartbeatTimeoutNanos how long the server has to answer a heartbeat
+     */
+    public ClientSession(
+            long seq,
+            long createdNanos,
+            byte[] passwordHash,
+            String clientName,
+            ClientPadding padding,
+            RandomGenerator random,
+            SessionListener listener,
+            ServerVersion serverVersion,
+            long heartbeatNanos,
+            long heartbeatTimeoutNanos) {
         this.seq = seq;
         this.createdNanos = createdNanos;
-        this.idleSinceNanos = createdNanos;
         this.passwordHash = passwordHash.clone();
         this.clientName = clientName;
         this.padding = padding;
         this.random = random;
         this.listener = listener;
+        this.serverVersion = serverVersion;
+        this.heartbeatNanos = heartbeatNanos;
+        this.heartbeatTimeoutNanos = heartbeatTimeoutNanos;
+        this.v1Assumed = serverVersion.isV1();
     }
 
     /** Creation order within the client, from 1: the pool picks the highest idle one. */
+    @Override
     public long seq() {
         return seq;
     }
@@ -89,12 +126,66 @@ public final class ClientSession extends AbstractSession {
         return createdNanos;
     }
 
-    public long idleSinceNanos() {
-        return idleSinceNanos;
+    /** Why the session closed (or will close): as the pool or the session itself decided, else {@code remote}. */
+    public SessionCloseReason closeReason() {
+        SessionCloseReason kind = closeKind;
+        return kind == null ? SessionCloseReason.REMOTE : kind;
     }
 
-    public void idleSince(long nanos) {
-        this.idleSinceNanos = nanos;
+    @Override
+    public void retire(SessionCloseReason reason) {
+        if (closeKind == null) {
+            closeKind = reason;
+        }
+        if (ctx == null) {
+            return;
+        }
+        if (ctx.executor().inEventLoop()) {
+            close();
+        } else {
+            ctx.executor().execute(this::close);
+        }
+    }
+
+    /** Closes the session on its event loop, for {@code reason}. */
+    void closeFor(SessionCloseReason reason) {
+        if (closeKind == null) {
+            closeKind = reason;
+        }
+        close();
+    }
+
+    /** A close not decided by the pool or the peer is a local failure (watchdog, malformed frames, I/O errors). */
+    @Override
+    public void close() {
+        if (closeKind == null) {
+            closeKind = SessionCloseReason.ERROR;
+        }
+        super.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closeKind == null) {
+            closeKind = SessionCloseReason.ERROR;
+        }
+        super.exceptionCaught(ctx, cause);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reads++; // anything read is a sign of life for the heartbeat
+        super.channelRead(ctx, msg);
+    }
+
+    /** How many times the TLS channel delivered data; event loop only. */
+    long reads() {
+        return reads;
+    }
+
+    /** Whether reading is paused by a congested stream; event loop only. */
+    boolean readPausedNow() {
+        return readPaused();
     }
 
     /** The version the server stated in ServerSettings, 0 until then (v1 behaviour). */
@@ -126,6 +217,15 @@ public final class ClientSession extends AbstractSession {
      * before the server confirms it: for headers the server needs before it can answer (UDP-over-TCP's request).
      */
     public void openStream(Destination destination, ByteBuf initial, Promise<Channel> promise) {
+        openStream(destination, initial, promise, false);
+    }
+
+    /**
+     * Opens a stream; {@code fromIdle} says the session was taken from the idle set (reused or pre-warmed), so the
+     * stream is watched for a dead session even when it is the session's first, and such a failure is reported as a
+     * {@link StaleSessionException}.
+     */
+    public void openStream(Destination destination, ByteBuf initial, Promise<Channel> promise, boolean fromIdle) {
         if (!isActive()) {
             if (initial != null) {
                 initial.release();
@@ -147,18 +247,25 @@ public final class ClientSession extends AbstractSession {
             writeStreamData(id, initial);
         }
         flush();
+        if (!isActive() || !stream.isOpen()) {
+            // the write found the connection dead (a reset) and closed the session on the spot
+            IOException cause = closedCause();
+            promise.tryFailure(fromIdle ? new StaleSessionException(cause.getMessage()) : cause);
+            return;
+        }
         promise.addListener(f -> {
             if (f.isCancelled()) {
                 stream.close();
             }
         });
         if (peerVersion >= 2) {
-            long timeout = id >= 2 ? SYNACK_WATCHDOG_MILLIS : FIRST_SYNACK_TIMEOUT_MILLIS;
-            pending.put(id, new PendingOpen(stream, promise, schedule(id, timeout, id >= 2), id >= 2));
+            boolean watchdog = id >= 2 || fromIdle;
+            long timeout = watchdog ? SYNACK_WATCHDOG_MILLIS : FIRST_SYNACK_TIMEOUT_MILLIS;
+            pending.put(id, new PendingOpen(stream, promise, schedule(id, timeout, watchdog), watchdog, fromIdle));
         } else if (v1Assumed) {
             confirm(stream, promise);
         } else {
-            pending.put(id, new PendingOpen(stream, promise, schedule(id, V1_GRACE_MILLIS, false), false));
+            pending.put(id, new PendingOpen(stream, promise, schedule(id, V1_GRACE_MILLIS, false), false, fromIdle));
         }
     }
 
@@ -172,12 +279,15 @@ public final class ClientSession extends AbstractSession {
         }
     }
 
-    /** Sends a HeartRequest with stream id 0. */
-    public void sendHeartbeat() {
-        if (isActive()) {
-            writePacket(Frames.empty(ctx.alloc(), Command.HEART_REQUEST, 0));
-            flush();
+    /**
+     * Sends a HeartRequest with stream id 0 as a frame of its own, outside the padding: it takes no packet number of
+     * the scheme (PROTOCOL.md §12 pitfall 4). The future completes once it is written to the socket.
+     */
+    public ChannelFuture sendHeartbeat() {
+        if (!isActive()) {
+            return ctx.newFailedFuture(closedCause());
         }
+        return ctx.writeAndFlush(Frames.empty(ctx.alloc(), Command.HEART_REQUEST, 0));
     }
 
     private void writeSettings(ByteBuf packet) {
@@ -202,6 +312,7 @@ public final class ClientSession extends AbstractSession {
         if (peerVersion < 2 && !watchdog) {
             // no ServerSettings in time: a v1 server, which never sends SYNACK
             v1Assumed = true;
+            serverVersion.sawV1();
             for (PendingOpen p : new ArrayList<>(pending.values())) {
                 pending.remove(p.stream.streamId());
                 confirm(p.stream, p.promise);
@@ -212,7 +323,8 @@ public final class ClientSession extends AbstractSession {
         closeReason = watchdog
                 ? "no SYNACK within " + SYNACK_WATCHDOG_MILLIS + " ms on a reused session; session closed"
                 : "no SYNACK within " + FIRST_SYNACK_TIMEOUT_MILLIS + " ms; session closed";
-        open.promise.tryFailure(new IOException("timeout: " + closeReason));
+        String message = "timeout: " + closeReason;
+        open.promise.tryFailure(open.fromIdle ? new StaleSessionException(message) : new IOException(message));
         close();
     }
 
@@ -264,6 +376,7 @@ public final class ClientSession extends AbstractSession {
             pending.remove(stream.streamId());
             open.timer.cancel(false);
             v1Assumed = true;
+            serverVersion.sawV1();
             confirm(stream, open.promise);
         }
     }
@@ -280,6 +393,7 @@ public final class ClientSession extends AbstractSession {
                     int version = Settings.version(Settings.parse(data.toString(StandardCharsets.UTF_8)));
                     peerVersion = version;
                     if (version >= 2) {
+                        peerIsV2();
                         for (PendingOpen p : pending.values()) {
                             if (!p.watchdog) {
                                 p.timer.cancel(false);
@@ -301,7 +415,7 @@ public final class ClientSession extends AbstractSession {
                     }
                     closeReason = "server alert: " + data.toString(StandardCharsets.UTF_8);
                     log.warn("{}: {}", channel(), closeReason);
-                    close();
+                    closeFor(SessionCloseReason.REMOTE);
                     return false;
                 case Command.FIN:
                 default:
@@ -315,6 +429,7 @@ public final class ClientSession extends AbstractSession {
     private void onSynAck(int streamId, ByteBuf data) {
         if (peerVersion < 2) {
             peerVersion = 2;
+            peerIsV2();
         }
         PendingOpen open = pending.remove(streamId);
         String error = data.isReadable() ? "remote: " + data.toString(StandardCharsets.UTF_8) : null;
@@ -334,6 +449,21 @@ public final class ClientSession extends AbstractSession {
         }
     }
 
+    /** The server speaks v2: remember it for the outbound, and start the heartbeat if one is configured. */
+    private void peerIsV2() {
+        serverVersion.sawV2();
+        v1Assumed = false;
+        if (heartbeatNanos > 0 && heartbeat == null && isActive()) {
+            heartbeat = new Heartbeat(this, heartbeatNanos, heartbeatTimeoutNanos, random);
+            heartbeat.start();
+        }
+    }
+
+    @Override
+    protected void onHeartResponse(int streamId) {
+        log.debug("[Heartbeat] Received heartbeat response ({})", this);
+    }
+
     @Override
     protected void onStreamClosed(StreamChannel stream, boolean sentFin) {
         PendingOpen open = pending.remove(stream.streamId());
@@ -341,17 +471,21 @@ public final class ClientSession extends AbstractSession {
             open.timer.cancel(false);
             open.promise.tryFailure(isActive()
                     ? new IOException("the server closed the stream without confirming it")
-                    : closedCause());
+                    : open.fromIdle ? new StaleSessionException(closedCause().getMessage()) : closedCause());
         }
         listener.streamClosed(this);
     }
 
     @Override
     protected void onSessionClosed() {
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
         IOException cause = closedCause();
         for (PendingOpen p : new ArrayList<>(pending.values())) {
             p.timer.cancel(false);
-            p.promise.tryFailure(cause);
+            // a session from the idle set that died before the server replied: nothing reached the destination
+            p.promise.tryFailure(p.fromIdle ? new StaleSessionException(cause.getMessage()) : cause);
         }
         pending.clear();
         listener.sessionClosed(this);
@@ -376,13 +510,16 @@ public final class ClientSession extends AbstractSession {
         final StreamChannel stream;
         final Promise<Channel> promise;
         final boolean watchdog;
+        final boolean fromIdle;
         ScheduledFuture<?> timer;
 
-        PendingOpen(StreamChannel stream, Promise<Channel> promise, ScheduledFuture<?> timer, boolean watchdog) {
+        PendingOpen(StreamChannel stream, Promise<Channel> promise, ScheduledFuture<?> timer, boolean watchdog,
+                boolean fromIdle) {
             this.stream = stream;
             this.promise = promise;
             this.timer = timer;
             this.watchdog = watchdog;
+            this.fromIdle = fromIdle;
         }
     }
 }

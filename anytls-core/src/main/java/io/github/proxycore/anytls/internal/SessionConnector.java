@@ -52,10 +52,16 @@ public final class SessionConnector {
     private final ClientPadding padding;
     private final RandomGenerator random;
     private final Ticker ticker;
+    private final ServerVersion serverVersion;
+    private final long heartbeatNanos;
+    private final long heartbeatTimeoutNanos;
 
     /**
      * @param verifyHost the name the certificate is checked against (and sent as SNI unless it is an IP literal or
      *     {@code sendSni} is false)
+     * @param serverVersion what the outbound has learned of the server's version, shared by its sessions
+     * @param heartbeatNanos the sessions' heartbeat interval, 0 for none
+     * @param heartbeatTimeoutNanos how long the server has to answer a heartbeat
      */
     public SessionConnector(
             TcpDialer dialer,
@@ -67,7 +73,10 @@ public final class SessionConnector {
             String clientName,
             ClientPadding padding,
             RandomGenerator random,
-            Ticker ticker) {
+            Ticker ticker,
+            ServerVersion serverVersion,
+            long heartbeatNanos,
+            long heartbeatTimeoutNanos) {
         this.dialer = dialer;
         this.server = server;
         this.ssl = ssl;
@@ -78,6 +87,9 @@ public final class SessionConnector {
         this.padding = padding;
         this.random = random;
         this.ticker = ticker;
+        this.serverVersion = serverVersion;
+        this.heartbeatNanos = heartbeatNanos;
+        this.heartbeatTimeoutNanos = heartbeatTimeoutNanos;
     }
 
     public Destination server() {
@@ -130,8 +142,8 @@ public final class SessionConnector {
                 promise.tryFailure(new SessionFailure(Stage.TLS, f.cause()));
                 return;
             }
-            ClientSession session =
-                    new ClientSession(seq, ticker.nanoTime(), passwordHash, clientName, padding, random, listener);
+            ClientSession session = new ClientSession(seq, ticker.nanoTime(), passwordHash, clientName, padding, random,
+                    listener, serverVersion, heartbeatNanos, heartbeatTimeoutNanos);
             channel.pipeline().remove("tls-failure");
             channel.pipeline().addLast("anytls", session);
             if (!promise.trySuccess(session)) {

@@ -90,13 +90,25 @@ public final class AnyTlsBenchmark {
             Channel relaySource = relayServer(transport, serverTls, (InetSocketAddress) source.localAddress());
             AnyTlsServer server = AnyTlsServer.builder().user("bench", "bench").sslContext(serverTls)
                     .transport(transport).bind(new InetSocketAddress("127.0.0.1", 0));
+            // the same server with its destinations in its own process: the protocol without a second hop
+            AnyTlsServer terminating = AnyTlsServer.builder().user("bench", "bench").sslContext(serverTls)
+                    .transport(transport)
+                    .router(new InProcessDestination(transport, PAYLOAD, bytes, () -> expectedUpload))
+                    .bind(new InetSocketAddress("127.0.0.1", 0));
             AnyTlsOutboundOptions options = AnyTlsOutboundOptions
                     .builder("bench", "127.0.0.1", server.localAddress().getPort(), "bench")
                     .tls(clientTlsOptions)
                     .build();
-            try (AnyTlsOutbound outbound = AnyTlsOutbound.create(options, OutboundContext.of(transport))) {
+            AnyTlsOutboundOptions terminatingOptions = AnyTlsOutboundOptions
+                    .builder("bench-terminated", "127.0.0.1", terminating.localAddress().getPort(), "bench")
+                    .tls(clientTlsOptions)
+                    .build();
+            try (AnyTlsOutbound outbound = AnyTlsOutbound.create(options, OutboundContext.of(transport));
+                    AnyTlsOutbound terminated = AnyTlsOutbound.create(terminatingOptions, OutboundContext.of(transport))) {
                 Destination sinkAddress = Destination.of((InetSocketAddress) sink.localAddress());
                 Destination sourceAddress = Destination.of((InetSocketAddress) source.localAddress());
+                Destination memorySink = Destination.of("127.0.0.1", InProcessDestination.SINK);
+                Destination memorySource = Destination.of("127.0.0.1", InProcessDestination.SOURCE);
                 InetSocketAddress tlsSinkAddress = (InetSocketAddress) tlsSink.localAddress();
                 InetSocketAddress tlsSourceAddress = (InetSocketAddress) tlsSource.localAddress();
                 InetSocketAddress relaySinkAddress = (InetSocketAddress) relaySink.localAddress();
@@ -108,24 +120,30 @@ public final class AnyTlsBenchmark {
                     double[] tls = new double[runs];
                     double[] relayed = new double[runs];
                     double[] anytls = new double[runs];
+                    double[] anytlsTerminated = new double[runs];
                     Opener direct = () -> plainTls(transport, clientTls, up ? tlsSinkAddress : tlsSourceAddress);
                     Opener relay = () -> plainTls(transport, clientTls, up ? relaySinkAddress : relaySourceAddress);
                     Opener tunnel = () -> dial(outbound, up ? sinkAddress : sourceAddress);
-                    // interleaved so that all three see the same machine state; the first round warms up
+                    Opener protocol = () -> dial(terminated, up ? memorySink : memorySource);
+                    // interleaved so that all four see the same machine state; the first round warms up
                     transfer(direct, up, bytes);
                     transfer(relay, up, bytes);
                     transfer(tunnel, up, bytes);
+                    transfer(protocol, up, bytes);
                     for (int i = 0; i < runs; i++) {
                         tls[i] = transfer(direct, up, bytes);
                         relayed[i] = transfer(relay, up, bytes);
                         anytls[i] = transfer(tunnel, up, bytes);
+                        anytlsTerminated[i] = transfer(protocol, up, bytes);
                     }
-                    report(direction + "  plain TLS, direct      ", tls);
-                    report(direction + "  plain TLS, via a relay ", relayed);
-                    report(direction + "  AnyTLS tunnel          ", anytls);
-                    System.out.printf(Locale.ROOT, "%s  AnyTLS / plain TLS direct: %.0f %%, AnyTLS / TLS relay: %.0f %%"
-                            + " (medians)%n", direction, 100 * median(anytls) / median(tls),
-                            100 * median(anytls) / median(relayed));
+                    report(direction + "  plain TLS, direct                 ", tls);
+                    report(direction + "  AnyTLS, server-terminated         ", anytlsTerminated);
+                    report(direction + "  plain TLS, via a relay to a socket", relayed);
+                    report(direction + "  AnyTLS tunnel to a socket         ", anytls);
+                    System.out.printf(Locale.ROOT, "%s  same endpoints: AnyTLS server-terminated / plain TLS direct %.0f %%;"
+                            + " with the second hop: AnyTLS tunnel / TLS relay %.0f %%, AnyTLS tunnel / plain TLS direct"
+                            + " %.0f %% (medians)%n", direction, 100 * median(anytlsTerminated) / median(tls),
+                            100 * median(anytls) / median(relayed), 100 * median(anytls) / median(tls));
                 }
 
                 System.out.println("\n== stream open: dial() to usable channel (µs) ==");
@@ -141,7 +159,19 @@ public final class AnyTlsBenchmark {
                         warm[i] = took;
                     }
                 }
-                percentiles("warm (reused session)", warm);
+                percentiles("warm (reused session), server dials a socket", warm);
+                long[] warmTerminated = new long[2000];
+                for (int i = -200; i < warmTerminated.length; i++) {
+                    long start = System.nanoTime();
+                    Channel stream = dial(terminated, memorySink);
+                    long took = System.nanoTime() - start;
+                    stream.close().syncUninterruptibly();
+                    awaitIdle(terminated);
+                    if (i >= 0) {
+                        warmTerminated[i] = took;
+                    }
+                }
+                percentiles("warm (reused session), server-terminated", warmTerminated);
                 long[] cold = new long[200];
                 for (int i = -20; i < cold.length; i++) {
                     try (AnyTlsOutbound fresh = AnyTlsOutbound.create(options, OutboundContext.of(transport))) {
@@ -169,13 +199,17 @@ public final class AnyTlsBenchmark {
                             allocBytes);
                     double tunnel = allocationPerChunk(() -> dial(outbound, up ? sinkAddress : sourceAddress), up,
                             allocBytes);
+                    double protocol = allocationPerChunk(() -> dial(terminated, up ? memorySink : memorySource), up,
+                            allocBytes);
                     System.out.printf(Locale.ROOT,
-                            "%s, bytes allocated per %d-byte chunk (%d chunks): plain TLS direct "
-                            + "%.0f, TLS relay %.0f, AnyTLS %.0f; AnyTLS minus TLS relay: %.0f%n", direction, CHUNK,
-                            chunks, direct, relay, tunnel, tunnel - relay);
+                            "%s, bytes allocated per %d-byte chunk (%d chunks): plain TLS direct %.0f, AnyTLS"
+                            + " server-terminated %.0f (difference %.0f); TLS relay %.0f, AnyTLS tunnel %.0f (difference"
+                            + " %.0f)%n", direction, CHUNK, chunks, direct, protocol, protocol - direct, relay, tunnel,
+                            tunnel - relay);
                 }
             }
             server.close();
+            terminating.close();
             for (Channel c : List.of(sink, source, tlsSink, tlsSource, relaySink, relaySource)) {
                 c.close().syncUninterruptibly();
             }

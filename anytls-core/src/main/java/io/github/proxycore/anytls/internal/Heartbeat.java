@@ -1,0 +1,82 @@
+package io.github.proxycore.anytls.internal;
+
+import io.github.proxycore.anytls.SessionCloseReason;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heartbeat of one client session, on the session's event loop: a HeartRequest every {@code interval}, the first
+ * after a random phase in {@code [0, interval)} so that sessions created together do not beat together (PROTOCOL.md
+ * §12 pitfall 3). Liveness: once a heartbeat has been written to the socket, the server has {@code timeout} to send
+ * anything at all (the HeartResponse, or any other frame); if nothing was read by then, the session is closed with
+ * {@code heartbeat_timeout}. While the session has paused reading (a congested stream) it cannot tell, and does not
+ * judge. Started only once the peer has announced v2, so v1 servers, which never answer, get no heartbeats.
+ */
+final class Heartbeat {
+    private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final ClientSession session;
+    private final long interval;
+    private final long timeout;
+    private final RandomGenerator random;
+    private ScheduledFuture<?> next;
+    private ScheduledFuture<?> check;
+    private boolean stopped;
+
+    Heartbeat(ClientSession session, long interval, long timeout, RandomGenerator random) {
+        this.session = session;
+        this.interval = interval;
+        this.timeout = timeout;
+        this.random = random;
+    }
+
+    void start() {
+        schedule(random.nextLong(interval));
+    }
+
+    void stop() {
+        stopped = true;
+        if (next != null) {
+            next.cancel(false);
+        }
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    private void schedule(long delay) {
+        next = session.channel().eventLoop().schedule(this::beat, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void beat() {
+        if (stopped || !session.isActive()) {
+            return;
+        }
+        log.debug("[Heartbeat] Sending heartbeat request ({})", session);
+        long readsBefore = session.reads();
+        session.sendHeartbeat().addListener(f -> {
+            if (!f.isSuccess()) {
+                return; // the session is closing anyway
+            }
+            log.debug("[Heartbeat] Heartbeat sent successfully ({})", session);
+            if (check == null && !stopped) {
+                // measured from the write, not the send: a beat queued behind a slow upload is not the peer's fault
+                check = session.channel().eventLoop().schedule(() -> verify(readsBefore), timeout,
+                        TimeUnit.NANOSECONDS);
+            }
+        });
+        schedule(interval);
+    }
+
+    private void verify(long readsBefore) {
+        check = null;
+        if (stopped || !session.isActive() || session.reads() != readsBefore || session.readPausedNow()) {
+            return;
+        }
+        log.debug("[Heartbeat] No answer within {} ({}): closing the session", PoolLog.duration(timeout), session);
+        session.closeFor(SessionCloseReason.HEARTBEAT_TIMEOUT);
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.proxycore.anytls.internal;
+
+import io.github.proxycore.anytls.PoolStats;
+import io.github.proxycore.anytls.SessionOrigin;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.Ticker;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ties the {@link SessionPool}'s decisions to real sessions: opens sessions with the {@link SessionConnector} (on
+ * demand for a caller, or for the ensure step, whose sessions send Settings at once so that they are complete and
+ * their heartbeats reach the wire), feeds session events back into the pool, and runs the {@link Housekeeper}.
+ */
+public final class SessionManager implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+
+    private final SessionConnector connector;
+    private final SessionPool<ClientSession> pool;
+    private final PoolMetrics metrics;
+    private final Ticker ticker;
+    private final Housekeeper housekeeper;
+    private final AtomicLong seq = new AtomicLong();
+
+    public SessionManager(SessionConnector connector, SessionPool<ClientSession> pool, PoolMetrics metrics,
+            EventExecutor scheduler, Ticker ticker) {
+        this.connector = connector;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.ticker = ticker;
+        this.housekeeper = new Housekeeper(pool, scheduler, ticker, this::dialForEnsure);
+    }
+
+    /** Starts the housekeeper: its first run already pre-warms the pool. */
+    public void start() {
+        housekeeper.start();
+    }
+
+    public SessionConnector connector() {
+        return connector;
+    }
+
+    public PoolMetrics metrics() {
+        return metrics;
+    }
+
+    /** The newest usable idle session, now busy, or {@code null}. */
+    public ClientSession checkout() {
+        return pool.checkout(ticker.nanoTime());
+    }
+
+    /**
+     * Opens a session for a caller; it is busy from the start. Fails with a {@link SessionConnector.SessionFailure}, or
+     * returns {@code null} if the pool is closed.
+     */
+    public Future<ClientSession> dialForDemand() {
+        if (!pool.demandDialStarted()) {
+            return null;
+        }
+        Promise<ClientSession> result = ImmediateEventExecutor.INSTANCE.newPromise();
+        connector.connect(seq.incrementAndGet(), this).addListener(f -> {
+            if (!f.isSuccess()) {
+                pool.dialFailed(SessionOrigin.DEMAND, ticker.nanoTime(), f.cause());
+                result.tryFailure(f.cause());
+                return;
+            }
+            // the connector completes on the session's event loop: no close can be reported before this registers it
+            ClientSession session = (ClientSession) f.getNow();
+            if (!session.isActive()) {
+                java.io.IOException cause = new java.io.IOException("the server closed the session as it opened");
+                pool.dialFailed(SessionOrigin.DEMAND, ticker.nanoTime(), cause);
+                result.tryFailure(cause);
+                return;
+            }
+            pool.demandDialSucceeded(session, ticker.nanoTime());
+            result.trySuccess(session);
+        });
+        return result;
+    }
+
+    private void dialForEnsure(int count) {
+        for (int i = 0; i < count; i++) {
+            long number = seq.incrementAndGet();
+            connector.connect(number, this).addListener(f -> {
+                long now = ticker.nanoTime();
+                ClientSession session = f.isSuccess() ? (ClientSession) f.getNow() : null;
+                if (session == null || !session.isActive()) {
+                    Throwable cause = f.isSuccess()
+                            ? new java.io.IOException("the server closed the session as it opened")
+                            : f.cause();
+                    int failures = pool.dialFailed(SessionOrigin.ENSURE, now, cause);
+                    // a warning when a streak starts; the rest of it (one probe per back-off step) at debug
+                    if (failures == 1 ? log.isWarnEnabled() : log.isDebugEnabled()) {
+                        String message = String.format("[EnsureIdleSession] Failed to create session (seq=%d) to %s:"
+                                + " %s (%s)", number, connector.server(), describe(cause), pool.backoffState(now));
+                        if (failures == 1) {
+                            log.warn(message);
+                        } else {
+                            log.debug(message);
+                        }
+                    }
+                } else {
+                    int pooled = pool.ensureDialSucceeded(session, now);
+                    if (pooled > 0) {
+                        session.sendSettingsNow(); // on its event loop already: see dialForDemand
+                        log.debug("[EnsureIdleSession] Successfully created and pooled session #{} (seq={})", pooled,
+                                number);
+                    }
+                }
+                housekeeper.wake(); // a probe that succeeded ends the back-off; one that failed sets the retry time
+            });
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        Throwable root = cause instanceof SessionConnector.SessionFailure && cause.getCause() != null
+                ? cause.getCause() : cause;
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    @Override
+    public void streamClosed(ClientSession session) {
+        pool.checkin(session, ticker.nanoTime());
+    }
+
+    @Override
+    public void sessionClosed(ClientSession session) {
+        if (pool.removed(session, session.closeReason())) {
+            housekeeper.wake(); // the ensure step replaces what the pool lost
+        }
+    }
+
+    public PoolStats stats() {
+        return pool.stats();
+    }
+
+    public SessionPool<ClientSession> pool() {
+        return pool;
+    }
+
+    /** Stops the housekeeper and closes the pool (idle sessions now, busy ones when their stream ends). */
+    public void close() {
+        housekeeper.stop();
+        pool.close();
+    }
+}

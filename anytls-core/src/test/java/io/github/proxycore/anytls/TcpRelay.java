@@ -1,0 +1,157 @@
+package io.github.proxycore.anytls;
+
+import io.github.proxycore.outbound.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP relay on 127.0.0.1 in front of a server, for fault injection: it counts connections, and can turn the
+ * connections it has into black holes (bytes are swallowed, nothing is closed) or make them reset on the client's
+ * next bytes. Connections accepted later forward normally.
+ */
+final class TcpRelay implements AutoCloseable {
+    private final Channel listener;
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final List<Link> links = new CopyOnWriteArrayList<>();
+
+    private TcpRelay(Transport transport, InetSocketAddress target) {
+        this.listener = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverSocketChannelClass())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel client) {
+                        accepted.incrementAndGet();
+                        Link link = new Link();
+                        links.add(link);
+                        link.client = client;
+                        new Bootstrap().group(client.eventLoop()).channel(transport.socketChannelClass())
+                                .handler(new Forward(link, false))
+                                .connect(target)
+                                .addListener((ChannelFutureListener) f -> {
+                                    if (!f.isSuccess()) {
+                                        client.close();
+                                        return;
+                                    }
+                                    link.server = f.channel();
+                                    client.pipeline().addLast(new Forward(link, true));
+                                    client.config().setAutoRead(true);
+                                });
+                    }
+                })
+                .bind(Loopback.loopback(0))
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    static TcpRelay start(Transport transport, InetSocketAddress target) {
+        return new TcpRelay(transport, target);
+    }
+
+    int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Connections accepted so far. */
+    int accepted() {
+        return accepted.get();
+    }
+
+    /** The client addresses of the connections, in the order they were accepted. */
+    List<InetSocketAddress> clients() {
+        return links.stream().map(l -> (InetSocketAddress) l.client.remoteAddress()).toList();
+    }
+
+    /** Reads of server bytes, over all connections: each is a sign the server said something. */
+    int serverReads() {
+        return links.stream().mapToInt(l -> l.serverReads.get()).sum();
+    }
+
+    /** The current connections stop forwarding in both directions, without closing. */
+    void blackHoleExisting() {
+        links.forEach(l -> l.blackHole = true);
+    }
+
+    /** The current connections close abruptly (RST) as soon as the client sends anything. */
+    void resetExistingOnClientData() {
+        links.forEach(l -> l.resetOnClientData = true);
+    }
+
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        for (Link link : links) {
+            if (link.client != null) {
+                link.client.close();
+            }
+            if (link.server != null) {
+                link.server.close();
+            }
+        }
+    }
+
+    private static final class Link {
+        volatile Channel client;
+        volatile Channel server;
+        volatile boolean blackHole;
+        volatile boolean resetOnClientData;
+        final AtomicInteger serverReads = new AtomicInteger();
+    }
+
+    private static final class Forward extends ChannelInboundHandlerAdapter {
+        private final Link link;
+        private final boolean fromClient;
+
+        Forward(Link link, boolean fromClient) {
+            this.link = link;
+            this.fromClient = fromClient;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!fromClient) {
+                link.serverReads.incrementAndGet();
+            }
+            if (fromClient && link.resetOnClientData) {
+                ReferenceCountUtil.release(msg);
+                for (Channel c : new Channel[] {link.client, link.server}) {
+                    c.config().setOption(ChannelOption.SO_LINGER, 0); // close with RST
+                    c.close();
+                }
+                return;
+            }
+            Channel peer = fromClient ? link.server : link.client;
+            if (link.blackHole || peer == null) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            peer.writeAndFlush((ByteBuf) msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            Channel peer = fromClient ? link.server : link.client;
+            if (peer != null && !link.blackHole) {
+                peer.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
