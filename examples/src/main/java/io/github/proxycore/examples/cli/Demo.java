@@ -3,6 +3,7 @@ package io.github.proxycore.examples.cli;
 import com.sun.net.httpserver.HttpServer;
 import io.github.proxycore.anytls.AnyTlsOutbound;
 import io.github.proxycore.anytls.AnyTlsServer;
+import io.github.proxycore.anytls.PoolStats;
 import io.github.proxycore.anytls.SelfSignedCertificate;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.ProxyConfig;
@@ -115,10 +116,11 @@ final class Demo implements AutoCloseable {
         LoadBalanceSnapshot snapshot = lb.snapshot();
         out.println("balancer \"lb\": serving " + snapshot.state() + ", " + snapshot.healthRounds() + " health round(s)");
         for (MemberSnapshot m : snapshot.members()) {
-            AnyTlsOutbound member = (AnyTlsOutbound) engine.outbounds().get(m.tag());
-            out.printf("  %-9s %-8s %-7s latency %-8s in use %-5s sessions %d (idle %d)%n", m.tag(), m.tier(), m.health(),
-                    m.lastLatency() == null ? "-" : m.lastLatency().toMillis() + "ms", m.active(), member.sessionCount(),
-                    member.idleSessions().size());
+            PoolStats pool = ((AnyTlsOutbound) engine.outbounds().get(m.tag())).poolStats();
+            out.printf("  %-9s %-8s %-7s latency %-6s in use %-5s pool: %d idle, %d busy, %d created (%d pre-warmed),"
+                            + " %d streams%n", m.tag(), m.tier(), m.health(),
+                    m.lastLatency() == null ? "-" : m.lastLatency().toMillis() + "ms", m.active(), pool.idle(),
+                    pool.busy(), pool.created(), pool.createdByEnsure(), pool.streamsOpened());
         }
     }
 

@@ -71,13 +71,9 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
         client.pipeline().addLast("connector", connector);
         log.debug("{} {} {} -> {}", metadata.inboundTag(), protocol, metadata.source(), metadata.destination());
         connector.dial = router.dial(metadata);
-        connector.dial.addListener(f -> {
-            if (client.eventLoop().inEventLoop()) {
-                connector.dialed(client);
-            } else {
-                client.eventLoop().execute(() -> connector.dialed(client));
-            }
-        });
+        // Always a task of its own, never inline: a dial that is already done would run the listener right here,
+        // inside the protocol handler that is still reading the request, and pull the pipeline from under it.
+        connector.dial.addListener(f -> client.eventLoop().execute(() -> connector.dialed(client)));
     }
 
     @Override

@@ -378,6 +378,78 @@ class MixedInboundTest {
         socks5ConnectToAnIp();
     }
 
+    @Test
+    void aDialThatIsAlreadyCompleteWhenReturnedStillServesEveryProtocol() throws Exception {
+        // found by stress: a dial future that is done when the inbound adds its listener runs the listener inline,
+        // inside the protocol handler that is still reading the request
+        try (io.github.proxycore.outbound.Transport other = io.github.proxycore.outbound.Transport.create(1);
+                Engine instant = Engine.builder(ConfigLoader.parse("{\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"in\","
+                                + " \"listen\": \"127.0.0.1\", \"listen_port\": 0}]}"))
+                        .outboundFactory(new AlreadyDialled(other))
+                        .start()) {
+            InetSocketAddress proxy = instant.inbound("in").localAddress();
+            for (int i = 0; i < 3; i++) {
+                try (Socket s = connect(proxy)) {
+                    s.getOutputStream().write(("GET http://127.0.0.1:" + http.port() + "/hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    ProxyClients.Response response = readHead(s.getInputStream());
+                    assertThat(body(s.getInputStream(), response)).isEqualTo("hello from origin");
+                }
+                try (Socket s = connect(proxy)) {
+                    assertThat(socks5Connect(s, "127.0.0.1", http.port())).isZero();
+                    get(s, "/hello");
+                    assertThat(readHead(s.getInputStream()).status()).isEqualTo(200);
+                }
+                try (Socket s = connect(proxy)) {
+                    assertThat(httpConnect(s, "127.0.0.1:" + http.port(), "").status()).isEqualTo(200);
+                    get(s, "/hello");
+                    assertThat(readHead(s.getInputStream()).status()).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    /** "direct" whose dial returns an already completed future (it connects on its own transport and waits). */
+    static final class AlreadyDialled implements OutboundFactory {
+        private final io.github.proxycore.outbound.Transport transport;
+
+        AlreadyDialled(io.github.proxycore.outbound.Transport transport) {
+            this.transport = transport;
+        }
+
+        @Override
+        public String type() {
+            return DirectOutboundOptions.TYPE;
+        }
+
+        @Override
+        public Outbound create(OutboundOptions options, OutboundContext context) {
+            Outbound direct = DirectOutbound.create((DirectOutboundOptions) options, OutboundContext.of(transport));
+            return new Outbound() {
+                @Override
+                public String tag() {
+                    return direct.tag();
+                }
+
+                @Override
+                public String type() {
+                    return direct.type();
+                }
+
+                @Override
+                public Set<Network> networks() {
+                    return direct.networks();
+                }
+
+                @Override
+                public Future<Channel> dial(Destination destination, Metadata metadata) {
+                    // a test-only shortcut: the connect runs on another transport's loop, so waiting here is bounded
+                    return direct.dial(destination, metadata).awaitUninterruptibly();
+                }
+            };
+        }
+    }
+
     private static int drain(InputStream in) throws Exception {
         int c;
         while ((c = in.read()) >= 0) {
