@@ -52,7 +52,12 @@ public final class StreamChannel extends AbstractChannel {
         super(session.channel());
         this.session = session;
         this.id = id;
-        this.config = new DefaultChannelConfig(this);
+        this.config = new DefaultChannelConfig(this) {
+            @Override
+            protected void autoReadCleared() {
+                clearReadPending();
+            }
+        };
         this.config.setAutoRead(false);
     }
 
@@ -200,13 +205,17 @@ public final class StreamChannel extends AbstractChannel {
         throw new UnsupportedOperationException("a stream writes ByteBufs, not " + msg.getClass().getName());
     }
 
-    /** Data from the peer; called on the event loop; takes ownership of {@code data}. */
+    /**
+     * Data from the peer; called on the event loop; takes ownership of {@code data}. It is delivered only while a
+     * read request has reached {@link #doBeginRead}, never on the {@code autoRead} flag alone: that flag may have
+     * been set from another thread whose handlers are not in the pipeline yet.
+     */
     void receive(ByteBuf data) {
         if (!open || finReceived) {
             data.release();
             return;
         }
-        if (inbound.isEmpty() && (readPending || config.isAutoRead()) && !draining) {
+        if (inbound.isEmpty() && readPending && !draining) {
             pipeline().fireChannelRead(data);
             if (!readCompletePending) {
                 readCompletePending = true;
@@ -268,6 +277,15 @@ public final class StreamChannel extends AbstractChannel {
             pipeline().fireExceptionCaught(cause);
         }
         close();
+    }
+
+    /** autoRead was switched off: stop delivering at the end of this batch (as Netty's NIO channels do). */
+    private void clearReadPending() {
+        if (!isRegistered() || eventLoop().inEventLoop()) {
+            readPending = false;
+        } else {
+            eventLoop().execute(() -> readPending = false);
+        }
     }
 
     private void updateCongestion() {

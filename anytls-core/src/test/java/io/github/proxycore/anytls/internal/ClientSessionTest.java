@@ -317,6 +317,53 @@ class ClientSessionTest {
         assertThat(reads.count).as("reading resumes once drained").isGreaterThan(afterPause);
     }
 
+    @Test
+    void dataWaitsForTheReadRequestNotJustTheAutoReadFlag() {
+        // found by stress: autoRead switched on from another thread is seen here before the handlers added with it,
+        // and data delivered on the flag alone passed them by and was dropped at the tail
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> promise = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        Channel stream = promise.getNow();
+        List<String> read = new ArrayList<>();
+        HeldRead held = new HeldRead();
+        stream.pipeline().addLast(held, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                read.add(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
+                ReferenceCountUtil.release(msg);
+            }
+        });
+        stream.config().setAutoRead(true); // the read request is still on its way (held)
+        inbound(Command.PSH, 1, "early");
+        assertThat(read).isEmpty();
+        held.release();
+        assertThat(read).containsExactly("early");
+        inbound(Command.PSH, 1, "flowing");
+        assertThat(read).containsExactly("early", "flowing");
+        stream.config().setAutoRead(false);
+        inbound(Command.PSH, 1, "held back");
+        assertThat(read).as("autoRead off stops delivery").containsExactly("early", "flowing");
+        stream.read();
+        held.release();
+        assertThat(read).containsExactly("early", "flowing", "held back");
+    }
+
+    /** Holds the stream's read requests until released, as a request still queued for the event loop would be. */
+    static final class HeldRead extends ChannelOutboundHandlerAdapter {
+        private ChannelHandlerContext ctx;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void release() {
+            ctx.read();
+        }
+    }
+
     /** Counts the session's read requests on the TLS channel. */
     static final class ReadCounter extends ChannelOutboundHandlerAdapter {
         int count;
