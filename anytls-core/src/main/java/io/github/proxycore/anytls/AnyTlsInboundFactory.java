@@ -23,6 +23,7 @@ public final class AnyTlsInboundFactory implements InboundFactory {
         return AnyTlsServer.builder(anytls)
                 .router(context.router())
                 .transport(context.transport())
-                .bind(new InetSocketAddress(anytls.listen().listen(), anytls.listen().listenPort()));
+                .bind(new InetSocketAddress(
+                        anytls.listen().listen(), anytls.listen().listenPort()));
     }
 }

@@ -16,8 +16,8 @@ import io.github.proxycore.anytls.internal.UotAddress;
 import io.github.proxycore.anytls.internal.UotDecoder;
 import io.github.proxycore.anytls.internal.UotEncoder;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
-import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
@@ -100,15 +100,16 @@ public final class AnyTlsOutbound implements Outbound {
      *
      * @param listener called from event-loop threads, outside any lock; must not block
      */
-    public static AnyTlsOutbound create(AnyTlsOutboundOptions options, OutboundContext context, PaddingScheme padding,
-            PoolListener listener) {
+    public static AnyTlsOutbound create(
+            AnyTlsOutboundOptions options, OutboundContext context, PaddingScheme padding, PoolListener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(padding, "padding");
         Objects.requireNonNull(listener, "listener");
         PoolConfig config = PoolConfig.from(options);
         Destination server = Destination.of(options.server(), options.serverPort());
-        String verifyHost = options.tls().serverName() != null && !options.tls().serverName().isEmpty()
+        String verifyHost = options.tls().serverName() != null
+                        && !options.tls().serverName().isEmpty()
                 ? options.tls().serverName()
                 : server.host();
         TcpDialer dialer = context.dialer(options.dial(), DEFAULT_KEEP_ALIVE_IDLE);
@@ -131,8 +132,8 @@ public final class AnyTlsOutbound implements Outbound {
         PoolMetrics metrics = new PoolMetrics(listener);
         SessionPool<ClientSession> pool =
                 new SessionPool<>(config, random, metrics, System::currentTimeMillis, ZoneId.systemDefault());
-        SessionManager sessions =
-                new SessionManager(connector, pool, metrics, context.transport().group().next(), ticker);
+        SessionManager sessions = new SessionManager(
+                connector, pool, metrics, context.transport().group().next(), ticker);
         sessions.start();
         return new AnyTlsOutbound(options.tag(), sessions);
     }
@@ -206,8 +207,8 @@ public final class AnyTlsOutbound implements Outbound {
      * Opens a stream: on the newest usable idle session, else on a new one. {@code retried}: this is the one retry
      * after a stale idle session, which always uses a fresh session.
      */
-    private void open(Destination target, byte[] initial, Destination reported, Promise<Channel> result,
-            boolean retried) {
+    private void open(
+            Destination target, byte[] initial, Destination reported, Promise<Channel> result, boolean retried) {
         ClientSession idle = retried ? null : sessions.checkout();
         if (idle != null) {
             idle.channel().eventLoop().execute(() -> openOn(idle, target, initial, reported, result, true, retried));
@@ -229,8 +230,14 @@ public final class AnyTlsOutbound implements Outbound {
         });
     }
 
-    private void openOn(ClientSession session, Destination target, byte[] initial, Destination reported,
-            Promise<Channel> result, boolean fromIdle, boolean retried) {
+    private void openOn(
+            ClientSession session,
+            Destination target,
+            byte[] initial,
+            Destination reported,
+            Promise<Channel> result,
+            boolean fromIdle,
+            boolean retried) {
         if (fromIdle && !session.isActive()) {
             // died between checkout and now, before anything was sent on it: take another; it reports its own close
             open(target, initial, reported, result, retried);
@@ -254,13 +261,23 @@ public final class AnyTlsOutbound implements Outbound {
                 return;
             } else if (f.cause() instanceof StaleSessionException && fromIdle && !retried) {
                 // the idle session was dead and nothing reached the destination: once more, on a fresh session
-                log.debug("{}: {} on an idle session ({}); retrying on a fresh session", this, f.cause().getMessage(),
+                log.debug(
+                        "{}: {} on an idle session ({}); retrying on a fresh session",
+                        this,
+                        f.cause().getMessage(),
                         session);
                 sessions.metrics().streamRetried();
                 open(target, initial, reported, result, true);
             } else {
-                fail(result, new DialException(tag, type(), reported,
-                        "server " + sessions.connector().server() + ": " + f.cause().getMessage(), f.cause()));
+                fail(
+                        result,
+                        new DialException(
+                                tag,
+                                type(),
+                                reported,
+                                "server " + sessions.connector().server() + ": "
+                                        + f.cause().getMessage(),
+                                f.cause()));
             }
         });
         session.openStream(target, initial == null ? null : Unpooled.wrappedBuffer(initial), stream, fromIdle);
@@ -294,8 +311,11 @@ public final class AnyTlsOutbound implements Outbound {
                 return c.getMessage();
             }
         }
-        return cause.getMessage() != null ? cause.getMessage()
-                : cause instanceof SSLHandshakeException ? "handshake failed" : cause.getClass().getSimpleName();
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause instanceof SSLHandshakeException
+                        ? "handshake failed"
+                        : cause.getClass().getSimpleName();
     }
 
     /** A snapshot of the session pool: idle, busy and dialling sessions, and what was created and closed why. */

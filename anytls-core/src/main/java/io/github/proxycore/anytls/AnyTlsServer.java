@@ -55,8 +55,11 @@ public final class AnyTlsServer implements Inbound {
     private final AutoCloseable ownedRouter;
 
     private AnyTlsServer(
-            String tag, Channel listener, ChannelGroup connections, Transport ownedTransport,
-                    AutoCloseable ownedRouter) {
+            String tag,
+            Channel listener,
+            ChannelGroup connections,
+            Transport ownedTransport,
+            AutoCloseable ownedRouter) {
         this.tag = tag;
         this.listener = listener;
         this.connections = connections;
@@ -78,8 +81,9 @@ public final class AnyTlsServer implements Inbound {
             try {
                 b.paddingScheme(PaddingScheme.parseLines(options.paddingScheme()));
             } catch (IllegalArgumentException e) {
-                throw new io.github.proxycore.config.ConfigException(null, List.of(
-                        new io.github.proxycore.config.ConfigProblem("$.padding_scheme", e.getMessage())));
+                throw new io.github.proxycore.config.ConfigException(
+                        null,
+                        List.of(new io.github.proxycore.config.ConfigProblem("$.padding_scheme", e.getMessage())));
             }
         }
         return b;
@@ -160,8 +164,8 @@ public final class AnyTlsServer implements Inbound {
 
         /** Serves TLS with {@code certificate} (e.g. a generated self-signed one). */
         public Builder certificate(SelfSignedCertificate certificate) {
-            return sslContext(TlsContexts.server(List.of(certificate.certificate()), certificate.privateKey(),
-                    List.of(), null, null, List.of()));
+            return sslContext(TlsContexts.server(
+                    List.of(certificate.certificate()), certificate.privateKey(), List.of(), null, null, List.of()));
         }
 
         /** Where streams are dialled; by default a direct outbound with default dial options. */

@@ -93,16 +93,19 @@ public final class SelfSignedCertificate {
                     keys.getPublic());
             Set<GeneralName> alternatives = new LinkedHashSet<>();
             for (String name : names) {
-                alternatives.add(isIpLiteral(name)
-                        ? new GeneralName(GeneralName.iPAddress, name)
-                        : new GeneralName(GeneralName.dNSName, name));
+                alternatives.add(
+                        isIpLiteral(name)
+                                ? new GeneralName(GeneralName.iPAddress, name)
+                                : new GeneralName(GeneralName.dNSName, name));
             }
-            builder.addExtension(Extension.subjectAlternativeName, false,
+            builder.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
                     new GeneralNames(new ArrayList<>(alternatives).toArray(new GeneralName[0])));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             X509Certificate certificate = new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(
-                            keys.getPrivate())));
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
             return new SelfSignedCertificate(certificate, keys.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate", e);
@@ -128,8 +131,10 @@ public final class SelfSignedCertificate {
     private static String pem(Object object) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object instanceof PrivateKey key ? new org.bouncycastle.util.io.pem.PemObject(
-                    "PRIVATE KEY", key.getEncoded()) : object);
+            writer.writeObject(
+                    object instanceof PrivateKey key
+                            ? new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded())
+                            : object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

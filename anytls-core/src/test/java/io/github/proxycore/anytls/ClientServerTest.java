@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
-import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
@@ -98,8 +98,9 @@ class ClientServerTest {
             HttpBodyDigest digest = new HttpBodyDigest();
             stream.pipeline().addLast(digest);
             stream.config().setAutoRead(true);
-            stream.writeAndFlush(Unpooled.copiedBuffer("GET /bytes/" + BULK
-                    + " HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII));
+            stream.writeAndFlush(Unpooled.copiedBuffer(
+                    "GET /bytes/" + BULK + " HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n",
+                    StandardCharsets.US_ASCII));
             assertThat(digest.result.get(60, TimeUnit.SECONDS)).isEqualTo(TestData.sha256(0, BULK));
             assertThat(digest.bodyBytes).isEqualTo(BULK);
         }
@@ -199,8 +200,8 @@ class ClientServerTest {
         try (AnyTlsOutbound outbound = Loopback.outbound(transport, server, cert);
                 UdpEchoServer udp = UdpEchoServer.start()) {
             Destination target = Destination.of("127.0.0.1", udp.port());
-            Channel channel = outbound.listenPacket(target, Metadata.internal(Network.UDP, target)).get(15,
-                    TimeUnit.SECONDS);
+            Channel channel = outbound.listenPacket(target, Metadata.internal(Network.UDP, target))
+                    .get(15, TimeUnit.SECONDS);
             CompletableFuture<String> reply = new CompletableFuture<>();
             channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
@@ -219,12 +220,14 @@ class ClientServerTest {
 
     @Test
     void wrongPasswordFailsTheDialNamingTheServer() throws Exception {
-        try (AnyTlsOutbound outbound = AnyTlsOutbound.create(
-                Loopback.options(server, cert, "wrong").build(), OutboundContext.of(transport))) {
+        try (AnyTlsOutbound outbound =
+                AnyTlsOutbound.create(Loopback.options(server, cert, "wrong").build(), OutboundContext.of(transport))) {
             Throwable cause = dialFailure(outbound, Destination.of("127.0.0.1", http.port()));
-            assertThat(cause).isInstanceOf(DialException.class)
+            assertThat(cause)
+                    .isInstanceOf(DialException.class)
                     .hasMessageContaining("outbound \"proxy\" (anytls)")
-                    .hasMessageContaining("server 127.0.0.1:" + server.localAddress().getPort())
+                    .hasMessageContaining(
+                            "server 127.0.0.1:" + server.localAddress().getPort())
                     .hasMessageContaining("wrong password");
         }
     }
@@ -237,9 +240,13 @@ class ClientServerTest {
         }
         try (AnyTlsOutbound outbound = Loopback.outbound(transport, server, cert)) {
             Throwable cause = dialFailure(outbound, Destination.of("127.0.0.1", closedPort));
-            assertThat(cause).isInstanceOf(DialException.class).hasMessageContaining("remote: ")
+            assertThat(cause)
+                    .isInstanceOf(DialException.class)
+                    .hasMessageContaining("remote: ")
                     .hasMessageContaining("refused");
-            assertThat(outbound.sessionCount()).as("a SYNACK error keeps the session").isEqualTo(1);
+            assertThat(outbound.sessionCount())
+                    .as("a SYNACK error keeps the session")
+                    .isEqualTo(1);
         }
     }
 
@@ -250,7 +257,9 @@ class ClientServerTest {
             closedPort = socket.getLocalPort();
         }
         AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder("proxy", "127.0.0.1", closedPort, "x")
-                .tls(OutboundTlsOptions.builder().certificate(cert.certificatePem()).build())
+                .tls(OutboundTlsOptions.builder()
+                        .certificate(cert.certificatePem())
+                        .build())
                 .build();
         try (AnyTlsOutbound outbound = AnyTlsOutbound.create(options, OutboundContext.of(transport))) {
             assertThat(dialFailure(outbound, Destination.of("example.com", 80)))
@@ -265,7 +274,8 @@ class ClientServerTest {
         try (AnyTlsOutbound outbound = AnyTlsOutbound.create(
                 Loopback.options(server, other, Loopback.PASSWORD).build(), OutboundContext.of(transport))) {
             assertThat(dialFailure(outbound, Destination.of("example.com", 80)))
-                    .hasMessageContaining("TLS handshake with server 127.0.0.1:" + server.localAddress().getPort())
+                    .hasMessageContaining("TLS handshake with server 127.0.0.1:"
+                            + server.localAddress().getPort())
                     .hasMessageContaining("PKIX");
         }
     }
@@ -273,7 +283,10 @@ class ClientServerTest {
     @Test
     void insecureAcceptsAnyCertificate() throws Exception {
         AnyTlsOutboundOptions options = Loopback.options(server, cert, Loopback.PASSWORD)
-                .tls(OutboundTlsOptions.builder().insecure(true).serverName("not-in-the-cert.example").build())
+                .tls(OutboundTlsOptions.builder()
+                        .insecure(true)
+                        .serverName("not-in-the-cert.example")
+                        .build())
                 .build();
         try (AnyTlsOutbound outbound = AnyTlsOutbound.create(options, OutboundContext.of(transport))) {
             Destination target = echoDestination();
@@ -288,8 +301,10 @@ class ClientServerTest {
     @Test
     void serverNameMismatchIsRejectedWhenVerifying() throws Exception {
         AnyTlsOutboundOptions options = Loopback.options(server, cert, Loopback.PASSWORD)
-                .tls(OutboundTlsOptions.builder().certificate(cert.certificatePem()).serverName(
-                        "other.example").build())
+                .tls(OutboundTlsOptions.builder()
+                        .certificate(cert.certificatePem())
+                        .serverName("other.example")
+                        .build())
                 .build();
         try (AnyTlsOutbound outbound = AnyTlsOutbound.create(options, OutboundContext.of(transport))) {
             assertThat(dialFailure(outbound, Destination.of("example.com", 80)))
@@ -351,7 +366,8 @@ class ClientServerTest {
                         inBody = true;
                         for (String line : head.toString().split("\r\n")) {
                             if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                                contentLength = Long.parseLong(line.substring(15).trim());
+                                contentLength =
+                                        Long.parseLong(line.substring(15).trim());
                             }
                         }
                     }
@@ -372,5 +388,4 @@ class ClientServerTest {
             result.completeExceptionally(new IllegalStateException("closed after " + bodyBytes + " body bytes"));
         }
     }
-
 }

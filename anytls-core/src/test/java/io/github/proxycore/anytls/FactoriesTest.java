@@ -51,35 +51,50 @@ class FactoriesTest {
 
     @Test
     void bothFactoriesAreRegistered() {
-        assertThat(ServiceLoader.load(OutboundFactory.class).stream().map(p -> p.get().type())).contains("anytls");
-        assertThat(ServiceLoader.load(InboundFactory.class).stream().map(p -> p.get().type())).contains("anytls");
+        assertThat(ServiceLoader.load(OutboundFactory.class).stream()
+                        .map(p -> p.get().type()))
+                .contains("anytls");
+        assertThat(ServiceLoader.load(InboundFactory.class).stream()
+                        .map(p -> p.get().type()))
+                .contains("anytls");
     }
 
     @Test
     void inboundAndOutboundFromOptionsCarryAnHttpFetch(@TempDir Path dir) throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.forLoopback();
         List<Path> files = cert.writeTo(dir, "server");
-        AnyTlsInboundOptions in = new AnyTlsInboundOptions("anytls-in", ListenOptions.of("127.0.0.1", 0),
-                List.of(new AnyTlsUser("alice", "pw")), List.of("stop=3", "0=40-40", "1=300-300", "2=100-200"),
+        AnyTlsInboundOptions in = new AnyTlsInboundOptions(
+                "anytls-in",
+                ListenOptions.of("127.0.0.1", 0),
+                List.of(new AnyTlsUser("alice", "pw")),
+                List.of("stop=3", "0=40-40", "1=300-300", "2=100-200"),
                 InboundTlsOptions.ofFiles(files.get(0).toString(), files.get(1).toString()));
-        InboundFactory inbounds = ServiceLoader.load(InboundFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> f.type().equals("anytls")).findFirst().orElseThrow();
-        DirectOutbound direct = DirectOutbound.create("direct", io.github.proxycore.config.DialOptions.DEFAULT,
-                OutboundContext.of(transport));
+        InboundFactory inbounds = ServiceLoader.load(InboundFactory.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(f -> f.type().equals("anytls"))
+                .findFirst()
+                .orElseThrow();
+        DirectOutbound direct = DirectOutbound.create(
+                "direct", io.github.proxycore.config.DialOptions.DEFAULT, OutboundContext.of(transport));
         try (Inbound inbound = inbounds.start(in, new InboundContext(transport, ConnectionRouter.to(direct)));
                 LocalHttpServer http = LocalHttpServer.start("routed")) {
-            AnyTlsOutboundOptions out = AnyTlsOutboundOptions
-                    .builder("proxy", "127.0.0.1", inbound.localAddress().getPort(), "pw")
-                    .tls(OutboundTlsOptions.builder().certificatePath(files.get(0).toString()).build())
+            AnyTlsOutboundOptions out = AnyTlsOutboundOptions.builder(
+                            "proxy", "127.0.0.1", inbound.localAddress().getPort(), "pw")
+                    .tls(OutboundTlsOptions.builder()
+                            .certificatePath(files.get(0).toString())
+                            .build())
                     .build();
-            try (Outbounds outbounds = Outbounds.builder(List.of(out)).transport(transport).build()) {
+            try (Outbounds outbounds =
+                    Outbounds.builder(List.of(out)).transport(transport).build()) {
                 AnyTlsOutbound proxy = (AnyTlsOutbound) outbounds.get("proxy");
                 Destination target = Destination.of("127.0.0.1", http.port());
-                Channel stream = proxy.dial(target, Metadata.internal(Network.TCP, target)).get(10, TimeUnit.SECONDS);
+                Channel stream = proxy.dial(target, Metadata.internal(Network.TCP, target))
+                        .get(10, TimeUnit.SECONDS);
                 Loopback.Collector body = Loopback.Collector.on(stream);
                 stream.writeAndFlush(Unpooled.copiedBuffer(
                         "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII));
-                assertThat(new String(body.awaitClose(), StandardCharsets.ISO_8859_1)).endsWith("hello from routed");
+                assertThat(new String(body.awaitClose(), StandardCharsets.ISO_8859_1))
+                        .endsWith("hello from routed");
                 // the server's own scheme was pushed to the client on the first session
                 assertThat(proxy.paddingScheme().text()).isEqualTo("stop=3\n0=40-40\n1=300-300\n2=100-200");
             }
@@ -89,25 +104,33 @@ class FactoriesTest {
     @Test
     void unreadableCertificateIsAConfigProblemAtItsPath() {
         AnyTlsOutboundOptions out = AnyTlsOutboundOptions.builder("proxy", "127.0.0.1", 443, "pw")
-                .tls(OutboundTlsOptions.builder().certificatePath("/nonexistent/ca.pem").build())
+                .tls(OutboundTlsOptions.builder()
+                        .certificatePath("/nonexistent/ca.pem")
+                        .build())
                 .build();
-        assertThatThrownBy(() -> Outbounds.builder(List.of(out)).transport(transport).build())
+        assertThatThrownBy(() ->
+                        Outbounds.builder(List.of(out)).transport(transport).build())
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems().get(0).path())
-                        .isEqualTo("$.outbounds[0].tls.certificate_path"))
+                .satisfies(
+                        e -> assertThat(((ConfigException) e).problems().get(0).path())
+                                .isEqualTo("$.outbounds[0].tls.certificate_path"))
                 .hasMessageContaining("cannot read /nonexistent/ca.pem");
     }
 
     @Test
     void invalidServerPaddingSchemeIsAConfigProblem() {
         SelfSignedCertificate cert = SelfSignedCertificate.forLoopback();
-        AnyTlsInboundOptions in = new AnyTlsInboundOptions("anytls-in", ListenOptions.of("127.0.0.1", 0),
-                List.of(new AnyTlsUser("alice", "pw")), List.of("0=40-40"),
+        AnyTlsInboundOptions in = new AnyTlsInboundOptions(
+                "anytls-in",
+                ListenOptions.of("127.0.0.1", 0),
+                List.of(new AnyTlsUser("alice", "pw")),
+                List.of("0=40-40"),
                 InboundTlsOptions.ofPem(cert.certificatePem(), cert.privateKeyPem()));
         assertThatThrownBy(() -> AnyTlsServer.builder(in))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems().get(0).path()).isEqualTo(
-                        "$.padding_scheme"));
+                .satisfies(
+                        e -> assertThat(((ConfigException) e).problems().get(0).path())
+                                .isEqualTo("$.padding_scheme"));
     }
 
     @Test

@@ -33,13 +33,20 @@ final class Loopback {
 
     /** A server for {@code cert} with one user. */
     static AnyTlsServer server(Transport transport, SelfSignedCertificate cert) {
-        return AnyTlsServer.builder().user("tester", PASSWORD).certificate(cert).transport(transport).bind(loopback(0));
+        return AnyTlsServer.builder()
+                .user("tester", PASSWORD)
+                .certificate(cert)
+                .transport(transport)
+                .bind(loopback(0));
     }
 
     /** Options for an outbound to {@code server} that pins {@code cert}. */
     static AnyTlsOutboundOptions.Builder options(AnyTlsServer server, SelfSignedCertificate cert, String password) {
-        return AnyTlsOutboundOptions.builder("proxy", "127.0.0.1", server.localAddress().getPort(), password)
-                .tls(OutboundTlsOptions.builder().certificate(cert.certificatePem()).build());
+        return AnyTlsOutboundOptions.builder(
+                        "proxy", "127.0.0.1", server.localAddress().getPort(), password)
+                .tls(OutboundTlsOptions.builder()
+                        .certificate(cert.certificatePem())
+                        .build());
     }
 
     static AnyTlsOutbound outbound(Transport transport, AnyTlsServer server, SelfSignedCertificate cert) {

@@ -53,7 +53,9 @@ class PoolIntegrationTest {
 
     private static AnyTlsOutboundOptions.Builder options(int port) {
         return AnyTlsOutboundOptions.builder("pool", "127.0.0.1", port, Loopback.PASSWORD)
-                .tls(OutboundTlsOptions.builder().certificate(cert.certificatePem()).build())
+                .tls(OutboundTlsOptions.builder()
+                        .certificate(cert.certificatePem())
+                        .build())
                 .idleSessionCheckInterval(INTERVAL);
     }
 
@@ -70,8 +72,8 @@ class PoolIntegrationTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what
-                        + (outbound == null ? "" : ": " + outbound.poolStats()));
+                throw new AssertionError(
+                        "timed out waiting for " + what + (outbound == null ? "" : ": " + outbound.poolStats()));
             }
             Thread.sleep(5);
         }
@@ -80,7 +82,8 @@ class PoolIntegrationTest {
     /** One request / response through the outbound to the echo server. */
     private static void echoOnce(AnyTlsOutbound outbound, String text) throws Exception {
         Destination target = Destination.of((InetSocketAddress) echo.localAddress());
-        Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target)).get(15, TimeUnit.SECONDS);
+        Channel stream =
+                outbound.dial(target, Metadata.internal(Network.TCP, target)).get(15, TimeUnit.SECONDS);
         Loopback.Collector collector = Loopback.Collector.on(stream);
         stream.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
         assertThat(collector.awaitText(text.length())).isEqualTo(text);
@@ -95,7 +98,8 @@ class PoolIntegrationTest {
             List<InetSocketAddress> prewarmed = relay.clients();
             assertThat(prewarmed).hasSize(2);
             Destination target = Destination.of((InetSocketAddress) echo.localAddress());
-            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target)).get(15, TimeUnit.SECONDS);
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
+                    .get(15, TimeUnit.SECONDS);
             // the stream runs on one of the pre-warmed TCP connections: no connection, no handshake was needed
             // (the ensure step may meanwhile top the pool up again with a third; that is not this request's)
             assertThat(prewarmed).contains((InetSocketAddress) stream.parent().localAddress());
@@ -149,9 +153,8 @@ class PoolIntegrationTest {
     @Test
     void aBlackHoledSessionIsDetectedByHeartbeatAndReplaced() throws Exception {
         try (TcpRelay relay = TcpRelay.start(transport, server.localAddress());
-                AnyTlsOutbound outbound = outbound(options(relay.port())
-                        .ensureIdleSession(1)
-                        .heartbeat(INTERVAL))) {
+                AnyTlsOutbound outbound =
+                        outbound(options(relay.port()).ensureIdleSession(1).heartbeat(INTERVAL))) {
             await("a pre-warmed session", () -> outbound.poolStats().idle() == 1);
             int before = relay.serverReads();
             // ServerSettings, then heartbeat responses: several server writes prove the heartbeat runs
@@ -183,7 +186,9 @@ class PoolIntegrationTest {
             assertThat(stats.streamsRetried()).isEqualTo(1);
             assertThat(stats.streamsFailed()).isZero();
             assertThat(stats.streamsOpened()).isEqualTo(1);
-            assertThat(stats.createdOnDemand()).as("the retry used a fresh session").isEqualTo(1);
+            assertThat(stats.createdOnDemand())
+                    .as("the retry used a fresh session")
+                    .isEqualTo(1);
         }
     }
 
@@ -203,7 +208,10 @@ class PoolIntegrationTest {
             // Without it, every failure would wake the ensure step into an immediate redial.
             long cap = 2 + 3 + downFor / INTERVAL.toNanos() + 2;
             assertThat(failed).isLessThanOrEqualTo(cap);
-            own = AnyTlsServer.builder().user("tester", Loopback.PASSWORD).certificate(cert).transport(transport)
+            own = AnyTlsServer.builder()
+                    .user("tester", Loopback.PASSWORD)
+                    .certificate(cert)
+                    .transport(transport)
                     .bind(Loopback.loopback(port));
             long back = System.nanoTime();
             await("recovery", () -> outbound.poolStats().idle() == 2);

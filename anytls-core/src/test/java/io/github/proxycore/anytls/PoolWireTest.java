@@ -98,8 +98,8 @@ class PoolWireTest {
     @Test
     void heartbeatsAreSevenBytesEachOnlyAfterTheServerAnnouncedV2AndTakeNoPaddingPacket() throws Exception {
         Sink sink = new Sink();
-        SslContext tls = TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null,
-                List.of());
+        SslContext tls =
+                TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null, List.of());
         Channel listener = new ServerBootstrap()
                 .group(transport.group())
                 .channel(transport.serverSocketChannelClass())
@@ -112,9 +112,11 @@ class PoolWireTest {
                 .bind(Loopback.loopback(0))
                 .syncUninterruptibly()
                 .channel();
-        AnyTlsOutboundOptions options = AnyTlsOutboundOptions
-                .builder("wire", "127.0.0.1", ((InetSocketAddress) listener.localAddress()).getPort(), "test")
-                .tls(OutboundTlsOptions.builder().certificate(cert.certificatePem()).build())
+        AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder(
+                        "wire", "127.0.0.1", ((InetSocketAddress) listener.localAddress()).getPort(), "test")
+                .tls(OutboundTlsOptions.builder()
+                        .certificate(cert.certificatePem())
+                        .build())
                 .ensureIdleSession(1)
                 .heartbeat(Duration.ofMillis(50))
                 .idleSessionCheckInterval(Duration.ofSeconds(30))
@@ -131,11 +133,16 @@ class PoolWireTest {
             sink.await(2 + 5);
             assertThat(sink.records.subList(2, 7)).containsOnly(HEARTBEAT);
             Destination target = Destination.of("127.0.0.1", 80);
-            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target)).get(10, TimeUnit.SECONDS);
-            String syn = sink.records.stream().filter(r -> r.startsWith("01")).findFirst().orElseThrow();
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
+                    .get(10, TimeUnit.SECONDS);
+            String syn = sink.records.stream()
+                    .filter(r -> r.startsWith("01"))
+                    .findFirst()
+                    .orElseThrow();
             // SYN 7 + PSH(address) 14 = 21 bytes, shaped by line 2 to 50: the heartbeats took no packet number
             assertThat(syn).hasSize(50 * 2).startsWith("01000000010000" + "02000000010007" + "017f0000010050");
-            assertThat(sink.records.subList(2, sink.records.size())).filteredOn(r -> !r.startsWith("01"))
+            assertThat(sink.records.subList(2, sink.records.size()))
+                    .filteredOn(r -> !r.startsWith("01"))
                     .containsOnly(HEARTBEAT);
             stream.close().syncUninterruptibly();
             assertThat(outbound.poolStats().closedHeartbeatTimeout()).isZero();

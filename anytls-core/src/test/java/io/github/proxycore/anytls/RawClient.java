@@ -34,8 +34,10 @@ final class RawClient implements AutoCloseable {
 
     static {
         try {
-            TLS = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
-                    .endpointIdentificationAlgorithm(null).build();
+            TLS = SslContextBuilder.forClient()
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .endpointIdentificationAlgorithm(null)
+                    .build();
         } catch (javax.net.ssl.SSLException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -108,13 +110,15 @@ final class RawClient implements AutoCloseable {
      */
     RawClient sendTogether(ByteBuf... records) throws Exception {
         Holdback hold = (Holdback) channel.pipeline().get("hold");
-        channel.eventLoop().submit(() -> {
-            hold.holding = true;
-            for (ByteBuf record : records) {
-                channel.writeAndFlush(record);
-            }
-            hold.release();
-        }).get(10, TimeUnit.SECONDS);
+        channel.eventLoop()
+                .submit(() -> {
+                    hold.holding = true;
+                    for (ByteBuf record : records) {
+                        channel.writeAndFlush(record);
+                    }
+                    hold.release();
+                })
+                .get(10, TimeUnit.SECONDS);
         return this;
     }
 

@@ -103,11 +103,15 @@ class ServerFramesTest {
     @Test
     void framesInTheRecordsAfterThePreambleArriveInOrder() throws Exception {
         try (RawClient client = client()) {
-            client.sendTogether(preamble(Loopback.PASSWORD, 30), settings(v2Settings()), open(1, echoDestination),
+            client.sendTogether(
+                    preamble(Loopback.PASSWORD, 30),
+                    settings(v2Settings()),
+                    open(1, echoDestination),
                     psh(1, "x".getBytes(StandardCharsets.US_ASCII)));
             List<Frame> frames = client.await(f -> has(f, Command.PSH, 1));
-            assertThat(frames).extracting(Frame::toString).containsExactly("ServerSettings 0 \"v=2\"", "SYNACK 1",
-                    "PSH 1 \"x\"");
+            assertThat(frames)
+                    .extracting(Frame::toString)
+                    .containsExactly("ServerSettings 0 \"v=2\"", "SYNACK 1", "PSH 1 \"x\"");
         }
     }
 
@@ -125,8 +129,8 @@ class ServerFramesTest {
         try (RawClient client = client()) {
             client.send(concat(preamble(Loopback.PASSWORD, 0), open(1, echoDestination)));
             assertThat(client.awaitClosed()).isTrue();
-            assertThat(client.frames()).containsExactly(
-                    new Frame(Command.ALERT, 0, "client did not send its settings"));
+            assertThat(client.frames())
+                    .containsExactly(new Frame(Command.ALERT, 0, "client did not send its settings"));
         }
     }
 
@@ -144,18 +148,21 @@ class ServerFramesTest {
         try (RawClient client = client()) {
             client.send(concat(preamble(Loopback.PASSWORD, 30), settings("v=2\nclient=raw/1\npadding-md5=00")));
             List<Frame> frames = client.await(f -> has(f, Command.SERVER_SETTINGS, 0));
-            assertThat(frames).containsExactly(
-                    new Frame(Command.UPDATE_PADDING_SCHEME, 0, PaddingScheme.DEFAULT.text()),
-                    new Frame(Command.SERVER_SETTINGS, 0, "v=2"));
+            assertThat(frames)
+                    .containsExactly(
+                            new Frame(Command.UPDATE_PADDING_SCHEME, 0, PaddingScheme.DEFAULT.text()),
+                            new Frame(Command.SERVER_SETTINGS, 0, "v=2"));
         }
     }
 
     @Test
     void v1ClientGetsNoServerSettingsAndNoSynAck() throws Exception {
         try (RawClient client = client()) {
-            client.send(concat(preamble(Loopback.PASSWORD, 30),
+            client.send(concat(
+                    preamble(Loopback.PASSWORD, 30),
                     settings("v=1\nclient=old/1\npadding-md5=" + PaddingScheme.DEFAULT.md5()),
-                    open(1, echoDestination), psh(1, "hello".getBytes(StandardCharsets.US_ASCII))));
+                    open(1, echoDestination),
+                    psh(1, "hello".getBytes(StandardCharsets.US_ASCII))));
             List<Frame> frames = client.await(f -> has(f, Command.PSH, 1));
             assertThat(frames).containsExactly(new Frame(Command.PSH, 1, "hello"));
         }
@@ -168,24 +175,27 @@ class ServerFramesTest {
             client.await(f -> has(f, Command.SYNACK, 1));
             client.send(psh(1, "hi".getBytes(StandardCharsets.US_ASCII)));
             List<Frame> frames = client.await(f -> has(f, Command.PSH, 1));
-            assertThat(frames).containsExactly(
-                    new Frame(Command.SERVER_SETTINGS, 0, "v=2"),
-                    new Frame(Command.SYNACK, 1, ""),
-                    new Frame(Command.PSH, 1, "hi"));
+            assertThat(frames)
+                    .containsExactly(
+                            new Frame(Command.SERVER_SETTINGS, 0, "v=2"),
+                            new Frame(Command.SYNACK, 1, ""),
+                            new Frame(Command.PSH, 1, "hi"));
         }
     }
 
     @Test
     void badAddressTypeGetsFinWithoutSynAckAndKeepsTheSession() throws Exception {
         try (RawClient client = client()) {
-            client.send(concat(preamble(Loopback.PASSWORD, 30), settings(v2Settings()), frame(Command.SYN, 1),
-                    psh(1, new byte[] {0x05, 1, 2, 3, 4, 0, 80})));
+            client.send(concat(
+                    preamble(Loopback.PASSWORD, 30), settings(v2Settings()), frame(Command.SYN, 1), psh(1, new byte[] {
+                        0x05, 1, 2, 3, 4, 0, 80
+                    })));
             List<Frame> frames = client.await(f -> has(f, Command.FIN, 1));
-            assertThat(frames).containsExactly(new Frame(Command.SERVER_SETTINGS, 0, "v=2"), new Frame(Command.FIN, 1,
-                    ""));
+            assertThat(frames)
+                    .containsExactly(new Frame(Command.SERVER_SETTINGS, 0, "v=2"), new Frame(Command.FIN, 1, ""));
             client.send(frame(Command.HEART_REQUEST, 3));
-            assertThat(client.await(f -> has(f, Command.HEART_RESPONSE, 3))).contains(new Frame(
-                    Command.HEART_RESPONSE, 3, ""));
+            assertThat(client.await(f -> has(f, Command.HEART_RESPONSE, 3)))
+                    .contains(new Frame(Command.HEART_RESPONSE, 3, ""));
         }
     }
 
@@ -196,7 +206,9 @@ class ServerFramesTest {
             closedPort = socket.getLocalPort();
         }
         try (RawClient client = client()) {
-            client.send(concat(preamble(Loopback.PASSWORD, 30), settings(v2Settings()),
+            client.send(concat(
+                    preamble(Loopback.PASSWORD, 30),
+                    settings(v2Settings()),
                     open(1, Destination.of("127.0.0.1", closedPort))));
             List<Frame> frames = client.await(f -> has(f, Command.FIN, 1));
             assertThat(frames).hasSize(3);
@@ -211,13 +223,18 @@ class ServerFramesTest {
     @Test
     void heartbeatIsEchoedWithTheSameId() throws Exception {
         try (RawClient client = client()) {
-            client.send(concat(preamble(Loopback.PASSWORD, 30), settings(v2Settings()),
-                    frame(Command.HEART_REQUEST, 0), frame(Command.HEART_REQUEST, 7), frame(42, 9)));
+            client.send(concat(
+                    preamble(Loopback.PASSWORD, 30),
+                    settings(v2Settings()),
+                    frame(Command.HEART_REQUEST, 0),
+                    frame(Command.HEART_REQUEST, 7),
+                    frame(42, 9)));
             List<Frame> frames = client.await(f -> has(f, Command.HEART_RESPONSE, 7));
-            assertThat(frames).containsExactly(
-                    new Frame(Command.SERVER_SETTINGS, 0, "v=2"),
-                    new Frame(Command.HEART_RESPONSE, 0, ""),
-                    new Frame(Command.HEART_RESPONSE, 7, ""));
+            assertThat(frames)
+                    .containsExactly(
+                            new Frame(Command.SERVER_SETTINGS, 0, "v=2"),
+                            new Frame(Command.HEART_RESPONSE, 0, ""),
+                            new Frame(Command.HEART_RESPONSE, 7, ""));
         }
     }
 
@@ -226,11 +243,19 @@ class ServerFramesTest {
         Channel oneShot = Loopback.digestServer(transport, 3);
         try (RawClient client = client()) {
             Destination target = Destination.of("127.0.0.1", ((InetSocketAddress) oneShot.localAddress()).getPort());
-            client.send(concat(preamble(Loopback.PASSWORD, 30), settings(v2Settings()), open(1, target),
+            client.send(concat(
+                    preamble(Loopback.PASSWORD, 30),
+                    settings(v2Settings()),
+                    open(1, target),
                     psh(1, "abc".getBytes(StandardCharsets.US_ASCII))));
             List<Frame> frames = client.await(f -> has(f, Command.FIN, 1));
-            assertThat(frames).extracting(Frame::toString).containsExactly("ServerSettings 0 \"v=2\"", "SYNACK 1",
-                    "PSH 1 \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3\"", "FIN 1");
+            assertThat(frames)
+                    .extracting(Frame::toString)
+                    .containsExactly(
+                            "ServerSettings 0 \"v=2\"",
+                            "SYNACK 1",
+                            "PSH 1 \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3\"",
+                            "FIN 1");
             client.send(concat(open(2, echoDestination), psh(2, "again".getBytes(StandardCharsets.US_ASCII))));
             assertThat(client.await(f -> has(f, Command.PSH, 2))).contains(new Frame(Command.PSH, 2, "again"));
         } finally {
@@ -240,8 +265,8 @@ class ServerFramesTest {
 
     @Test
     void udpOverTcpConnectModeEchoes() throws Exception {
-        try (RawClient client = client(); io.github.proxycore.testing.UdpEchoServer udp =
-                io.github.proxycore.testing.UdpEchoServer.start()) {
+        try (RawClient client = client();
+                io.github.proxycore.testing.UdpEchoServer udp = io.github.proxycore.testing.UdpEchoServer.start()) {
             ByteBuf request = Unpooled.buffer();
             request.writeByte(1); // isConnect: datagrams are len + payload, to and from the request's destination
             io.github.proxycore.outbound.SocksAddress.encode(Destination.of("127.0.0.1", udp.port()), request);
@@ -249,11 +274,17 @@ class ServerFramesTest {
             byte[] body = new byte[request.readableBytes()];
             request.readBytes(body);
             request.release();
-            client.send(concat(preamble(Loopback.PASSWORD, 30), settings(v2Settings()),
-                    open(1, io.github.proxycore.anytls.internal.UotAddress.MAGIC), psh(1, body)));
+            client.send(concat(
+                    preamble(Loopback.PASSWORD, 30),
+                    settings(v2Settings()),
+                    open(1, io.github.proxycore.anytls.internal.UotAddress.MAGIC),
+                    psh(1, body)));
             List<Frame> frames = client.await(f -> has(f, Command.PSH, 1));
-            assertThat(frames).containsExactly(new Frame(Command.SERVER_SETTINGS, 0, "v=2"),
-                    new Frame(Command.SYNACK, 1, ""), new Frame(Command.PSH, 1, "\u0000\u0004ping"));
+            assertThat(frames)
+                    .containsExactly(
+                            new Frame(Command.SERVER_SETTINGS, 0, "v=2"),
+                            new Frame(Command.SYNACK, 1, ""),
+                            new Frame(Command.PSH, 1, "\u0000\u0004ping"));
         }
     }
 
@@ -270,8 +301,8 @@ class ServerFramesTest {
                         ByteBuf buf = (ByteBuf) msg;
                         seen.complete(buf.toString(StandardCharsets.US_ASCII));
                         buf.release();
-                        ctx.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.0 404 Not Found\r\n\r\n",
-                                StandardCharsets.US_ASCII))
+                        ctx.writeAndFlush(Unpooled.copiedBuffer(
+                                        "HTTP/1.0 404 Not Found\r\n\r\n", StandardCharsets.US_ASCII))
                                 .addListener(ChannelFutureListener.CLOSE);
                     }
                 })
@@ -289,8 +320,12 @@ class ServerFramesTest {
 
     @Test
     void severalUsersAuthenticate() throws Exception {
-        AnyTlsServer multi = AnyTlsServer.builder().user("a", "first").user("b", "second").certificate(cert)
-                .transport(transport).bind(Loopback.loopback(0));
+        AnyTlsServer multi = AnyTlsServer.builder()
+                .user("a", "first")
+                .user("b", "second")
+                .certificate(cert)
+                .transport(transport)
+                .bind(Loopback.loopback(0));
         try (RawClient one = RawClient.connect(transport, multi.localAddress());
                 RawClient two = RawClient.connect(transport, multi.localAddress())) {
             one.send(concat(preamble("first", 0), settings(v2Settings())));

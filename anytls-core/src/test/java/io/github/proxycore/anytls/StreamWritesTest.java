@@ -50,7 +50,8 @@ class StreamWritesTest {
     void writesOfEverySizeAndShapeArriveIntact() throws Exception {
         try (AnyTlsOutbound outbound = Loopback.outbound(transport, server, cert)) {
             Destination to = Destination.of((InetSocketAddress) echo.localAddress());
-            Channel stream = outbound.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
+            Channel stream =
+                    outbound.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
             Loopback.Collector collector = Loopback.Collector.on(stream);
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             Random random = new Random(42);
@@ -83,7 +84,10 @@ class StreamWritesTest {
             case 0:
                 return alloc.directBuffer(bytes.length).writeBytes(bytes);
             case 1: {
-                ByteBuf wide = alloc.directBuffer(bytes.length + 20).writerIndex(10).writeBytes(bytes).writeZero(10);
+                ByteBuf wide = alloc.directBuffer(bytes.length + 20)
+                        .writerIndex(10)
+                        .writeBytes(bytes)
+                        .writeZero(10);
                 ByteBuf slice = wide.retainedSlice(10, bytes.length);
                 wide.release();
                 return slice;
@@ -102,7 +106,8 @@ class StreamWritesTest {
                 CompositeByteBuf inner = alloc.compositeDirectBuffer();
                 inner.addComponent(true, alloc.directBuffer(Math.max(1, half)).writeBytes(bytes, 0, half));
                 outer.addComponent(true, inner);
-                outer.addComponent(true, alloc.heapBuffer(bytes.length - half).writeBytes(bytes, half, bytes.length - half));
+                outer.addComponent(
+                        true, alloc.heapBuffer(bytes.length - half).writeBytes(bytes, half, bytes.length - half));
                 return outer;
             }
         }

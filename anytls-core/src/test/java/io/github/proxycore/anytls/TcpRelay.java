@@ -38,7 +38,9 @@ final class TcpRelay implements AutoCloseable {
                         Link link = new Link();
                         links.add(link);
                         link.client = client;
-                        new Bootstrap().group(client.eventLoop()).channel(transport.socketChannelClass())
+                        new Bootstrap()
+                                .group(client.eventLoop())
+                                .channel(transport.socketChannelClass())
                                 .handler(new Forward(link, false))
                                 .connect(target)
                                 .addListener((ChannelFutureListener) f -> {
@@ -72,7 +74,9 @@ final class TcpRelay implements AutoCloseable {
 
     /** The client addresses of the connections, in the order they were accepted. */
     List<InetSocketAddress> clients() {
-        return links.stream().map(l -> (InetSocketAddress) l.client.remoteAddress()).toList();
+        return links.stream()
+                .map(l -> (InetSocketAddress) l.client.remoteAddress())
+                .toList();
     }
 
     /** Reads of server bytes, over all connections: each is a sign the server said something. */

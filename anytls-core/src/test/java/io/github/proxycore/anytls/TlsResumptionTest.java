@@ -28,16 +28,20 @@ class TlsResumptionTest {
             try (AnyTlsOutbound outbound = Loopback.outbound(transport, server, cert);
                     AnyTlsOutbound other = Loopback.outbound(transport, server, cert)) {
                 Destination to = Destination.of((InetSocketAddress) server.localAddress());
-                Channel first = outbound.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
+                Channel first =
+                        outbound.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
                 Thread.sleep(20); // creation times are in milliseconds: make a full handshake's visibly later
                 // the first stream is still open, so this needs a second session
-                Channel second = outbound.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
+                Channel second =
+                        outbound.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
                 assertThat(second.parent()).isNotSameAs(first.parent());
                 assertThat(tls(second).getCreationTime()).isEqualTo(tls(first).getCreationTime());
 
                 // another outbound has its own TLS context: a full handshake
-                Channel unrelated = other.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
-                assertThat(tls(unrelated).getCreationTime()).isNotEqualTo(tls(first).getCreationTime());
+                Channel unrelated =
+                        other.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
+                assertThat(tls(unrelated).getCreationTime())
+                        .isNotEqualTo(tls(first).getCreationTime());
                 first.close().sync();
                 second.close().sync();
                 unrelated.close().sync();

@@ -80,8 +80,8 @@ class WireTest {
     }
 
     private static Channel sink(Sink sink) {
-        SslContext tls = TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null,
-                List.of());
+        SslContext tls =
+                TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null, List.of());
         return new ServerBootstrap()
                 .group(transport.group())
                 .channel(transport.serverSocketChannelClass())
@@ -98,9 +98,11 @@ class WireTest {
     }
 
     private static AnyTlsOutbound client(Channel sink, PaddingScheme scheme) {
-        AnyTlsOutboundOptions options = AnyTlsOutboundOptions
-                .builder("wire", "127.0.0.1", ((InetSocketAddress) sink.localAddress()).getPort(), "test")
-                .tls(OutboundTlsOptions.builder().certificate(cert.certificatePem()).build())
+        AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder(
+                        "wire", "127.0.0.1", ((InetSocketAddress) sink.localAddress()).getPort(), "test")
+                .tls(OutboundTlsOptions.builder()
+                        .certificate(cert.certificatePem())
+                        .build())
                 .build();
         return AnyTlsOutbound.create(options, OutboundContext.of(transport), scheme);
     }
@@ -112,25 +114,27 @@ class WireTest {
         PaddingScheme scheme = PaddingScheme.parse("stop=3\n0=10-10\n1=200-200\n2=50-50,c,100-100");
         try (AnyTlsOutbound outbound = client(listener, scheme)) {
             Destination target = Destination.of("127.0.0.1", 80);
-            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target)).get(10, TimeUnit.SECONDS);
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
+                    .get(10, TimeUnit.SECONDS);
             stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[30])).syncUninterruptibly();
             assertThat(sink.awaitSizes(3)).containsExactly(44, 200, 50);
             stream.close().syncUninterruptibly();
             assertThat(sink.awaitSizes(4)).containsExactly(44, 200, 50, 7);
             byte[] preamble = sink.records.get(0);
-            assertThat(ByteBufUtil.hexDump(preamble)).isEqualTo(
-                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" + "000a" + "00".repeat(10));
+            assertThat(ByteBufUtil.hexDump(preamble))
+                    .isEqualTo("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" + "000a"
+                            + "00".repeat(10));
             byte[] first = sink.records.get(1);
             String settings = "v=2\nclient=" + AnyTlsOutbound.CLIENT_NAME + "\npadding-md5=" + scheme.md5();
             int settingsFrame = 7 + settings.length();
             assertThat(ByteBufUtil.hexDump(first, 0, 7)).isEqualTo(String.format("0400000000%04x", settings.length()));
-            assertThat(new String(first, 7, settings.length(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(
-                    settings);
+            assertThat(new String(first, 7, settings.length(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(settings);
             assertThat(ByteBufUtil.hexDump(first, settingsFrame, 21))
                     .isEqualTo("01000000010000" + "02000000010007" + "017f0000010050");
             int waste = settingsFrame + 21;
-            assertThat(ByteBufUtil.hexDump(first, waste, 7)).isEqualTo(String.format("00000000000%03x",
-                    200 - waste - 7));
+            assertThat(ByteBufUtil.hexDump(first, waste, 7))
+                    .isEqualTo(String.format("00000000000%03x", 200 - waste - 7));
             assertThat(ByteBufUtil.hexDump(sink.records.get(3))).isEqualTo("03000000010000");
         } finally {
             listener.close().syncUninterruptibly();
@@ -143,7 +147,8 @@ class WireTest {
         Channel listener = sink(sink);
         try (AnyTlsOutbound outbound = client(listener, PaddingScheme.DEFAULT)) {
             Destination target = Destination.of("example.com", 80);
-            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target)).get(10, TimeUnit.SECONDS);
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
+                    .get(10, TimeUnit.SECONDS);
             stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[75])).syncUninterruptibly();
             // packet 1 is Settings + SYN + PSH(address), 107 bytes with this client's name: when line 1 draws a size
             // below that, the packet is cut at the size and the rest follows as one more, unshaped record

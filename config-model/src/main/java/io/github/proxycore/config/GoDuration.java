@@ -103,9 +103,8 @@ public final class GoDuration {
             String unitName = s.substring(unitStart, i);
             long unit = unitNanos(unitName);
             if (unit == 0) {
-                throw new IllegalArgumentException(
-                        "unknown unit " + quote(unitName) + " in duration " + quote(text)
-                                + " (valid units: ns, us, ms, s, m, h, d)");
+                throw new IllegalArgumentException("unknown unit " + quote(unitName) + " in duration " + quote(text)
+                        + " (valid units: ns, us, ms, s, m, h, d)");
             }
             if (Long.compareUnsigned(whole, Long.divideUnsigned(MAX, unit)) > 0) {
                 throw invalid(text);

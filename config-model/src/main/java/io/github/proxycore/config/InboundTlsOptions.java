@@ -36,8 +36,8 @@ public record InboundTlsOptions(
 
     /** TLS with the chain and key read from PEM files. */
     public static InboundTlsOptions ofFiles(String certificatePath, String keyPath) {
-        InboundTlsOptions options =
-                new InboundTlsOptions(true, null, List.of(), null, null, List.of(), null, certificatePath, null, keyPath);
+        InboundTlsOptions options = new InboundTlsOptions(
+                true, null, List.of(), null, null, List.of(), null, certificatePath, null, keyPath);
         io.github.proxycore.config.internal.Validator.check(options);
         return options;
     }

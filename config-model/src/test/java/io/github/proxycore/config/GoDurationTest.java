@@ -56,8 +56,28 @@ class GoDurationTest {
     }
 
     @ParameterizedTest(name = "\"{0}\" is rejected")
-    @ValueSource(strings = {"", "5", "-", "+", ".", ".s", "s", "1.2.3s", "5x", "5 s", " 5s", "5s ", "1e3s", "3m-1s",
-        "9223372036854775808ns", "2562048h", "1S", "1H", "0x10s"})
+    @ValueSource(
+            strings = {
+                "",
+                "5",
+                "-",
+                "+",
+                ".",
+                ".s",
+                "s",
+                "1.2.3s",
+                "5x",
+                "5 s",
+                " 5s",
+                "5s ",
+                "1e3s",
+                "3m-1s",
+                "9223372036854775808ns",
+                "2562048h",
+                "1S",
+                "1H",
+                "0x10s"
+            })
     void rejectsWhatGoRejects(String text) {
         assertThatThrownBy(() -> GoDuration.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

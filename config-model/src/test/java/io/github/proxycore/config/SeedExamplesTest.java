@@ -143,7 +143,9 @@ class SeedExamplesTest {
         };
         for (Object[] row : expected) {
             AnyTlsOutboundOptions o = anyTlsOutbound(seed((String) row[0]));
-            assertThat(o.tag()).as("an untagged outbound is named by its index, as in sing-box").isEqualTo("0");
+            assertThat(o.tag())
+                    .as("an untagged outbound is named by its index, as in sing-box")
+                    .isEqualTo("0");
             assertThat(o.server()).isEqualTo("example.com");
             assertThat(o.serverPort()).isEqualTo(443);
             assertThat(o.password()).isEqualTo("your-password");
@@ -210,8 +212,9 @@ class SeedExamplesTest {
         assertThat(lb.topN()).isEqualTo(new TopNOptions(3, 1));
         assertThat(lb.tolerance()).isEqualTo(Duration.ofMillis(50));
         assertThat(lb.strategy()).isEqualTo(LoadBalanceStrategy.CONSISTENT_HASH);
-        assertThat(lb.hash()).isEqualTo(new HashOptions(
-                List.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET_OR_ETLD), 100, OnEmptyKey.RANDOM, ""));
+        assertThat(lb.hash())
+                .isEqualTo(new HashOptions(
+                        List.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET_OR_ETLD), 100, OnEmptyKey.RANDOM, ""));
         assertThat(lb.hysteresis()).isEqualTo(new HysteresisOptions(3, Duration.ofMinutes(5)));
         assertThat(lb.emptyPoolAction()).isEqualTo(EmptyPoolAction.ERROR);
         assertThat(lb.interruptExistConnections()).isFalse();
@@ -225,7 +228,10 @@ class SeedExamplesTest {
         assertThat(lb.tolerance()).isZero();
         assertThat(lb.preferDomain()).isFalse();
         // everything else is seed 001's structure
-        assertThat(lb.toBuilder().tolerance(Duration.ofMillis(50)).preferDomain(true).build())
+        assertThat(lb.toBuilder()
+                        .tolerance(Duration.ofMillis(50))
+                        .preferDomain(true)
+                        .build())
                 .isEqualTo(loadBalance("001-01"));
     }
 
@@ -272,9 +278,11 @@ class SeedExamplesTest {
     void examples3To5ConsistentHash() {
         assertThat(loadBalance("002-04").hash()).isEqualTo(HashOptions.of(HashKeyPart.SRC_IP));
         assertThat(loadBalance("002-04").tag()).isEqualTo("lb-per-ip");
-        assertThat(loadBalance("002-05").hash()).isEqualTo(HashOptions.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET));
+        assertThat(loadBalance("002-05").hash())
+                .isEqualTo(HashOptions.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET));
         assertThat(loadBalance("002-05").tag()).isEqualTo("lb-by-category");
-        assertThat(loadBalance("002-07").hash()).isEqualTo(HashOptions.of(HashKeyPart.SRC_IP, HashKeyPart.ETLD_PLUS_ONE));
+        assertThat(loadBalance("002-07").hash())
+                .isEqualTo(HashOptions.of(HashKeyPart.SRC_IP, HashKeyPart.ETLD_PLUS_ONE));
         assertThat(loadBalance("002-07").tag()).isEqualTo("lb-by-domain");
         for (String name : List.of("002-04", "002-05", "002-07")) {
             LoadBalanceOutboundOptions lb = loadBalance(name);
@@ -288,23 +296,26 @@ class SeedExamplesTest {
         LoadBalanceOutboundOptions lb = loadBalance("002-08");
         assertThat(lb.tag()).isEqualTo("lb-smart");
         assertThat(lb.topN()).isEqualTo(new TopNOptions(3, 0));
-        assertThat(lb.hash()).isEqualTo(new HashOptions(
-                List.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET_OR_ETLD), 100, OnEmptyKey.RANDOM, ""));
+        assertThat(lb.hash())
+                .isEqualTo(new HashOptions(
+                        List.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET_OR_ETLD), 100, OnEmptyKey.RANDOM, ""));
     }
 
     @Test
     void routeExampleLoadsInAWholeConfigurationWithTheBalancerItNames() {
         for (String revision : List.of("001", "002")) {
             String route = seed(revision + "-06").trim();
-            String json = "{\"outbounds\": [" + seed(revision + "-05") + "," + members("proxy-1", "proxy-2", "proxy-3", "proxy-4")
-                    + "]," + route.substring(1, route.length() - 1) + "}";
+            String json = "{\"outbounds\": [" + seed(revision + "-05") + ","
+                    + members("proxy-1", "proxy-2", "proxy-3", "proxy-4") + "],"
+                    + route.substring(1, route.length() - 1) + "}";
             ProxyConfig config = ConfigLoader.parse(json);
-            assertThat(config.route().ruleSets()).containsExactly(new RemoteRuleSet(
-                    "geosite-netflix",
-                    RuleSetFormat.BINARY,
-                    "https://raw.githubusercontent.com/SagerNet/sing-geosite/rule-set/geosite-netflix.srs",
-                    null,
-                    Duration.ofDays(1)));
+            assertThat(config.route().ruleSets())
+                    .containsExactly(new RemoteRuleSet(
+                            "geosite-netflix",
+                            RuleSetFormat.BINARY,
+                            "https://raw.githubusercontent.com/SagerNet/sing-geosite/rule-set/geosite-netflix.srs",
+                            null,
+                            Duration.ofDays(1)));
             assertThat(config.route().rules()).hasSize(1);
             assertThat(config.route().rules().get(0).ruleSet()).containsExactly("geosite-netflix");
             assertThat(config.route().rules().get(0).outbound()).isEqualTo("lb-by-category");
@@ -313,10 +324,12 @@ class SeedExamplesTest {
 
     @Test
     void everyBalancerExampleLoadsInAWholeConfigurationWithItsMembers() {
-        for (String name : List.of("001-01", "001-02", "001-03", "001-04", "001-05", "001-07", "001-08", "002-01",
-                "002-02", "002-03", "002-04", "002-05", "002-07", "002-08")) {
+        for (String name : List.of(
+                "001-01", "001-02", "001-03", "001-04", "001-05", "001-07", "001-08", "002-01", "002-02", "002-03",
+                "002-04", "002-05", "002-07", "002-08")) {
             LoadBalanceOutboundOptions lb = loadBalance(name);
-            String json = "{\"outbounds\": [" + seed(name) + "," + members(lb.dependencies().toArray(String[]::new)) + "]}";
+            String json = "{\"outbounds\": [" + seed(name) + ","
+                    + members(lb.dependencies().toArray(String[]::new)) + "]}";
             assertThat(ConfigLoader.parse(json).outbound(lb.tag())).contains(lb);
         }
     }
@@ -324,7 +337,8 @@ class SeedExamplesTest {
     // ---- helpers
 
     private static List<Integer> pool(AnyTlsOutboundOptions o) {
-        return List.of(o.minIdleSession(), o.minIdleSessionForAge(), o.ensureIdleSession(), o.ensureIdleSessionCreateRate());
+        return List.of(
+                o.minIdleSession(), o.minIdleSessionForAge(), o.ensureIdleSession(), o.ensureIdleSessionCreateRate());
     }
 
     /** A seed-000 fragment spliced, unchanged, into a minimal anytls outbound and loaded. */
@@ -339,8 +353,9 @@ class SeedExamplesTest {
         return seed(name)
                 .lines()
                 .filter(line -> line.trim().startsWith("\""))
-                .map(line -> anyTlsOutbound("{\"type\": \"anytls\", \"server\": \"s\", \"server_port\": 1, \"password\": \"p\","
-                        + " \"tls\": {}, " + line + "\n}"))
+                .map(line -> anyTlsOutbound(
+                        "{\"type\": \"anytls\", \"server\": \"s\", \"server_port\": 1, \"password\": \"p\","
+                                + " \"tls\": {}, " + line + "\n}"))
                 .collect(Collectors.toList());
     }
 

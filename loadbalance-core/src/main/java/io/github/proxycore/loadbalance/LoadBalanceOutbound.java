@@ -71,8 +71,15 @@ public final class LoadBalanceOutbound implements Outbound {
      * A balancer over {@code primaries} and {@code backups}, timed and checked by the given parts (tests substitute
      * a fake clock and scripted checks). Call {@link #start()} to begin health checking.
      */
-    LoadBalanceOutbound(LoadBalanceOutboundOptions options, List<Outbound> primaries, List<Outbound> backups,
-            Outbound direct, Scheduler scheduler, Prober prober, Random random, int maxConcurrentChecks) {
+    LoadBalanceOutbound(
+            LoadBalanceOutboundOptions options,
+            List<Outbound> primaries,
+            List<Outbound> backups,
+            Outbound direct,
+            Scheduler scheduler,
+            Prober prober,
+            Random random,
+            int maxConcurrentChecks) {
         this.options = Objects.requireNonNull(options, "options");
         if (options.emptyPoolAction() == EmptyPoolAction.DIRECT) {
             Objects.requireNonNull(direct, "direct (empty_pool_action is direct)");
@@ -106,8 +113,15 @@ public final class LoadBalanceOutbound implements Outbound {
         Outbound direct = options.emptyPoolAction() == EmptyPoolAction.DIRECT
                 ? DirectOutbound.create(options.tag(), DialOptions.DEFAULT, context)
                 : null;
-        LoadBalanceOutbound outbound = new LoadBalanceOutbound(options, primaries, backups, direct, scheduler, prober,
-                new Random(), HealthChecker.DEFAULT_MAX_CONCURRENT_CHECKS);
+        LoadBalanceOutbound outbound = new LoadBalanceOutbound(
+                options,
+                primaries,
+                backups,
+                direct,
+                scheduler,
+                prober,
+                new Random(),
+                HealthChecker.DEFAULT_MAX_CONCURRENT_CHECKS);
         outbound.start();
         return outbound;
     }
@@ -155,7 +169,9 @@ public final class LoadBalanceOutbound implements Outbound {
         Snapshot snapshot = balancer.snapshot();
         balancer.noteDial(snapshot);
         Destination target = preferredDestination(destination, metadata);
-        Metadata forward = target == destination ? metadata : metadata.toBuilder().destination(target).build();
+        Metadata forward = target == destination
+                ? metadata
+                : metadata.toBuilder().destination(target).build();
         TierView view = balancer.viewFor(snapshot, network);
         if (view == null) {
             if (direct != null) {
@@ -185,9 +201,8 @@ public final class LoadBalanceOutbound implements Outbound {
     }
 
     private Future<Channel> dialDirect(Network network, Destination target, Metadata forward) {
-        Future<Channel> future = network == Network.UDP
-                ? direct.listenPacket(target, forward)
-                : direct.dial(target, forward);
+        Future<Channel> future =
+                network == Network.UDP ? direct.listenPacket(target, forward) : direct.dial(target, forward);
         // Tracked before the caller sees the channel, so that an interrupt cannot miss it.
         Promise<Channel> promise = ImmediateEventExecutor.INSTANCE.newPromise();
         future.addListener(f -> {
@@ -212,7 +227,8 @@ public final class LoadBalanceOutbound implements Outbound {
     }
 
     private String emptyPoolReason(Network network) {
-        StringBuilder out = new StringBuilder("no usable member for ").append(network).append(" (");
+        StringBuilder out =
+                new StringBuilder("no usable member for ").append(network).append(" (");
         List<MemberState> members = balancer.members();
         for (int i = 0; i < members.size(); i++) {
             MemberState m = members.get(i);
@@ -252,13 +268,26 @@ public final class LoadBalanceOutbound implements Outbound {
         List<MemberSnapshot> out = new ArrayList<>(members.size());
         for (MemberState m : members) {
             MemberState.Health h = m.health();
-            out.add(new MemberSnapshot(m.tag, m.tier, h.state(),
-                    h.latencyNanos() < 0 ? null : Duration.ofNanos(h.latencyNanos()), h.lastError(),
-                    s.inTopN(m.index), s.active(m.index), m.connections.size()));
+            out.add(new MemberSnapshot(
+                    m.tag,
+                    m.tier,
+                    h.state(),
+                    h.latencyNanos() < 0 ? null : Duration.ofNanos(h.latencyNanos()),
+                    h.lastError(),
+                    s.inTopN(m.index),
+                    s.active(m.index),
+                    m.connections.size()));
         }
-        return new LoadBalanceSnapshot(tag(), s.state(), s.bootstrap(), balancer.checker().paused(),
-                balancer.hysteresis().consecutiveFailures(), balancer.holdRemaining(), balancer.checker().rounds(),
-                out, balancer.directConnections().size());
+        return new LoadBalanceSnapshot(
+                tag(),
+                s.state(),
+                s.bootstrap(),
+                balancer.checker().paused(),
+                balancer.hysteresis().consecutiveFailures(),
+                balancer.holdRemaining(),
+                balancer.checker().rounds(),
+                out,
+                balancer.directConnections().size());
     }
 
     /**

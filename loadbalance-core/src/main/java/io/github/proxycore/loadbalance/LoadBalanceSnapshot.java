@@ -40,6 +40,9 @@ public record LoadBalanceSnapshot(
 
     /** The tags of the members new connections may go to now. */
     public List<String> activeMembers() {
-        return members.stream().filter(MemberSnapshot::active).map(MemberSnapshot::tag).toList();
+        return members.stream()
+                .filter(MemberSnapshot::active)
+                .map(MemberSnapshot::tag)
+                .toList();
     }
 }

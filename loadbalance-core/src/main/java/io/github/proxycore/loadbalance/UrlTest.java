@@ -52,11 +52,14 @@ public final class UrlTest {
                 result.completeExceptionally(new IOException(reason));
             }
         });
-        Scheduler.Cancellable timer = clock.schedule(() -> {
-            if (result.completeExceptionally(new TimeoutException("no response within " + timeout.toMillis() + " ms"))) {
-                probe.cancel();
-            }
-        }, timeout.toNanos());
+        Scheduler.Cancellable timer = clock.schedule(
+                () -> {
+                    if (result.completeExceptionally(
+                            new TimeoutException("no response within " + timeout.toMillis() + " ms"))) {
+                        probe.cancel();
+                    }
+                },
+                timeout.toNanos());
         result.whenComplete((latency, error) -> timer.cancel());
         return result;
     }

@@ -45,10 +45,15 @@ class ConcurrentPickTest {
             prober.ok("m" + i, 10 + i);
         }
         prober.fail("m9", "always down");
-        LoadBalanceOutbound lb = start(options(strategy, members, List.of())
+        LoadBalanceOutbound lb = start(
+                options(strategy, members, List.of())
                         .hash(HashOptions.of(HashKeyPart.SRC_IP, HashKeyPart.DST_PORT))
                         .build(),
-                members, List.of(), null, scheduler, prober);
+                members,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         lb.checkNow().get(5, TimeUnit.SECONDS);
         Set<String> allowed =
                 members.stream().map(Outbound::tag).filter(t -> !t.equals("m9")).collect(Collectors.toSet());
@@ -67,31 +72,33 @@ class ConcurrentPickTest {
         CountDownLatch finished = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
             int seed = t;
-            Thread picker = new Thread(() -> {
-                try {
-                    int i = seed;
-                    while (!stop.get()) {
-                        Metadata m = connections.get(i++ & 1023);
-                        Outbound picked = lb.pick(Network.TCP, m);
-                        if (picked == null || !allowed.contains(picked.tag())) {
-                            problems.add("picked " + picked);
-                        }
-                        if ((i & 63) == 0) {
-                            Future<Channel> dial = lb.dial(m.destination(), m);
-                            if (!dial.isSuccess()) {
-                                problems.add("dial failed: " + dial.cause());
-                            } else {
-                                dial.getNow().close();
+            Thread picker = new Thread(
+                    () -> {
+                        try {
+                            int i = seed;
+                            while (!stop.get()) {
+                                Metadata m = connections.get(i++ & 1023);
+                                Outbound picked = lb.pick(Network.TCP, m);
+                                if (picked == null || !allowed.contains(picked.tag())) {
+                                    problems.add("picked " + picked);
+                                }
+                                if ((i & 63) == 0) {
+                                    Future<Channel> dial = lb.dial(m.destination(), m);
+                                    if (!dial.isSuccess()) {
+                                        problems.add("dial failed: " + dial.cause());
+                                    } else {
+                                        dial.getNow().close();
+                                    }
+                                }
+                                picks.incrementAndGet();
                             }
+                        } catch (Throwable e) {
+                            problems.add(e.toString());
+                        } finally {
+                            finished.countDown();
                         }
-                        picks.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    problems.add(e.toString());
-                } finally {
-                    finished.countDown();
-                }
-            }, "picker-" + t);
+                    },
+                    "picker-" + t);
             picker.start();
         }
 

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 /** What happens when no member is usable: {@code error}, {@code fallback_all}, {@code direct}. */
 class EmptyPoolActionTest {
     private final FakeScheduler scheduler = new FakeScheduler();
-    private final ScriptedProber prober = new ScriptedProber().fail("p1", "down").fail("p2", "down").fail("b1", "down");
+    private final ScriptedProber prober =
+            new ScriptedProber().fail("p1", "down").fail("p2", "down").fail("b1", "down");
     private final List<RecordingOutbound> primaries = List.of(new RecordingOutbound("p1"), new RecordingOutbound("p2"));
     private final List<RecordingOutbound> backups = List.of(new RecordingOutbound("b1", Network.TCP));
 
@@ -50,30 +51,45 @@ class EmptyPoolActionTest {
 
     @Test
     void errorFailsTheConnectionNamingTheBalancer() throws Exception {
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, backups).build(), primaries,
-                backups, null, scheduler, prober);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, backups).build(),
+                primaries,
+                backups,
+                null,
+                scheduler,
+                prober);
         nextRound(lb, scheduler);
         assertThat(lb.snapshot().activeMembers()).isEmpty();
         Future<Channel> dial = lb.dial(Destination.of("example.com", 443), tcp("example.com", 443));
-        assertThat(dial.cause()).isInstanceOf(DialException.class)
-                .hasMessageStartingWith("outbound \"lb\" (loadbalance) could not reach example.com:443: "
-                        + "no usable member for tcp")
+        assertThat(dial.cause())
+                .isInstanceOf(DialException.class)
+                .hasMessageStartingWith(
+                        "outbound \"lb\" (loadbalance) could not reach example.com:443: " + "no usable member for tcp")
                 .hasMessageContaining("p1: unhealthy - down");
         assertThat(((DialException) dial.cause()).outboundTag()).isEqualTo("lb");
-        Future<Channel> udp = lb.listenPacket(Destination.of("8.8.8.8", 53),
-                Metadata.internal(Network.UDP, Destination.of("8.8.8.8", 53)));
+        Future<Channel> udp = lb.listenPacket(
+                Destination.of("8.8.8.8", 53), Metadata.internal(Network.UDP, Destination.of("8.8.8.8", 53)));
         assertThat(udp.cause()).hasMessageContaining("b1: no udp");
         assertThat(lb.pick(Network.TCP, tcp("example.com", 443))).isNull();
-        assertThat(primaries.get(0).dials() + primaries.get(1).dials() + backups.get(0).dials()).isZero();
+        assertThat(primaries.get(0).dials()
+                        + primaries.get(1).dials()
+                        + backups.get(0).dials())
+                .isZero();
         lb.close();
     }
 
     @Test
     void fallbackAllTriesEveryMemberRegardlessOfHealth() throws Exception {
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, backups)
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, backups)
                         .hash(HashOptions.of(HashKeyPart.DST_PORT))
-                        .emptyPoolAction(EmptyPoolAction.FALLBACK_ALL).build(),
-                primaries, backups, null, scheduler, prober);
+                        .emptyPoolAction(EmptyPoolAction.FALLBACK_ALL)
+                        .build(),
+                primaries,
+                backups,
+                null,
+                scheduler,
+                prober);
         nextRound(lb, scheduler);
         assertThat(lb.snapshot().activeMembers()).containsExactly("p1", "p2", "b1");
         List<String> all = List.of("p1", "p2", "b1");
@@ -86,7 +102,10 @@ class EmptyPoolActionTest {
             assertThat(lb.pick(Network.TCP, tcp("example.com", port)).tag()).isEqualTo(expected);
             dial.getNow().close();
         }
-        assertThat(primaries.get(0).dials() + primaries.get(1).dials() + backups.get(0).dials()).isEqualTo(40);
+        assertThat(primaries.get(0).dials()
+                        + primaries.get(1).dials()
+                        + backups.get(0).dials())
+                .isEqualTo(40);
         assertThat(backups.get(0).dials()).isPositive();
         // UDP only to members that carry it, even now
         Metadata udp = Metadata.internal(Network.UDP, Destination.of("8.8.8.8", 53));
@@ -102,9 +121,15 @@ class EmptyPoolActionTest {
                 LocalHttpServer http = LocalHttpServer.start("direct");
                 UdpEchoServer echo = UdpEchoServer.start()) {
             DirectOutbound direct = DirectOutbound.create("lb", DialOptions.DEFAULT, OutboundContext.of(transport));
-            LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, backups)
-                            .emptyPoolAction(EmptyPoolAction.DIRECT).build(),
-                    primaries, backups, direct, scheduler, prober);
+            LoadBalanceOutbound lb = start(
+                    options(LoadBalanceStrategy.RANDOM, primaries, backups)
+                            .emptyPoolAction(EmptyPoolAction.DIRECT)
+                            .build(),
+                    primaries,
+                    backups,
+                    direct,
+                    scheduler,
+                    prober);
             nextRound(lb, scheduler);
             assertThat(lb.pick(Network.TCP, tcp("127.0.0.1", http.port()))).isSameAs(direct);
 
@@ -114,7 +139,8 @@ class EmptyPoolActionTest {
             assertThat(lb.snapshot().directConnections()).isEqualTo(1);
 
             Destination echoAt = Destination.of("127.0.0.1", echo.port());
-            Channel udp = lb.listenPacket(echoAt, Metadata.internal(Network.UDP, echoAt)).get(5, TimeUnit.SECONDS);
+            Channel udp = lb.listenPacket(echoAt, Metadata.internal(Network.UDP, echoAt))
+                    .get(5, TimeUnit.SECONDS);
             BlockingQueue<String> replies = new ArrayBlockingQueue<>(1);
             udp.pipeline().addLast(new SimpleChannelInboundHandler<UdpPacket>() {
                 @Override
@@ -125,14 +151,18 @@ class EmptyPoolActionTest {
             udp.config().setAutoRead(true);
             udp.writeAndFlush(new UdpPacket(Unpooled.copiedBuffer("ping", StandardCharsets.UTF_8), echoAt));
             assertThat(replies.poll(5, TimeUnit.SECONDS)).isEqualTo("ping");
-            assertThat(primaries.get(0).dials() + primaries.get(1).dials() + backups.get(0).dials()).isZero();
+            assertThat(primaries.get(0).dials()
+                            + primaries.get(1).dials()
+                            + backups.get(0).dials())
+                    .isZero();
 
             // a member is back: the direct fallback leaves the active set and its internal connections close
             prober.ok("p1", 10);
             nextRound(lb, scheduler);
             assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(udp.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(lb.pick(Network.TCP, tcp("127.0.0.1", http.port())).tag()).isEqualTo("p1");
+            assertThat(lb.pick(Network.TCP, tcp("127.0.0.1", http.port())).tag())
+                    .isEqualTo("p1");
             lb.close();
         }
     }

@@ -36,8 +36,13 @@ class HealthScheduleTest {
     void roundsComeEveryIntervalPlusJitterAfterTheLastOneEnded() {
         List<RecordingOutbound> primaries = members(1);
         prober.ok("m1", 10);
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, List.of()).build(), primaries,
-                List.of(), null, scheduler, prober);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, List.of()).build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         scheduler.runDue();
         assertThat(prober.probes("m1")).isEqualTo(1);
         List<Duration> gaps = new ArrayList<>();
@@ -59,8 +64,13 @@ class HealthScheduleTest {
     void aCheckWithoutAnswerFailsAfterTheTimeoutAndTheNextRoundWaitsForIt() {
         List<RecordingOutbound> primaries = members(2);
         prober.ok("m1", 10).hang("m2");
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, List.of()).build(), primaries,
-                List.of(), null, scheduler, prober);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, List.of()).build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         scheduler.runDue();
         scheduler.advance(Duration.ofMillis(4999));
         assertThat(lb.snapshot().member("m2").orElseThrow().health()).isEqualTo(MemberHealth.UNKNOWN);
@@ -82,8 +92,14 @@ class HealthScheduleTest {
         for (RecordingOutbound m : primaries) {
             prober.hang(m.tag());
         }
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, List.of()).build(), primaries,
-                List.of(), null, scheduler, prober, 2);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, List.of()).build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober,
+                2);
         scheduler.runDue();
         assertThat(prober.totalProbes()).isEqualTo(2);
         CompletableFuture<List<CheckResult>> onDemand = lb.checkNow(); // joins the five checks in flight
@@ -108,9 +124,15 @@ class HealthScheduleTest {
     void idleTimeoutPausesChecksAndTheNextDialResumesThemAtOnce() {
         List<RecordingOutbound> primaries = members(1);
         prober.ok("m1", 10);
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, List.of())
-                        .idleTimeout(Duration.ofSeconds(35)).build(),
-                primaries, List.of(), null, scheduler, prober);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, List.of())
+                        .idleTimeout(Duration.ofSeconds(35))
+                        .build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         scheduler.runDue(); // round at t=0
         scheduler.advance(Duration.ofSeconds(34)); // rounds at ~10, ~20, ~30 s
         assertThat(prober.probes("m1")).isEqualTo(4);
@@ -134,9 +156,15 @@ class HealthScheduleTest {
     void dialsKeepChecksRunning() {
         List<RecordingOutbound> primaries = members(1);
         prober.ok("m1", 10);
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, List.of())
-                        .idleTimeout(Duration.ofSeconds(35)).build(),
-                primaries, List.of(), null, scheduler, prober);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, List.of())
+                        .idleTimeout(Duration.ofSeconds(35))
+                        .build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         scheduler.runDue();
         for (int i = 0; i < 10; i++) {
             scheduler.advance(Duration.ofSeconds(20));

@@ -77,8 +77,14 @@ class HttpHealthCheckTest {
     private LoadBalanceOutbound balancer(
             String url, SslContext ssl, int maxConcurrent, List<? extends Outbound> members) {
         Prober prober = HttpProbe.create(url, ssl, scheduler);
-        return start(options(LoadBalanceStrategy.RANDOM, members, List.of()).url(url).build(), members, List.of(),
-                null, scheduler, prober, maxConcurrent);
+        return start(
+                options(LoadBalanceStrategy.RANDOM, members, List.of()).url(url).build(),
+                members,
+                List.of(),
+                null,
+                scheduler,
+                prober,
+                maxConcurrent);
     }
 
     @Test
@@ -92,8 +98,10 @@ class HttpHealthCheckTest {
         LoadBalanceOutbound lb = balancer(URL, null, 10, List.of(good, refused, stuck));
         scheduler.runDue(); // the first round starts
 
-        Conditions.await("the good and refused checks", () -> lb.snapshot().member("good").orElseThrow().healthy()
-                && lb.snapshot().member("refused").orElseThrow().health() == MemberHealth.UNHEALTHY);
+        Conditions.await(
+                "the good and refused checks",
+                () -> lb.snapshot().member("good").orElseThrow().healthy()
+                        && lb.snapshot().member("refused").orElseThrow().health() == MemberHealth.UNHEALTHY);
         assertThat(http.requests()).isEqualTo(requestsBefore + 1);
         assertThat(lb.snapshot().member("good").orElseThrow().lastLatency()).isNotNull();
         assertThat(lb.snapshot().member("refused").orElseThrow().lastError()).containsIgnoringCase("refused");
@@ -117,8 +125,8 @@ class HttpHealthCheckTest {
         Conditions.await("the dial to start", () -> gated.pending != null);
         scheduler.advance(Duration.ofMillis(70)); // the member takes 70 ms to connect
         gated.release();
-        assertThat(check.get(10, TimeUnit.SECONDS)).isEqualTo(
-                CheckResult.success("gated", Tier.PRIMARY, Duration.ofMillis(70)));
+        assertThat(check.get(10, TimeUnit.SECONDS))
+                .isEqualTo(CheckResult.success("gated", Tier.PRIMARY, Duration.ofMillis(70)));
         lb.close();
     }
 
@@ -183,13 +191,19 @@ class HttpHealthCheckTest {
         int requestsBefore = http.requests();
 
         member.redirect(refusedPort()); // the member's path breaks
-        Future<Channel> dial = lb.dial(Destination.of("example.com", 80),
-                Metadata.internal(Network.TCP, Destination.of("example.com", 80)));
+        Future<Channel> dial = lb.dial(
+                Destination.of("example.com", 80), Metadata.internal(Network.TCP, Destination.of("example.com", 80)));
         assertThat(dial.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(dial.cause()).hasMessageContaining("outbound \"lb\"");
         // marked down at once; the recheck it triggered fails too, through the same broken path
-        Conditions.await("the recheck", () -> lb.snapshot().member("member").orElseThrow().lastError() != null
-                && !lb.snapshot().member("member").orElseThrow().lastError().startsWith("dial failed"));
+        Conditions.await(
+                "the recheck",
+                () -> lb.snapshot().member("member").orElseThrow().lastError() != null
+                        && !lb.snapshot()
+                                .member("member")
+                                .orElseThrow()
+                                .lastError()
+                                .startsWith("dial failed"));
         assertThat(lb.snapshot().member("member").orElseThrow().health()).isEqualTo(MemberHealth.UNHEALTHY);
 
         member.redirect(http.port()); // repaired: the next check brings it back

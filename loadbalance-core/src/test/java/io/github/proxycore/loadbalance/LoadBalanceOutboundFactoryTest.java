@@ -57,9 +57,10 @@ class LoadBalanceOutboundFactoryTest {
                     }
                     """.formatted(http.port()));
             OutboundOptions blocked = ConfigLoader.parseOutbound("{\"type\": \"block\", \"tag\": \"blocked\"}");
-            List<OutboundOptions> config = List.of(lbOptions, DirectOutboundOptions.of("direct-a"),
-                    DirectOutboundOptions.of("direct-b"), blocked);
-            try (Outbounds outbounds = Outbounds.builder(config).transport(transport).build()) {
+            List<OutboundOptions> config = List.of(
+                    lbOptions, DirectOutboundOptions.of("direct-a"), DirectOutboundOptions.of("direct-b"), blocked);
+            try (Outbounds outbounds =
+                    Outbounds.builder(config).transport(transport).build()) {
                 Outbound built = outbounds.get("lb");
                 assertThat(built).isInstanceOf(LoadBalanceOutbound.class);
                 LoadBalanceOutbound lb = (LoadBalanceOutbound) built;
@@ -86,7 +87,9 @@ class LoadBalanceOutboundFactoryTest {
     private static String fetchHello(LoadBalanceOutbound lb, LocalHttpServer http) throws Exception {
         Destination server = Destination.of("127.0.0.1", http.port());
         Metadata metadata = Metadata.builder(Network.TCP, server)
-                .source(new InetSocketAddress("192.168.1.100", 50000)).external(true).build();
+                .source(new InetSocketAddress("192.168.1.100", 50000))
+                .external(true)
+                .build();
         Channel channel = lb.dial(server, metadata).get(10, TimeUnit.SECONDS);
         StringBuilder response = new StringBuilder();
         channel.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {

@@ -35,11 +35,20 @@ class PickAllocationTest {
             members.add(new RecordingOutbound("proxy-" + i));
         }
         for (LoadBalanceStrategy strategy : LoadBalanceStrategy.values()) {
-            LoadBalanceOutbound lb = start(options(strategy, members, List.of())
-                            .hash(HashOptions.of(HashKeyPart.SRC_IP, HashKeyPart.DST_PORT, HashKeyPart.NETWORK,
-                                    HashKeyPart.INBOUND_TAG, HashKeyPart.MATCHED_RULESET_OR_ETLD))
+            LoadBalanceOutbound lb = start(
+                    options(strategy, members, List.of())
+                            .hash(HashOptions.of(
+                                    HashKeyPart.SRC_IP,
+                                    HashKeyPart.DST_PORT,
+                                    HashKeyPart.NETWORK,
+                                    HashKeyPart.INBOUND_TAG,
+                                    HashKeyPart.MATCHED_RULESET_OR_ETLD))
                             .build(),
-                    members, List.of(), null, new FakeScheduler(), new ScriptedProber());
+                    members,
+                    List.of(),
+                    null,
+                    new FakeScheduler(),
+                    new ScriptedProber());
             Metadata[] connections = new Metadata[64];
             for (int i = 0; i < connections.length; i++) {
                 Destination site = Destination.of("cdn" + i + ".example" + (i % 5) + ".co.uk", 443);
@@ -61,7 +70,9 @@ class PickAllocationTest {
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertThat(sink).isPositive();
             // a few hundred bytes of slack for the counter's own bookkeeping, none per pick
-            assertThat(allocated).as("%s: bytes allocated by %d picks", strategy, picks).isLessThan(4096);
+            assertThat(allocated)
+                    .as("%s: bytes allocated by %d picks", strategy, picks)
+                    .isLessThan(4096);
             lb.close();
         }
     }

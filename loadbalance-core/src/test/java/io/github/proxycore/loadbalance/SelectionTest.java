@@ -63,8 +63,13 @@ class SelectionTest {
     void beforeTheFirstRoundCompletesEveryPrimaryNotKnownDownServes() throws Exception {
         List<RecordingOutbound> primaries = members("p1", "p2", "p3");
         List<RecordingOutbound> backups = members("b1");
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, backups).build(), primaries,
-                backups, null, scheduler, prober.ok("p1", 10).hang("p2").fail("p3", "down").ok("b1", 5));
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, backups).build(),
+                primaries,
+                backups,
+                null,
+                scheduler,
+                prober.ok("p1", 10).hang("p2").fail("p3", "down").ok("b1", 5));
         assertThat(lb.snapshot().bootstrap()).isTrue();
         assertThat(pickedTags(lb, 300)).containsExactlyInAnyOrder("p1", "p2", "p3");
 
@@ -95,12 +100,17 @@ class SelectionTest {
     @Test
     void topNWithToleranceKeepsTheRingThroughSmallLatencyChanges() throws Exception {
         List<RecordingOutbound> primaries = members("a", "b", "c", "d");
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
                         .topN(new TopNOptions(2, 0))
                         .tolerance(Duration.ofMillis(50))
                         .hash(HashOptions.of(HashKeyPart.SRC_IP))
                         .build(),
-                primaries, List.of(), null, scheduler, prober.ok("a", 10).ok("b", 20).ok("c", 100).ok("d", 200));
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober.ok("a", 10).ok("b", 20).ok("c", 100).ok("d", 200));
         nextRound(lb, scheduler);
         assertThat(lb.snapshot().activeMembers()).containsExactly("a", "b");
         assertThat(inTopN(lb)).containsExactly("a", "b");
@@ -120,15 +130,19 @@ class SelectionTest {
             String now = after.get(e.getKey());
             if (!now.equals(e.getValue())) {
                 // consistent hashing: only b's keys move, and keys only move to the newcomer
-                assertThat(e.getValue().equals("b") || now.equals("c")).as("key %d: %s -> %s", e.getKey(),
-                        e.getValue(), now).isTrue();
+                assertThat(e.getValue().equals("b") || now.equals("c"))
+                        .as("key %d: %s -> %s", e.getKey(), e.getValue(), now)
+                        .isTrue();
             }
         }
         lb.close();
     }
 
     private static List<String> inTopN(LoadBalanceOutbound lb) {
-        return lb.snapshot().members().stream().filter(MemberSnapshot::inTopN).map(MemberSnapshot::tag).toList();
+        return lb.snapshot().members().stream()
+                .filter(MemberSnapshot::inTopN)
+                .map(MemberSnapshot::tag)
+                .toList();
     }
 
     private static Map<Integer, String> mapping(LoadBalanceOutbound lb) throws Exception {
@@ -142,12 +156,19 @@ class SelectionTest {
     @Test
     void consistentHashPicksWhatTheRingOfTheActiveMembersSays() throws Exception {
         List<RecordingOutbound> primaries = members("proxy-1", "proxy-2", "proxy-3", "proxy-4");
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
-                        .hash(new HashOptions(List.of(HashKeyPart.SRC_IP, HashKeyPart.DST_PORT), 100,
-                                OnEmptyKey.RANDOM, "salt/"))
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
+                        .hash(new HashOptions(
+                                List.of(HashKeyPart.SRC_IP, HashKeyPart.DST_PORT), 100, OnEmptyKey.RANDOM, "salt/"))
                         .build(),
-                primaries, List.of(), null, scheduler,
-                prober.ok("proxy-1", 10).ok("proxy-2", 10).fail("proxy-3", "down").ok("proxy-4", 10));
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober.ok("proxy-1", 10)
+                        .ok("proxy-2", 10)
+                        .fail("proxy-3", "down")
+                        .ok("proxy-4", 10));
         nextRound(lb, scheduler);
         List<String> active = List.of("proxy-1", "proxy-2", "proxy-4");
         HashRing ring = HashRing.build(active, 100);
@@ -172,9 +193,15 @@ class SelectionTest {
         RecordingOutbound p3 = new RecordingOutbound("p3", Network.TCP, Network.UDP);
         RecordingOutbound p4 = new RecordingOutbound("p4", Network.TCP);
         List<RecordingOutbound> primaries = List.of(p1, p2, p3, p4);
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
-                        .hash(HashOptions.of(HashKeyPart.SRC_IP)).build(),
-                primaries, List.of(), null, scheduler, prober);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
+                        .hash(HashOptions.of(HashKeyPart.SRC_IP))
+                        .build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         assertThat(lb.networks()).containsExactlyInAnyOrder(Network.TCP, Network.UDP);
         List<String> tags = List.of("p1", "p2", "p3", "p4");
         HashRing ring = HashRing.build(tags, 100);
@@ -212,9 +239,15 @@ class SelectionTest {
         for (RecordingOutbound m : primaries) {
             prober.ok(m.tag(), 10);
         }
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
-                        .hash(HashOptions.of(HashKeyPart.SRC_IP)).build(),
-                primaries, List.of(), null, scheduler, prober);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
+                        .hash(HashOptions.of(HashKeyPart.SRC_IP))
+                        .build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         nextRound(lb, scheduler);
         int probesAfterRound = prober.totalProbes();
         List<String> tags = List.of("m1", "m2", "m3", "m4", "m5");
@@ -229,7 +262,8 @@ class SelectionTest {
         }
         Future<Channel> dial = lb.dial(Destination.of("example.com", 443), client(7));
         assertThat(dial.isDone()).isTrue();
-        assertThat(dial.cause()).isInstanceOf(DialException.class)
+        assertThat(dial.cause())
+                .isInstanceOf(DialException.class)
                 .hasMessageContaining("outbound \"lb\" (loadbalance)")
                 .hasMessageContaining("3 members failed");
         List<String> tried = new ArrayList<>();
@@ -256,8 +290,10 @@ class SelectionTest {
         Future<Channel> retried = lb.dial(Destination.of("example.com", 443), client(7));
         assertThat(retried.isSuccess()).isTrue();
         assertThat(primaries.get(tags.indexOf(clockwise.get(1))).dials()).isEqualTo(1);
-        assertThat(lb.snapshot().member(clockwise.get(0)).orElseThrow().health()).isEqualTo(MemberHealth.UNHEALTHY);
-        assertThat(lb.snapshot().member(clockwise.get(0)).orElseThrow().lastError()).isEqualTo("down now");
+        assertThat(lb.snapshot().member(clockwise.get(0)).orElseThrow().health())
+                .isEqualTo(MemberHealth.UNHEALTHY);
+        assertThat(lb.snapshot().member(clockwise.get(0)).orElseThrow().lastError())
+                .isEqualTo("down now");
         retried.getNow().close();
         lb.close();
     }
@@ -266,14 +302,27 @@ class SelectionTest {
     void preferDomainPassesTheSniffedDomainForIpDestinations() throws Exception {
         List<RecordingOutbound> primaries = members("p1");
         Metadata sniffed = Metadata.builder(Network.TCP, Destination.of("93.184.216.34", 443))
-                .sniffedDomain("www.example.com").build();
+                .sniffedDomain("www.example.com")
+                .build();
         for (boolean prefer : new boolean[] {true, false}) {
             primaries.get(0).reset();
-            LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, List.of())
-                    .preferDomain(prefer).build(), primaries, List.of(), null, scheduler, prober);
+            LoadBalanceOutbound lb = start(
+                    options(LoadBalanceStrategy.RANDOM, primaries, List.of())
+                            .preferDomain(prefer)
+                            .build(),
+                    primaries,
+                    List.of(),
+                    null,
+                    scheduler,
+                    prober);
             lb.dial(Destination.of("93.184.216.34", 443), sniffed).getNow().close();
-            lb.dial(Destination.of("other.example", 80), sniffed.toBuilder()
-                    .destination(Destination.of("other.example", 80)).build()).getNow().close();
+            lb.dial(
+                            Destination.of("other.example", 80),
+                            sniffed.toBuilder()
+                                    .destination(Destination.of("other.example", 80))
+                                    .build())
+                    .getNow()
+                    .close();
             Destination expected =
                     prefer ? Destination.of("www.example.com", 443) : Destination.of("93.184.216.34", 443);
             assertThat(primaries.get(0).destinations()).containsExactly(expected, Destination.of("other.example", 80));
@@ -288,26 +337,34 @@ class SelectionTest {
             FakeScheduler clock = new FakeScheduler();
             ScriptedProber checks = new ScriptedProber().ok("a", 10).ok("b", 50);
             List<RecordingOutbound> primaries = members("a", "b");
-            LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, List.of())
+            LoadBalanceOutbound lb = start(
+                    options(LoadBalanceStrategy.RANDOM, primaries, List.of())
                             .topN(new TopNOptions(1, 0))
                             .interruptExistConnections(interruptExternal)
                             .build(),
-                    primaries, List.of(), null, clock, checks);
+                    primaries,
+                    List.of(),
+                    null,
+                    clock,
+                    checks);
             nextRound(lb, clock);
             Metadata internal = Metadata.internal(Network.TCP, Destination.of("example.com", 443));
             Channel internalChannel = lb.dial(internal.destination(), internal).getNow();
             Channel externalChannel = lb.dial(internal.destination(), client(1)).getNow();
             assertThat(primaries.get(0).channels()).containsExactly(internalChannel, externalChannel);
-            assertThat(lb.snapshot().member("a").orElseThrow().openConnections()).isEqualTo(2);
+            assertThat(lb.snapshot().member("a").orElseThrow().openConnections())
+                    .isEqualTo(2);
 
             checks.fail("a", "gone");
             nextRound(lb, clock);
             assertThat(lb.snapshot().activeMembers()).containsExactly("b");
             assertThat(internalChannel.isOpen()).isFalse();
             assertThat(externalChannel.isOpen()).isEqualTo(!interruptExternal);
-            assertThat(lb.snapshot().member("a").orElseThrow().openConnections()).isEqualTo(interruptExternal ? 0 : 1);
+            assertThat(lb.snapshot().member("a").orElseThrow().openConnections())
+                    .isEqualTo(interruptExternal ? 0 : 1);
             externalChannel.close();
-            assertThat(lb.snapshot().member("a").orElseThrow().openConnections()).isZero();
+            assertThat(lb.snapshot().member("a").orElseThrow().openConnections())
+                    .isZero();
             lb.close();
         }
     }
@@ -316,11 +373,19 @@ class SelectionTest {
     void onEmptyKeyHashEmptySendsKeylessConnectionsToOneMemberAndRandomSpreadsThem() throws Exception {
         List<RecordingOutbound> primaries = members("proxy-1", "proxy-2", "proxy-3", "proxy-4");
         Metadata keyless = Metadata.internal(Network.TCP, Destination.of("example.com", 443));
-        LoadBalanceOutbound hashEmpty = start(options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
-                        .hash(new HashOptions(List.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET), 100,
-                                OnEmptyKey.HASH_EMPTY, ""))
+        LoadBalanceOutbound hashEmpty = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
+                        .hash(new HashOptions(
+                                List.of(HashKeyPart.SRC_IP, HashKeyPart.MATCHED_RULESET),
+                                100,
+                                OnEmptyKey.HASH_EMPTY,
+                                ""))
                         .build(),
-                primaries, List.of(), null, scheduler, prober);
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         List<String> tags = List.of("proxy-1", "proxy-2", "proxy-3", "proxy-4");
         String expected = tags.get(HashRing.build(tags, 100).lookup(hash("")));
         for (int i = 0; i < 50; i++) {
@@ -328,9 +393,15 @@ class SelectionTest {
         }
         hashEmpty.close();
 
-        LoadBalanceOutbound random = start(options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
-                        .hash(new HashOptions(List.of(HashKeyPart.SRC_IP), 100, OnEmptyKey.RANDOM, "")).build(),
-                primaries, List.of(), null, scheduler, prober);
+        LoadBalanceOutbound random = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, List.of())
+                        .hash(new HashOptions(List.of(HashKeyPart.SRC_IP), 100, OnEmptyKey.RANDOM, ""))
+                        .build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 200; i++) {
             seen.add(random.pick(Network.TCP, keyless).tag());
@@ -348,13 +419,19 @@ class SelectionTest {
     void snapshotAndOnDemandChecksReportEveryMember() throws Exception {
         List<RecordingOutbound> primaries = members("p1", "p2");
         List<RecordingOutbound> backups = members("b1");
-        LoadBalanceOutbound lb = start(options(LoadBalanceStrategy.RANDOM, primaries, backups).build(), primaries,
-                backups, null, scheduler, prober.ok("p1", 42).fail("p2", "refused").ok("b1", 7));
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, backups).build(),
+                primaries,
+                backups,
+                null,
+                scheduler,
+                prober.ok("p1", 42).fail("p2", "refused").ok("b1", 7));
         List<CheckResult> results = lb.checkNow().get();
-        assertThat(results).containsExactly(
-                CheckResult.success("p1", Tier.PRIMARY, Duration.ofMillis(42)),
-                CheckResult.failure("p2", Tier.PRIMARY, "refused"),
-                CheckResult.success("b1", Tier.BACKUP, Duration.ofMillis(7)));
+        assertThat(results)
+                .containsExactly(
+                        CheckResult.success("p1", Tier.PRIMARY, Duration.ofMillis(42)),
+                        CheckResult.failure("p2", Tier.PRIMARY, "refused"),
+                        CheckResult.success("b1", Tier.BACKUP, Duration.ofMillis(7)));
         assertThat(lb.checkNow("b1").get()).isEqualTo(CheckResult.success("b1", Tier.BACKUP, Duration.ofMillis(7)));
 
         LoadBalanceSnapshot s = lb.snapshot();
@@ -362,12 +439,14 @@ class SelectionTest {
         assertThat(s.state()).isEqualTo(Tier.PRIMARY);
         assertThat(s.bootstrap()).isFalse();
         assertThat(s.healthRounds()).isEqualTo(1); // the on-demand round counts
-        assertThat(s.members()).containsExactly(
-                new MemberSnapshot(
-                        "p1", Tier.PRIMARY, MemberHealth.HEALTHY, Duration.ofMillis(42), null, true, true, 0),
-                new MemberSnapshot("p2", Tier.PRIMARY, MemberHealth.UNHEALTHY, null, "refused", false, false, 0),
-                new MemberSnapshot(
-                        "b1", Tier.BACKUP, MemberHealth.HEALTHY, Duration.ofMillis(7), null, true, false, 0));
+        assertThat(s.members())
+                .containsExactly(
+                        new MemberSnapshot(
+                                "p1", Tier.PRIMARY, MemberHealth.HEALTHY, Duration.ofMillis(42), null, true, true, 0),
+                        new MemberSnapshot(
+                                "p2", Tier.PRIMARY, MemberHealth.UNHEALTHY, null, "refused", false, false, 0),
+                        new MemberSnapshot(
+                                "b1", Tier.BACKUP, MemberHealth.HEALTHY, Duration.ofMillis(7), null, true, false, 0));
         assertThat(lb.type()).isEqualTo("loadbalance");
         lb.close();
     }

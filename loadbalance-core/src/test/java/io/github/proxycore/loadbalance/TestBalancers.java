@@ -37,17 +37,34 @@ final class TestBalancers {
                 .idleTimeout(Duration.ZERO);
     }
 
-    static LoadBalanceOutbound start(LoadBalanceOutboundOptions options, List<? extends Outbound> primaries,
-            List<? extends Outbound> backups, Outbound direct, FakeScheduler scheduler, Prober prober) {
-        return start(options, primaries, backups, direct, scheduler, prober,
-                HealthChecker.DEFAULT_MAX_CONCURRENT_CHECKS);
+    static LoadBalanceOutbound start(
+            LoadBalanceOutboundOptions options,
+            List<? extends Outbound> primaries,
+            List<? extends Outbound> backups,
+            Outbound direct,
+            FakeScheduler scheduler,
+            Prober prober) {
+        return start(
+                options, primaries, backups, direct, scheduler, prober, HealthChecker.DEFAULT_MAX_CONCURRENT_CHECKS);
     }
 
-    static LoadBalanceOutbound start(LoadBalanceOutboundOptions options, List<? extends Outbound> primaries,
-            List<? extends Outbound> backups, Outbound direct, FakeScheduler scheduler, Prober prober,
+    static LoadBalanceOutbound start(
+            LoadBalanceOutboundOptions options,
+            List<? extends Outbound> primaries,
+            List<? extends Outbound> backups,
+            Outbound direct,
+            FakeScheduler scheduler,
+            Prober prober,
             int maxConcurrentChecks) {
-        LoadBalanceOutbound lb = new LoadBalanceOutbound(options, List.copyOf(primaries), List.copyOf(backups), direct,
-                scheduler, prober, new Random(42), maxConcurrentChecks);
+        LoadBalanceOutbound lb = new LoadBalanceOutbound(
+                options,
+                List.copyOf(primaries),
+                List.copyOf(backups),
+                direct,
+                scheduler,
+                prober,
+                new Random(42),
+                maxConcurrentChecks);
         lb.start();
         return lb;
     }
@@ -59,8 +76,8 @@ final class TestBalancers {
             scheduler.advance(Duration.ofMillis(100));
         }
         if (lb.snapshot().healthRounds() != before + 1) {
-            throw new AssertionError(
-                    "expected one more round, rounds " + before + " -> " + lb.snapshot().healthRounds());
+            throw new AssertionError("expected one more round, rounds " + before + " -> "
+                    + lb.snapshot().healthRounds());
         }
     }
 }

@@ -27,9 +27,15 @@ class TierTest {
     private final List<RecordingOutbound> backups = List.of(new RecordingOutbound("b1"));
 
     private LoadBalanceOutbound balancer(int primaryFailures, Duration hold) {
-        return start(options(LoadBalanceStrategy.RANDOM, primaries, backups)
-                        .hysteresis(new HysteresisOptions(primaryFailures, hold)).build(),
-                primaries, backups, null, scheduler, prober);
+        return start(
+                options(LoadBalanceStrategy.RANDOM, primaries, backups)
+                        .hysteresis(new HysteresisOptions(primaryFailures, hold))
+                        .build(),
+                primaries,
+                backups,
+                null,
+                scheduler,
+                prober);
     }
 
     private void primaries(boolean up) {

@@ -14,7 +14,8 @@ public class DialException extends IOException {
     private final String outboundTag;
     private final transient Destination destination;
 
-    public DialException(String outboundTag, String outboundType, Destination destination, String reason, Throwable cause) {
+    public DialException(
+            String outboundTag, String outboundType, Destination destination, String reason, Throwable cause) {
         super(message(outboundTag, outboundType, destination, reason), cause);
         this.outboundTag = outboundTag;
         this.destination = destination;
@@ -22,8 +23,8 @@ public class DialException extends IOException {
 
     private static String message(String tag, String type, Destination destination, String reason) {
         Objects.requireNonNull(reason, "reason");
-        return "outbound \"" + tag + "\"" + (type == null ? "" : " (" + type + ")") + " could not reach "
-                + destination + ": " + reason;
+        return "outbound \"" + tag + "\"" + (type == null ? "" : " (" + type + ")") + " could not reach " + destination
+                + ": " + reason;
     }
 
     /** The tag of the outbound that failed. */

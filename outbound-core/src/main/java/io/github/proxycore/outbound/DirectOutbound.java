@@ -59,7 +59,10 @@ public final class DirectOutbound implements Outbound {
     @Override
     public Future<Channel> dial(Destination destination, Metadata metadata) {
         Future<Channel> connect = dialer.connect(destination, metadata);
-        return Futures.relay(connect, ImmediateEventExecutor.INSTANCE.newPromise(), cause -> failure(destination, cause),
+        return Futures.relay(
+                connect,
+                ImmediateEventExecutor.INSTANCE.newPromise(),
+                cause -> failure(destination, cause),
                 Channel::close);
     }
 
@@ -68,7 +71,9 @@ public final class DirectOutbound implements Outbound {
         EventLoop loop = dialer.transport().group().next();
         Promise<Channel> promise = loop.newPromise();
         String bind = destination.isIpv6() ? options.inet6BindAddress() : options.inet4BindAddress();
-        InetSocketAddress local = bind == null ? new InetSocketAddress(0) : new InetSocketAddress(Destination.of(bind, 0).address(), 0);
+        InetSocketAddress local = bind == null
+                ? new InetSocketAddress(0)
+                : new InetSocketAddress(Destination.of(bind, 0).address(), 0);
         ChannelFuture bound = new Bootstrap()
                 .group(loop)
                 .channel(dialer.transport().datagramChannelClass())

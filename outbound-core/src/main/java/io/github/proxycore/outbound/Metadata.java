@@ -93,7 +93,10 @@ public final class Metadata {
     public String toString() {
         StringBuilder out = new StringBuilder("Metadata[").append(network).append(' ');
         if (source != null) {
-            out.append(source.getAddress() == null ? source.getHostString() : source.getAddress().getHostAddress())
+            out.append(
+                            source.getAddress() == null
+                                    ? source.getHostString()
+                                    : source.getAddress().getHostAddress())
                     .append(':')
                     .append(source.getPort())
                     .append(" -> ");

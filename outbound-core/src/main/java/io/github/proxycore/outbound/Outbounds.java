@@ -41,7 +41,8 @@ public final class Outbounds implements AutoCloseable {
     private final Transport transport;
     private final boolean ownsTransport;
 
-    private Outbounds(Map<String, Outbound> byTag, List<Outbound> buildOrder, Transport transport, boolean ownsTransport) {
+    private Outbounds(
+            Map<String, Outbound> byTag, List<Outbound> buildOrder, Transport transport, boolean ownsTransport) {
         this.byTag = byTag;
         this.buildOrder = buildOrder;
         this.transport = transport;
@@ -103,7 +104,8 @@ public final class Outbounds implements AutoCloseable {
             this.options = List.copyOf(options);
             factory(new SimpleFactory(DirectOutboundOptions.TYPE));
             factory(new SimpleFactory(BlockOutboundOptions.TYPE));
-            for (OutboundFactory factory : ServiceLoader.load(OutboundFactory.class, Outbounds.class.getClassLoader())) {
+            for (OutboundFactory factory :
+                    ServiceLoader.load(OutboundFactory.class, Outbounds.class.getClassLoader())) {
                 factory(factory);
             }
         }
@@ -141,9 +143,11 @@ public final class Outbounds implements AutoCloseable {
             List<ConfigProblem> missing = new ArrayList<>();
             for (int i = 0; i < options.size(); i++) {
                 if (!factories.containsKey(options.get(i).type())) {
-                    missing.add(new ConfigProblem("$.outbounds[" + i + "].type", "no implementation of outbound type \""
-                            + options.get(i).type() + "\" on the class path (is io.github.proxycore:"
-                            + options.get(i).type() + "-core a dependency?)"));
+                    missing.add(new ConfigProblem(
+                            "$.outbounds[" + i + "].type",
+                            "no implementation of outbound type \""
+                                    + options.get(i).type() + "\" on the class path (is io.github.proxycore:"
+                                    + options.get(i).type() + "-core a dependency?)"));
                 }
             }
             if (!missing.isEmpty()) {

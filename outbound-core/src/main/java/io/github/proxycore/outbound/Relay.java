@@ -118,8 +118,7 @@ public final class Relay {
                     closeOnFlush(peer);
                     ctx.close();
                 } else {
-                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                            .addListener(f -> ((DuplexChannel) peer).shutdownOutput());
+                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) peer).shutdownOutput());
                 }
                 return;
             }

@@ -44,7 +44,11 @@ public final class TcpDialer {
      * @param detour the outbound to dial through instead of the network, or {@code null}
      */
     public TcpDialer(
-            Transport transport, HostResolver resolver, DialOptions options, Duration defaultKeepAliveIdle, Outbound detour) {
+            Transport transport,
+            HostResolver resolver,
+            DialOptions options,
+            Duration defaultKeepAliveIdle,
+            Outbound detour) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.options = Objects.requireNonNull(options, "options");
@@ -70,18 +74,20 @@ public final class TcpDialer {
             new Attempts(loop, List.of(destination.address()), destination.port(), promise).start();
             return promise;
         }
-        resolver.resolve(destination.domain()).whenComplete((addresses, error) -> loop.execute(() -> {
-            if (error != null) {
-                promise.tryFailure(unwrap(error));
-                return;
-            }
-            try {
-                List<InetAddress> ordered = HostResolver.order(destination.domain(), addresses, options.domainStrategy());
-                new Attempts(loop, ordered, destination.port(), promise).start();
-            } catch (UnknownHostException e) {
-                promise.tryFailure(e);
-            }
-        }));
+        resolver.resolve(destination.domain())
+                .whenComplete((addresses, error) -> loop.execute(() -> {
+                    if (error != null) {
+                        promise.tryFailure(unwrap(error));
+                        return;
+                    }
+                    try {
+                        List<InetAddress> ordered =
+                                HostResolver.order(destination.domain(), addresses, options.domainStrategy());
+                        new Attempts(loop, ordered, destination.port(), promise).start();
+                    } catch (UnknownHostException e) {
+                        promise.tryFailure(e);
+                    }
+                }));
         return promise;
     }
 
@@ -101,7 +107,8 @@ public final class TcpDialer {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_REUSEADDR, options.reuseAddr())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
                 .option(ChannelOption.SO_KEEPALIVE, !options.disableTcpKeepAlive())
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -110,9 +117,11 @@ public final class TcpDialer {
         Duration idle = options.tcpKeepAlive() != null ? options.tcpKeepAlive() : defaultKeepAliveIdle;
         if (!options.disableTcpKeepAlive() && idle != null) {
             int idleSeconds = (int) Math.max(1, idle.toSeconds());
-            int intervalSeconds = (int) Math.max(1, options.tcpKeepAliveInterval().toSeconds());
+            int intervalSeconds =
+                    (int) Math.max(1, options.tcpKeepAliveInterval().toSeconds());
             if (transport.isEpoll()) {
-                b.option(EpollChannelOption.TCP_KEEPIDLE, idleSeconds).option(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds);
+                b.option(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
+                        .option(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds);
             } else {
                 b.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
                         .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
@@ -166,7 +175,8 @@ public final class TcpDialer {
             attempt.addListener((ChannelFuture f) -> finished(f));
             if (next < addresses.size() && !options.fallbackDelay().isZero()) {
                 cancelTimer();
-                fallbackTimer = loop.schedule(this::startNext, options.fallbackDelay().toNanos(), TimeUnit.NANOSECONDS);
+                fallbackTimer =
+                        loop.schedule(this::startNext, options.fallbackDelay().toNanos(), TimeUnit.NANOSECONDS);
             } else if (next < addresses.size()) {
                 startNext();
             }

@@ -145,6 +145,7 @@ public final class Transport implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Transport[" + (epoll ? "epoll" : "nio") + ", " + ownership.name().toLowerCase(java.util.Locale.ROOT) + "]";
+        return "Transport[" + (epoll ? "epoll" : "nio") + ", "
+                + ownership.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 }

@@ -28,7 +28,9 @@ class BlockingConnectionTest {
     @BeforeAll
     static void start() {
         transport = Transport.create(1);
-        direct = DirectOutbound.create("direct", DialOptions.DEFAULT,
+        direct = DirectOutbound.create(
+                "direct",
+                DialOptions.DEFAULT,
                 new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of()));
     }
 
@@ -48,13 +50,16 @@ class BlockingConnectionTest {
                 BlockingConnection c = open(server.getLocalPort());
                 Socket peer = server.accept()) {
             c.output().write("ping".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(peer.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            assertThat(new String(peer.getInputStream().readNBytes(4), StandardCharsets.US_ASCII))
+                    .isEqualTo("ping");
             peer.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
             peer.shutdownOutput();
-            assertThat(new String(c.input().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("pong");
+            assertThat(new String(c.input().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("pong");
             // the peer ended its side only: this side can still write
             c.output().write("bye".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(peer.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("bye");
+            assertThat(new String(peer.getInputStream().readNBytes(3), StandardCharsets.US_ASCII))
+                    .isEqualTo("bye");
         }
     }
 
@@ -107,7 +112,9 @@ class BlockingConnectionTest {
             port = closed.getLocalPort();
         }
         int unused = port;
-        assertThatThrownBy(() -> open(unused)).isInstanceOf(DialException.class).hasMessageContaining("Connection refused");
+        assertThatThrownBy(() -> open(unused))
+                .isInstanceOf(DialException.class)
+                .hasMessageContaining("Connection refused");
     }
 
     @Test

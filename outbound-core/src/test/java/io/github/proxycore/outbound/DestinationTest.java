@@ -39,7 +39,8 @@ class DestinationTest {
 
     @Test
     void socketAddressesConvert() {
-        assertThat(Destination.of(InetSocketAddress.createUnresolved("a.example", 5))).isEqualTo(Destination.of("a.example", 5));
+        assertThat(Destination.of(InetSocketAddress.createUnresolved("a.example", 5)))
+                .isEqualTo(Destination.of("a.example", 5));
         assertThat(Destination.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 5)))
                 .isEqualTo(Destination.of("127.0.0.1", 5));
     }

@@ -42,7 +42,8 @@ class DirectOutboundTest {
 
     private static DirectOutbound direct(DialOptions options, HostResolver resolver) {
         HostResolver r = resolver == null ? HostResolver.system() : resolver;
-        return DirectOutbound.create("direct", options, new OutboundContext(transport, r, Ticker.systemTicker(), Map.of()));
+        return DirectOutbound.create(
+                "direct", options, new OutboundContext(transport, r, Ticker.systemTicker(), Map.of()));
     }
 
     @Test
@@ -67,7 +68,8 @@ class DirectOutboundTest {
                 channel.config().setAutoRead(true);
                 assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("pong");
 
-                channel.writeAndFlush(Unpooled.copiedBuffer("ping", StandardCharsets.US_ASCII)).sync();
+                channel.writeAndFlush(Unpooled.copiedBuffer("ping", StandardCharsets.US_ASCII))
+                        .sync();
                 byte[] ping = accepted.getInputStream().readNBytes(4);
                 assertThat(new String(ping, StandardCharsets.US_ASCII)).isEqualTo("ping");
                 channel.close().sync();
@@ -78,7 +80,8 @@ class DirectOutboundTest {
     @Test
     void refusedDialNamesOutboundDestinationAndCause() throws Exception {
         int port = freePort();
-        Future<Channel> dial = direct(DialOptions.DEFAULT, null).dial(Destination.of("127.0.0.1", port), metadata(port));
+        Future<Channel> dial =
+                direct(DialOptions.DEFAULT, null).dial(Destination.of("127.0.0.1", port), metadata(port));
         assertThat(dial.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(dial.cause())
                 .isInstanceOf(DialException.class)
@@ -90,11 +93,13 @@ class DirectOutboundTest {
     @Test
     void unresolvableNamesSaySo() throws Exception {
         HostResolver table = HostResolver.of(Map.of());
-        Future<Channel> dial = direct(DialOptions.DEFAULT, table).dial(Destination.of("nowhere.test", 80), metadata(80));
+        Future<Channel> dial =
+                direct(DialOptions.DEFAULT, table).dial(Destination.of("nowhere.test", 80), metadata(80));
         assertThat(dial.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(dial.cause())
-                .hasMessage("outbound \"direct\" (direct) could not reach nowhere.test:80: cannot resolve nowhere.test: not in"
-                        + " the resolver's table");
+                .hasMessage(
+                        "outbound \"direct\" (direct) could not reach nowhere.test:80: cannot resolve nowhere.test: not in"
+                                + " the resolver's table");
     }
 
     @Test
@@ -102,16 +107,23 @@ class DirectOutboundTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = server.getLocalPort();
             // ::1 has nothing on this port: the IPv6 attempt is refused and the IPv4 one wins
-            HostResolver table = HostResolver.of(Map.of("dual.test",
-                    List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"))));
-            DialOptions preferV6 = DialOptions.builder().domainStrategy(DomainStrategy.PREFER_IPV6)
-                    .fallbackDelay(Duration.ofSeconds(10)).build();
-            Channel channel = direct(preferV6, table).dial(Destination.of("dual.test", port), metadata(port)).get(5, TimeUnit.SECONDS);
-            assertThat(((InetSocketAddress) channel.remoteAddress()).getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+            HostResolver table = HostResolver.of(
+                    Map.of("dual.test", List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"))));
+            DialOptions preferV6 = DialOptions.builder()
+                    .domainStrategy(DomainStrategy.PREFER_IPV6)
+                    .fallbackDelay(Duration.ofSeconds(10))
+                    .build();
+            Channel channel = direct(preferV6, table)
+                    .dial(Destination.of("dual.test", port), metadata(port))
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(((InetSocketAddress) channel.remoteAddress()).getAddress())
+                    .isEqualTo(InetAddress.getByName("127.0.0.1"));
             server.accept().close();
             channel.close().sync();
 
-            DialOptions v6Only = DialOptions.builder().domainStrategy(DomainStrategy.IPV6_ONLY).build();
+            DialOptions v6Only = DialOptions.builder()
+                    .domainStrategy(DomainStrategy.IPV6_ONLY)
+                    .build();
             Future<Channel> refused = direct(v6Only, table).dial(Destination.of("dual.test", port), metadata(port));
             assertThat(refused.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(refused.cause()).hasMessageContaining("Connection refused");
@@ -135,14 +147,15 @@ class DirectOutboundTest {
                 fillers.add(filler);
             }
             try {
-                HostResolver table = HostResolver.of(Map.of("slow.test",
-                        List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1"))));
+                HostResolver table = HostResolver.of(Map.of(
+                        "slow.test", List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1"))));
                 DialOptions options = DialOptions.builder()
                         .connectTimeout(Duration.ofSeconds(30))
                         .fallbackDelay(Duration.ofMillis(50))
                         .build();
                 // without the fallback this would wait for the 30 s connect timeout and miss the 5 s below
-                Channel channel = direct(options, table).dial(Destination.of("slow.test", port), metadata(port))
+                Channel channel = direct(options, table)
+                        .dial(Destination.of("slow.test", port), metadata(port))
                         .get(5, TimeUnit.SECONDS);
                 assertThat(((InetSocketAddress) channel.remoteAddress()).getAddress())
                         .isEqualTo(InetAddress.getByName("127.0.0.1"));
@@ -162,7 +175,9 @@ class DirectOutboundTest {
             HostResolver table = HostResolver.of(Map.of("echo.test", List.of(InetAddress.getByName("127.0.0.1"))));
             Destination byIp = Destination.of("127.0.0.1", echo.port());
             Destination byName = Destination.of("echo.test", echo.port());
-            Channel udp = direct(DialOptions.DEFAULT, table).listenPacket(byIp, metadata(echo.port())).get(5, TimeUnit.SECONDS);
+            Channel udp = direct(DialOptions.DEFAULT, table)
+                    .listenPacket(byIp, metadata(echo.port()))
+                    .get(5, TimeUnit.SECONDS);
             BlockingQueue<String> received = new ArrayBlockingQueue<>(8);
             udp.pipeline().addLast(new SimpleChannelInboundHandler<UdpPacket>() {
                 @Override
@@ -171,7 +186,8 @@ class DirectOutboundTest {
                 }
             });
             udp.config().setAutoRead(true);
-            udp.writeAndFlush(new UdpPacket(Unpooled.copiedBuffer("one", StandardCharsets.US_ASCII), byIp)).sync();
+            udp.writeAndFlush(new UdpPacket(Unpooled.copiedBuffer("one", StandardCharsets.US_ASCII), byIp))
+                    .sync();
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("one@127.0.0.1:" + echo.port());
             for (String word : new String[] {"two", "three", "four"}) {
                 udp.write(new UdpPacket(Unpooled.copiedBuffer(word, StandardCharsets.US_ASCII), byName));
@@ -189,7 +205,8 @@ class DirectOutboundTest {
     void blockRefusesBothNetworks() throws Exception {
         BlockOutbound block = new BlockOutbound("deny");
         Destination d = Destination.of("example.com", 443);
-        assertThat(block.dial(d, metadata(443)).cause()).hasMessage("outbound \"deny\" (block) could not reach example.com:443: blocked");
+        assertThat(block.dial(d, metadata(443)).cause())
+                .hasMessage("outbound \"deny\" (block) could not reach example.com:443: blocked");
         assertThat(block.listenPacket(d, metadata(443)).cause()).isInstanceOf(DialException.class);
     }
 

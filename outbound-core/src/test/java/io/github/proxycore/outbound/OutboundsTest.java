@@ -50,13 +50,17 @@ class OutboundsTest {
     @Test
     void typesWithoutAnImplementationAreConfigProblems() {
         // loadbalance lives in its own module, which outbound-core's tests do not have
-        List<OutboundOptions> options = outbounds("[{\"type\": \"direct\", \"tag\": \"d\"},"
-                + "{\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [\"d\"], \"strategy\": \"random\"}]");
-        ConfigException e = catchThrowableOfType(ConfigException.class,
+        List<OutboundOptions> options = outbounds(
+                "[{\"type\": \"direct\", \"tag\": \"d\"},"
+                        + "{\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [\"d\"], \"strategy\": \"random\"}]");
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
                 () -> Outbounds.builder(options).transport(transport).build());
-        assertThat(e.problems()).containsExactly(new ConfigProblem("$.outbounds[1].type",
-                "no implementation of outbound type \"loadbalance\" on the class path (is"
-                        + " io.github.proxycore:loadbalance-core a dependency?)"));
+        assertThat(e.problems())
+                .containsExactly(new ConfigProblem(
+                        "$.outbounds[1].type",
+                        "no implementation of outbound type \"loadbalance\" on the class path (is"
+                                + " io.github.proxycore:loadbalance-core a dependency?)"));
     }
 
     @Test
@@ -73,7 +77,8 @@ class OutboundsTest {
                 events.add("build " + options.tag());
                 if (!options.dependencies().isEmpty()) {
                     // the detour is already there
-                    assertThat(context.outbound(options.dependencies().get(0)).tag()).isEqualTo(options.dependencies().get(0));
+                    assertThat(context.outbound(options.dependencies().get(0)).tag())
+                            .isEqualTo(options.dependencies().get(0));
                 }
                 return new Recorded(options.tag(), events);
             }
@@ -81,7 +86,10 @@ class OutboundsTest {
         // "first" dials through "second", which is listed after it
         List<OutboundOptions> options = outbounds("[{\"type\": \"direct\", \"tag\": \"first\", \"detour\": \"second\"},"
                 + "{\"type\": \"direct\", \"tag\": \"second\"}]");
-        Outbounds built = Outbounds.builder(options).transport(transport).factory(recording).build();
+        Outbounds built = Outbounds.builder(options)
+                .transport(transport)
+                .factory(recording)
+                .build();
         assertThat(built.all()).extracting(Outbound::tag).containsExactly("first", "second");
         built.close();
         assertThat(events).containsExactly("build second", "build first", "close first", "close second");
@@ -91,7 +99,8 @@ class OutboundsTest {
     void optionsBuiltInJavaAreValidatedToo() {
         List<OutboundOptions> options = outbounds("[{\"type\": \"direct\", \"tag\": \"d\"}]");
         List<OutboundOptions> duplicated = List.of(options.get(0), options.get(0));
-        assertThatThrownBy(() -> Outbounds.builder(duplicated).transport(transport).build())
+        assertThatThrownBy(
+                        () -> Outbounds.builder(duplicated).transport(transport).build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("$.outbounds[1].tag: duplicate outbound tag \"d\"");
     }
@@ -108,22 +117,31 @@ class OutboundsTest {
             @Override
             public Outbound create(OutboundOptions options, OutboundContext context) {
                 if (options.tag().equals("bad")) {
-                    throw new ConfigException(null, List.of(new ConfigProblem("$.inet4_bind_address", "not on this host")));
+                    throw new ConfigException(
+                            null, List.of(new ConfigProblem("$.inet4_bind_address", "not on this host")));
                 }
                 return new Recorded(options.tag(), events);
             }
         };
-        List<OutboundOptions> options = outbounds("[{\"type\": \"direct\", \"tag\": \"ok\"}, {\"type\": \"direct\", \"tag\": \"bad\"}]");
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> Outbounds.builder(options).transport(transport).factory(failing).build());
-        assertThat(e.problems()).containsExactly(new ConfigProblem("$.outbounds[1].inet4_bind_address", "not on this host"));
+        List<OutboundOptions> options =
+                outbounds("[{\"type\": \"direct\", \"tag\": \"ok\"}, {\"type\": \"direct\", \"tag\": \"bad\"}]");
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> Outbounds.builder(options)
+                        .transport(transport)
+                        .factory(failing)
+                        .build());
+        assertThat(e.problems())
+                .containsExactly(new ConfigProblem("$.outbounds[1].inet4_bind_address", "not on this host"));
         assertThat(events).containsExactly("close ok");
     }
 
     @Test
     void theSharedTransportIsReleasedWithTheLastUser() {
-        Outbounds a = Outbounds.builder(outbounds("[{\"type\": \"block\", \"tag\": \"x\"}]")).build();
-        Outbounds b = Outbounds.builder(outbounds("[{\"type\": \"block\", \"tag\": \"x\"}]")).build();
+        Outbounds a = Outbounds.builder(outbounds("[{\"type\": \"block\", \"tag\": \"x\"}]"))
+                .build();
+        Outbounds b = Outbounds.builder(outbounds("[{\"type\": \"block\", \"tag\": \"x\"}]"))
+                .build();
         assertThat(a.transport().group()).isSameAs(b.transport().group());
         a.close();
         assertThat(b.transport().group().isShuttingDown()).isFalse();

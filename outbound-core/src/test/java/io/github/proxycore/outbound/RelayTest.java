@@ -40,7 +40,9 @@ class RelayTest {
     void start() throws Exception {
         transport = Transport.create(2);
         target = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-        DirectOutbound direct = DirectOutbound.create("direct", DialOptions.DEFAULT,
+        DirectOutbound direct = DirectOutbound.create(
+                "direct",
+                DialOptions.DEFAULT,
                 new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of()));
         Destination destination = Destination.of("127.0.0.1", target.getLocalPort());
         proxy = new ServerBootstrap()
@@ -51,15 +53,16 @@ class RelayTest {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
                         Channel client = ctx.channel();
-                        direct.dial(destination, Metadata.internal(Network.TCP, destination)).addListener(f -> {
-                            if (f.isSuccess()) {
-                                Channel out = (Channel) f.getNow();
-                                toTarget.set(out);
-                                Relay.bind(client, out);
-                            } else {
-                                client.close();
-                            }
-                        });
+                        direct.dial(destination, Metadata.internal(Network.TCP, destination))
+                                .addListener(f -> {
+                                    if (f.isSuccess()) {
+                                        Channel out = (Channel) f.getNow();
+                                        toTarget.set(out);
+                                        Relay.bind(client, out);
+                                    } else {
+                                        client.close();
+                                    }
+                                });
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -84,12 +87,15 @@ class RelayTest {
     @Test
     @SuppressWarnings("try") // the server side is closed early on purpose
     void carriesBytesBothWaysAndClosesTogether() throws Exception {
-        try (Socket client = connect(); Socket server = target.accept()) {
+        try (Socket client = connect();
+                Socket server = target.accept()) {
             server.setSoTimeout(10_000);
             client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(server.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+            assertThat(new String(server.getInputStream().readNBytes(5), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello");
             server.getOutputStream().write("world".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("world");
+            assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII))
+                    .isEqualTo("world");
             server.close();
             assertThat(client.getInputStream().read()).isEqualTo(-1);
         }
@@ -97,23 +103,27 @@ class RelayTest {
 
     @Test
     void halfCloseIsPassedOnAndTheOtherDirectionKeepsWorking() throws Exception {
-        try (Socket client = connect(); Socket server = target.accept()) {
+        try (Socket client = connect();
+                Socket server = target.accept()) {
             server.setSoTimeout(10_000);
             client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
             // the server sees the whole request, then end of input...
-            assertThat(new String(server.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("request");
+            assertThat(new String(server.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("request");
             // ...and can still answer
             server.getOutputStream().write("response".getBytes(StandardCharsets.US_ASCII));
             server.shutdownOutput();
-            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("response");
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("response");
         }
     }
 
     @Test
     void aReaderThatStopsStopsTheWriterInsteadOfGrowingMemory() throws Exception {
         long total = 64L * 1024 * 1024;
-        try (Socket client = connect(); Socket server = target.accept()) {
+        try (Socket client = connect();
+                Socket server = target.accept()) {
             AtomicLong sent = new AtomicLong();
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
@@ -134,7 +144,9 @@ class RelayTest {
                 last = sent.get();
                 Thread.sleep(100);
             }
-            assertThat(sent.get()).as("the writer is blocked well before the end").isLessThan(total / 2);
+            assertThat(sent.get())
+                    .as("the writer is blocked well before the end")
+                    .isLessThan(total / 2);
             ChannelOutboundBuffer buffered = toTarget.get().unsafe().outboundBuffer();
             assertThat(buffered.totalPendingWriteBytes())
                     .as("bytes the relay holds for the stalled target")

@@ -9,9 +9,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.net.InetAddress;
 import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The SOCKS5 address vectors of PROTOCOL.md §13 (the address part of the PSH frames there). */
 class SocksAddressTest {
@@ -46,7 +46,9 @@ class SocksAddressTest {
         for (int length = 0; length < whole.length; length++) {
             ByteBuf in = Unpooled.wrappedBuffer(whole, 0, length);
             try {
-                assertThat(SocksAddress.decode(in)).as("prefix of %d bytes", length).isNull();
+                assertThat(SocksAddress.decode(in))
+                        .as("prefix of %d bytes", length)
+                        .isNull();
                 assertThat(in.readerIndex()).isZero();
             } finally {
                 in.release();
@@ -112,7 +114,10 @@ class SocksAddressTest {
         // PROTOCOL.md §7: "A domain that parses as an IP literal is treated as that IP."
         ByteBuf in = Unpooled.buffer();
         try {
-            in.writeByte(3).writeByte(9).writeBytes("127.0.0.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).writeShort(80);
+            in.writeByte(3)
+                    .writeByte(9)
+                    .writeBytes("127.0.0.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .writeShort(80);
             Destination d = SocksAddress.decode(in);
             assertThat(d.isDomain()).isFalse();
             assertThat(d.address()).isEqualTo(InetAddress.getByName("127.0.0.1"));

@@ -21,7 +21,8 @@ public final class UdpEchoServer implements AutoCloseable {
     }
 
     public static UdpEchoServer start() throws SocketException {
-        UdpEchoServer server = new UdpEchoServer(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        UdpEchoServer server =
+                new UdpEchoServer(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
         server.thread.start();
         return server;
     }
@@ -33,7 +34,8 @@ public final class UdpEchoServer implements AutoCloseable {
             try {
                 socket.receive(packet);
                 packets.incrementAndGet();
-                socket.send(new DatagramPacket(packet.getData(), packet.getOffset(), packet.getLength(), packet.getSocketAddress()));
+                socket.send(new DatagramPacket(
+                        packet.getData(), packet.getOffset(), packet.getLength(), packet.getSocketAddress()));
             } catch (IOException e) {
                 return; // closed
             }

@@ -35,6 +35,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     private final List<StreamChannel> readComplete = new ArrayList<>();
     /** Reused snapshot of the streams, so that notifying them allocates nothing and tolerates closes meanwhile. */
     private final List<StreamChannel> snapshot = new ArrayList<>();
+
     private ByteBuf cumulation;
     private int congestedStreams;
     private boolean reading;
@@ -87,8 +88,8 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
             in.release();
             return;
         }
-        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation,
-                in);
+        cumulation =
+                cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         try {
             FrameDecoder.decode(cumulation, this);
         } catch (RuntimeException e) {
@@ -270,9 +271,13 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     /** A one-line description of the flow-control state, for debug logs. */
     public String state() {
-        StringBuilder out = new StringBuilder(getClass().getSimpleName()).append("[reading=").append(reading)
-                .append(", congested=").append(congestedStreams)
-                .append(", writable=").append(ctx != null && ctx.channel().isWritable())
+        StringBuilder out = new StringBuilder(getClass().getSimpleName())
+                .append("[reading=")
+                .append(reading)
+                .append(", congested=")
+                .append(congestedStreams)
+                .append(", writable=")
+                .append(ctx != null && ctx.channel().isWritable())
                 .append(", streams=");
         for (StreamChannel stream : streams.values()) {
             out.append(stream.state()).append(' ');

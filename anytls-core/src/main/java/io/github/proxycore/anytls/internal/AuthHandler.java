@@ -31,12 +31,19 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> {
-            if (!done) {
-                log.debug("{}: no authentication within {}, closing", ctx.channel(), config.authTimeout());
-                ctx.close();
-            }
-        }, config.authTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        timeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!done) {
+                                log.debug(
+                                        "{}: no authentication within {}, closing",
+                                        ctx.channel(),
+                                        config.authTimeout());
+                                ctx.close();
+                            }
+                        },
+                        config.authTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
         if (ctx.channel().isActive()) {
             ctx.read();
         }
@@ -45,7 +52,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-            log.debug("{}: TLS handshake failed: {}", ctx.channel(), handshake.cause().toString());
+            log.debug(
+                    "{}: TLS handshake failed: {}",
+                    ctx.channel(),
+                    handshake.cause().toString());
             ctx.close();
         }
         ctx.fireUserEventTriggered(evt);
@@ -88,7 +98,8 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf first) {
-        ChannelHandler fallback = config.fallback() == null ? null : config.fallback().get();
+        ChannelHandler fallback =
+                config.fallback() == null ? null : config.fallback().get();
         if (fallback == null) {
             log.debug("{}: authentication failed, closing", ctx.channel());
             first.release();

@@ -469,9 +469,12 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         PendingOpen open = pending.remove(stream.streamId());
         if (open != null) {
             open.timer.cancel(false);
-            open.promise.tryFailure(isActive()
-                    ? new IOException("the server closed the stream without confirming it")
-                    : open.fromIdle ? new StaleSessionException(closedCause().getMessage()) : closedCause());
+            open.promise.tryFailure(
+                    isActive()
+                            ? new IOException("the server closed the stream without confirming it")
+                            : open.fromIdle
+                                    ? new StaleSessionException(closedCause().getMessage())
+                                    : closedCause());
         }
         listener.streamClosed(this);
     }
@@ -513,7 +516,11 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         final boolean fromIdle;
         ScheduledFuture<?> timer;
 
-        PendingOpen(StreamChannel stream, Promise<Channel> promise, ScheduledFuture<?> timer, boolean watchdog,
+        PendingOpen(
+                StreamChannel stream,
+                Promise<Channel> promise,
+                ScheduledFuture<?> timer,
+                boolean watchdog,
                 boolean fromIdle) {
             this.stream = stream;
             this.promise = promise;

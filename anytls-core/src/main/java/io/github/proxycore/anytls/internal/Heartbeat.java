@@ -64,8 +64,9 @@ final class Heartbeat {
             log.debug("[Heartbeat] Heartbeat sent successfully ({})", session);
             if (check == null && !stopped) {
                 // measured from the write, not the send: a beat queued behind a slow upload is not the peer's fault
-                check = session.channel().eventLoop().schedule(() -> verify(readsBefore), timeout,
-                        TimeUnit.NANOSECONDS);
+                check = session.channel()
+                        .eventLoop()
+                        .schedule(() -> verify(readsBefore), timeout, TimeUnit.NANOSECONDS);
             }
         });
         schedule(interval);

@@ -58,7 +58,11 @@ public final class PoolMetrics {
     }
 
     PoolStats snapshot(int idle, int busy, int dialing, int total) {
-        return new PoolStats(idle, busy, dialing, total,
+        return new PoolStats(
+                idle,
+                busy,
+                dialing,
+                total,
                 created[SessionOrigin.DEMAND.ordinal()].sum(),
                 created[SessionOrigin.ENSURE.ordinal()].sum(),
                 dialsFailed.sum(),

@@ -113,9 +113,10 @@ public final class ServerSession extends AbstractSession {
         if (peerVersion < 2 || !isActive()) {
             return;
         }
-        writePacket(error == null
-                ? Frames.empty(ctx.alloc(), Command.SYNACK, streamId)
-                : Frames.text(ctx.alloc(), Command.SYNACK, streamId, error));
+        writePacket(
+                error == null
+                        ? Frames.empty(ctx.alloc(), Command.SYNACK, streamId)
+                        : Frames.text(ctx.alloc(), Command.SYNACK, streamId, error));
         flush();
     }
 

@@ -84,8 +84,16 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                 cumulation.readerIndex(start);
                 return;
             }
-            startDial(ctx, stream, session.config().router().listenPacket(
-                    metadata.network(Network.UDP).destination(target).build()), connect ? target : null, true);
+            startDial(
+                    ctx,
+                    stream,
+                    session.config()
+                            .router()
+                            .listenPacket(metadata.network(Network.UDP)
+                                    .destination(target)
+                                    .build()),
+                    connect ? target : null,
+                    true);
         } else {
             startDial(ctx, stream, session.config().router().dial(metadata.build()), null, false);
         }
@@ -107,7 +115,9 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     private void dialed(
             ChannelHandlerContext ctx, StreamChannel stream, Future<Channel> dial, Destination connected, boolean udp) {
         if (!dial.isSuccess()) {
-            String error = dial.cause() == null ? "dial failed" : String.valueOf(dial.cause().getMessage());
+            String error = dial.cause() == null
+                    ? "dial failed"
+                    : String.valueOf(dial.cause().getMessage());
             log.debug("{}: {}", stream, error);
             session.synAck(stream.streamId(), error);
             release();

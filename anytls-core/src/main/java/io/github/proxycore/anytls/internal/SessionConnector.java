@@ -142,8 +142,17 @@ public final class SessionConnector {
                 promise.tryFailure(new SessionFailure(Stage.TLS, f.cause()));
                 return;
             }
-            ClientSession session = new ClientSession(seq, ticker.nanoTime(), passwordHash, clientName, padding, random,
-                    listener, serverVersion, heartbeatNanos, heartbeatTimeoutNanos);
+            ClientSession session = new ClientSession(
+                    seq,
+                    ticker.nanoTime(),
+                    passwordHash,
+                    clientName,
+                    padding,
+                    random,
+                    listener,
+                    serverVersion,
+                    heartbeatNanos,
+                    heartbeatTimeoutNanos);
             channel.pipeline().remove("tls-failure");
             channel.pipeline().addLast("anytls", session);
             if (!promise.trySuccess(session)) {

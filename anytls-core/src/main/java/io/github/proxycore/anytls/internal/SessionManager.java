@@ -26,8 +26,12 @@ public final class SessionManager implements SessionListener {
     private final Housekeeper housekeeper;
     private final AtomicLong seq = new AtomicLong();
 
-    public SessionManager(SessionConnector connector, SessionPool<ClientSession> pool, PoolMetrics metrics,
-            EventExecutor scheduler, Ticker ticker) {
+    public SessionManager(
+            SessionConnector connector,
+            SessionPool<ClientSession> pool,
+            PoolMetrics metrics,
+            EventExecutor scheduler,
+            Ticker ticker) {
         this.connector = connector;
         this.pool = pool;
         this.metrics = metrics;
@@ -95,8 +99,9 @@ public final class SessionManager implements SessionListener {
                     int failures = pool.dialFailed(SessionOrigin.ENSURE, now, cause);
                     // a warning when a streak starts; the rest of it (one probe per back-off step) at debug
                     if (failures == 1 ? log.isWarnEnabled() : log.isDebugEnabled()) {
-                        String message = String.format("[EnsureIdleSession] Failed to create session (seq=%d) to %s:"
-                                + " %s (%s)", number, connector.server(), describe(cause), pool.backoffState(now));
+                        String message = String.format(
+                                "[EnsureIdleSession] Failed to create session (seq=%d) to %s:" + " %s (%s)",
+                                number, connector.server(), describe(cause), pool.backoffState(now));
                         if (failures == 1) {
                             log.warn(message);
                         } else {
@@ -107,7 +112,9 @@ public final class SessionManager implements SessionListener {
                     int pooled = pool.ensureDialSucceeded(session, now);
                     if (pooled > 0) {
                         session.sendSettingsNow(); // on its event loop already: see dialForDemand
-                        log.debug("[EnsureIdleSession] Successfully created and pooled session #{} (seq={})", pooled,
+                        log.debug(
+                                "[EnsureIdleSession] Successfully created and pooled session #{} (seq={})",
+                                pooled,
                                 number);
                     }
                 }
@@ -117,8 +124,8 @@ public final class SessionManager implements SessionListener {
     }
 
     private static String describe(Throwable cause) {
-        Throwable root = cause instanceof SessionConnector.SessionFailure && cause.getCause() != null
-                ? cause.getCause() : cause;
+        Throwable root =
+                cause instanceof SessionConnector.SessionFailure && cause.getCause() != null ? cause.getCause() : cause;
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 

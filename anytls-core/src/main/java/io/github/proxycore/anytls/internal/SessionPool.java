@@ -63,8 +63,8 @@ public final class SessionPool<S extends PooledSession> {
      * @param random the source of lifetime jitter (a real random generator; tests may seed one)
      * @param wallMillis the wall clock, only for the {@code created=} field of log lines
      */
-    public SessionPool(PoolConfig config, RandomGenerator random, PoolMetrics metrics, LongSupplier wallMillis,
-            ZoneId zone) {
+    public SessionPool(
+            PoolConfig config, RandomGenerator random, PoolMetrics metrics, LongSupplier wallMillis, ZoneId zone) {
         this.config = config;
         this.lifetimes = new Lifetimes(config.maxLifetime(), config.lifetimeJitter(), random);
         this.backoff = new DialBackoff(config.initialBackoff(), config.checkInterval());
@@ -296,7 +296,10 @@ public final class SessionPool<S extends PooledSession> {
             }
             dials = ensure(now, log);
             long next = nextCleanupAt;
-            if (backoff.active() && ensureDialing == 0 && deficit(now) > 0 && backoff.retryAt() - now > 0
+            if (backoff.active()
+                    && ensureDialing == 0
+                    && deficit(now) > 0
+                    && backoff.retryAt() - now > 0
                     && backoff.retryAt() - next < 0) {
                 next = backoff.retryAt();
             }
@@ -343,14 +346,20 @@ public final class SessionPool<S extends PooledSession> {
         if (out.isEmpty()) {
             return; // nothing closed, nothing to say (protected sessions are kept every cycle)
         }
-        log.add(String.format("[IdleCleanup] Found %d sessions idle longer than %s, closing %d (keeping the %d newest"
+        log.add(String.format(
+                "[IdleCleanup] Found %d sessions idle longer than %s, closing %d (keeping the %d newest"
                         + " idle sessions: min_idle_session=%d, ensure_idle_session=%d)",
-                idleLong, PoolLog.duration(config.idleTimeout()), out.size(), keep, config.minIdle(),
+                idleLong,
+                PoolLog.duration(config.idleTimeout()),
+                out.size(),
+                keep,
+                config.minIdle(),
                 config.ensureIdle()));
         for (int i = 0; i < out.size(); i++) {
             Slot<S> slot = out.get(i);
-            log.add(String.format("[IdleCleanup] Closing session #%d (seq=%d, idle=%s)", i + 1, slot.seq,
-                    PoolLog.duration(now - slot.idleSince)));
+            log.add(String.format(
+                    "[IdleCleanup] Closing session #%d (seq=%d, idle=%s)",
+                    i + 1, slot.seq, PoolLog.duration(now - slot.idleSince)));
         }
     }
 
@@ -375,12 +384,13 @@ public final class SessionPool<S extends PooledSession> {
         int closable = Math.max(0, idle.size() - config.minIdleForAge());
         int closing = Math.min(expired.size(), closable);
         if (closing < expired.size()) {
-            log.add(String.format("[AgeCleanup] Found %d expired sessions, closing %d oldest (keeping %d to maintain"
-                    + " min_idle_session_for_age=%d)", expired.size(), closing, expired.size() - closing,
-                    config.minIdleForAge()));
+            log.add(String.format(
+                    "[AgeCleanup] Found %d expired sessions, closing %d oldest (keeping %d to maintain"
+                            + " min_idle_session_for_age=%d)",
+                    expired.size(), closing, expired.size() - closing, config.minIdleForAge()));
         } else {
-            log.add(String.format("[AgeCleanup] Found %d expired sessions, closing %d oldest", expired.size(),
-                    closing));
+            log.add(String.format(
+                    "[AgeCleanup] Found %d expired sessions, closing %d oldest", expired.size(), closing));
         }
         long wall = wallMillis.getAsLong();
         for (int i = 0; i < closing; i++) {
@@ -389,9 +399,11 @@ public final class SessionPool<S extends PooledSession> {
             all.remove(slot.session);
             out.add(slot);
             long age = now - slot.created;
-            String created = CREATED.format(Instant.ofEpochMilli(wall - age / 1_000_000).atZone(zone));
-            log.add(String.format("[AgeCleanup] Closing session #%d (seq=%d, age=%s, maxLife=%s, created=%s)", i + 1,
-                    slot.seq, PoolLog.duration(age), PoolLog.duration(slot.lifetime), created));
+            String created =
+                    CREATED.format(Instant.ofEpochMilli(wall - age / 1_000_000).atZone(zone));
+            log.add(String.format(
+                    "[AgeCleanup] Closing session #%d (seq=%d, age=%s, maxLife=%s, created=%s)",
+                    i + 1, slot.seq, PoolLog.duration(age), PoolLog.duration(slot.lifetime), created));
         }
     }
 
@@ -426,8 +438,8 @@ public final class SessionPool<S extends PooledSession> {
         if (deficit <= 0) {
             return 0;
         }
-        String current = "Current idle sessions: " + usable + (ensureDialing > 0 ? " (+" + ensureDialing
-                + " dialing)" : "") + ", target: " + config.ensureIdle();
+        String current = "Current idle sessions: " + usable
+                + (ensureDialing > 0 ? " (+" + ensureDialing + " dialing)" : "") + ", target: " + config.ensureIdle();
         if (backoff.active()) {
             if (ensureDialing > 0 || !backoff.ready(now)) {
                 log.add("[EnsureIdleSession] " + current + ", deficit=" + deficit + ", backing off: "
@@ -448,8 +460,8 @@ public final class SessionPool<S extends PooledSession> {
             create = 1;
         }
         if (create == 0) {
-            log.add("[EnsureIdleSession] " + current + ", deficit=" + deficit + ", rate limit of "
-                    + config.createRate() + " per cycle reached (will create " + deficit + " more in next cycle)");
+            log.add("[EnsureIdleSession] " + current + ", deficit=" + deficit + ", rate limit of " + config.createRate()
+                    + " per cycle reached (will create " + deficit + " more in next cycle)");
             return 0;
         }
         if (backoff.active()) {
@@ -467,8 +479,10 @@ public final class SessionPool<S extends PooledSession> {
     }
 
     private String backoffDescription(long now) {
-        return backoff.failures() + " failed dials in a row, " + (ensureDialing > 0 ? "a probe is dialling"
-                : "next attempt in " + PoolLog.duration(Math.max(0, backoff.retryAt() - now)));
+        return backoff.failures() + " failed dials in a row, "
+                + (ensureDialing > 0
+                        ? "a probe is dialling"
+                        : "next attempt in " + PoolLog.duration(Math.max(0, backoff.retryAt() - now)));
     }
 
     // ------------------------------------------------------------------------------------------ closing, inspection

@@ -171,14 +171,14 @@ public final class StreamChannel extends AbstractChannel {
         // is still running (their flush is then a no-op): loop until nothing flushed is left
         while (!in.isEmpty()) {
             boolean wrote = false;
-            for (;;) {
+            for (; ; ) {
                 Object msg = in.current();
                 if (msg == null) {
                     break;
                 }
                 if (!(msg instanceof ByteBuf data)) {
-                    in.remove(new UnsupportedOperationException("a stream writes ByteBufs, not " + msg.getClass(
-                            ).getName()));
+                    in.remove(new UnsupportedOperationException(
+                            "a stream writes ByteBufs, not " + msg.getClass().getName()));
                     continue;
                 }
                 if (!session.isActive()) {
@@ -202,7 +202,8 @@ public final class StreamChannel extends AbstractChannel {
         if (msg instanceof ByteBuf) {
             return msg;
         }
-        throw new UnsupportedOperationException("a stream writes ByteBufs, not " + msg.getClass().getName());
+        throw new UnsupportedOperationException(
+                "a stream writes ByteBufs, not " + msg.getClass().getName());
     }
 
     /**

@@ -62,8 +62,8 @@ public final class TlsContexts {
                 trusted.addAll(certificates(tls.certificate(), "$.tls.certificate"));
             }
             if (tls.certificatePath() != null) {
-                trusted.addAll(certificates(read(tls.certificatePath(), "$.tls.certificate_path"),
-                        "$.tls.certificate_path"));
+                trusted.addAll(
+                        certificates(read(tls.certificatePath(), "$.tls.certificate_path"), "$.tls.certificate_path"));
             }
             if (!trusted.isEmpty()) {
                 builder.trustManager(trusted.toArray(new X509Certificate[0]));
@@ -80,21 +80,27 @@ public final class TlsContexts {
 
     /** A server context from PEM certificate chain and key (inline or files). */
     public static SslContext server(InboundTlsOptions tls) {
-        String chainPem = tls.certificate() != null ? tls.certificate() : tls.certificatePath() == null ? null
-                : read(tls.certificatePath(), "$.tls.certificate_path");
-        String keyPem = tls.key() != null ? tls.key() : tls.keyPath() == null ? null : read(tls.keyPath(),
-                "$.tls.key_path");
+        String chainPem = tls.certificate() != null
+                ? tls.certificate()
+                : tls.certificatePath() == null ? null : read(tls.certificatePath(), "$.tls.certificate_path");
+        String keyPem =
+                tls.key() != null ? tls.key() : tls.keyPath() == null ? null : read(tls.keyPath(), "$.tls.key_path");
         if (chainPem == null) {
-            throw problem("$.tls.certificate",
-                    "an anytls server needs a certificate (certificate or certificate_path)");
+            throw problem(
+                    "$.tls.certificate", "an anytls server needs a certificate (certificate or certificate_path)");
         }
         if (keyPem == null) {
             throw problem("$.tls.key", "an anytls server needs a private key (key or key_path)");
         }
         String certPath = tls.certificate() != null ? "$.tls.certificate" : "$.tls.certificate_path";
         String keyPath = tls.key() != null ? "$.tls.key" : "$.tls.key_path";
-        return server(certificates(chainPem, certPath), privateKey(keyPem, keyPath), tls.alpn(), tls.minVersion(),
-                tls.maxVersion(), tls.cipherSuites());
+        return server(
+                certificates(chainPem, certPath),
+                privateKey(keyPem, keyPath),
+                tls.alpn(),
+                tls.minVersion(),
+                tls.maxVersion(),
+                tls.cipherSuites());
     }
 
     /** A server context from a chain and key. */
@@ -105,8 +111,8 @@ public final class TlsContexts {
             TlsVersion min,
             TlsVersion max,
             List<String> ciphers) {
-        SslContextBuilder builder =
-                SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0])).sslProvider(provider());
+        SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                .sslProvider(provider());
         common(builder, alpn, min, max, ciphers);
         try {
             return builder.build();
@@ -178,7 +184,8 @@ public final class TlsContexts {
             }
         } catch (IOException e) {
             // the message may quote key material: say only that it did not parse
-            throw problem(jsonPath, "the private key does not parse (" + e.getClass().getSimpleName() + ")");
+            throw problem(
+                    jsonPath, "the private key does not parse (" + e.getClass().getSimpleName() + ")");
         }
         throw problem(jsonPath, "no unencrypted PEM private key found");
     }

@@ -21,7 +21,7 @@ public final class UotDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        for (;;) {
+        for (; ; ) {
             int start = in.readerIndex();
             Destination from = connected != null ? connected : UotAddress.decode(in);
             if (from == null || in.readableBytes() < 2) {

@@ -41,8 +41,17 @@ class ClientSessionPoolingTest {
     }
 
     private ClientSession start(PaddingScheme scheme, ServerVersion version, long heartbeat, RandomGenerator random) {
-        ClientSession session = new ClientSession(1, 0, Passwords.sha256("test"), "x/1", new ClientPadding(scheme),
-                random, SessionListener.NONE, version, heartbeat, HEARTBEAT_TIMEOUT);
+        ClientSession session = new ClientSession(
+                1,
+                0,
+                Passwords.sha256("test"),
+                "x/1",
+                new ClientPadding(scheme),
+                random,
+                SessionListener.NONE,
+                version,
+                heartbeat,
+                HEARTBEAT_TIMEOUT);
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
         channel.config().setAutoRead(false);
@@ -98,7 +107,9 @@ class ClientSessionPoolingTest {
         session.sendSettingsNow(); // a pre-warmed session: Settings go out at once, as packet 1
         assertThat(records(session)).extracting(String::length).containsExactly(44 * 2, 200 * 2);
         advance(session, 10 * HEARTBEAT);
-        assertThat(records(session)).as("no heartbeat before the server announced v2").isEmpty();
+        assertThat(records(session))
+                .as("no heartbeat before the server announced v2")
+                .isEmpty();
         inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
         advance(session, HEARTBEAT); // the first beat comes within one interval (random phase)
         assertThat(records(session)).containsExactly("08000000000000");
@@ -235,7 +246,8 @@ class ClientSessionPoolingTest {
         inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
         Promise<Channel> promise = open(session, true);
         inbound(session, Command.SYNACK, 1, "dial tcp: refused");
-        assertThat(promise.cause()).isNotInstanceOf(StaleSessionException.class)
+        assertThat(promise.cause())
+                .isNotInstanceOf(StaleSessionException.class)
                 .hasMessage("remote: dial tcp: refused");
     }
 
@@ -254,7 +266,9 @@ class ClientSessionPoolingTest {
         ClientSession third = start(PaddingScheme.parse("stop=0"), version, 0, new Random(1));
         inbound(third, Command.SERVER_SETTINGS, 0, "v=2");
         assertThat(version.isV1()).isFalse();
-        assertThat(open(start(PaddingScheme.parse("stop=0"), version, 0, new Random(1)), false).isDone()).isFalse();
+        assertThat(open(start(PaddingScheme.parse("stop=0"), version, 0, new Random(1)), false)
+                        .isDone())
+                .isFalse();
     }
 
     @Test

@@ -34,16 +34,16 @@ class ClientSessionTest {
 
     private void start(PaddingScheme scheme) {
         padding = new ClientPadding(scheme);
-        session = new ClientSession(1, 0, Passwords.sha256("test"), "x/1", padding, new Random(7),
-                new SessionListener() {
-            @Override
-            public void streamClosed(ClientSession s) {
-                returned.add(s);
-            }
+        session =
+                new ClientSession(1, 0, Passwords.sha256("test"), "x/1", padding, new Random(7), new SessionListener() {
+                    @Override
+                    public void streamClosed(ClientSession s) {
+                        returned.add(s);
+                    }
 
-            @Override
-            public void sessionClosed(ClientSession s) {}
-        });
+                    @Override
+                    public void sessionClosed(ClientSession s) {}
+                });
         channel = new EmbeddedChannel();
         channel.config().setAutoRead(false); // as TLS channels run: only the session asks for reads
         channel.pipeline().addLast(reads, session);
@@ -131,8 +131,7 @@ class ClientSessionTest {
         Promise<Channel> promise = open(DEST);
         recordSizes();
         ByteBuf update = Unpooled.buffer();
-        Frames.writeFrame(update, Command.UPDATE_PADDING_SCHEME, 0,
-                "stop=3\n2=20-20".getBytes(StandardCharsets.UTF_8));
+        Frames.writeFrame(update, Command.UPDATE_PADDING_SCHEME, 0, "stop=3\n2=20-20".getBytes(StandardCharsets.UTF_8));
         channel.writeInbound(update);
         inbound(Command.SERVER_SETTINGS, 0, "v=2");
         inbound(Command.SYNACK, 1, "");

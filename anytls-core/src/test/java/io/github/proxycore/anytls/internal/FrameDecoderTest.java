@@ -37,11 +37,12 @@ class FrameDecoderTest {
     void decodesFramesSplitAtEveryByte() {
         String hex = "04000000000003763d32" + "01000000010000" + "02000000010002" + "6869" + "03000000010000";
         for (int chunk = 1; chunk <= 8; chunk++) {
-            assertThat(decodeAll(hex, chunk)).containsExactly(
-                    new Frame(Command.SETTINGS, 0, "v=2"),
-                    new Frame(Command.SYN, 1, ""),
-                    new Frame(Command.PSH, 1, "hi"),
-                    new Frame(Command.FIN, 1, ""));
+            assertThat(decodeAll(hex, chunk))
+                    .containsExactly(
+                            new Frame(Command.SETTINGS, 0, "v=2"),
+                            new Frame(Command.SYN, 1, ""),
+                            new Frame(Command.PSH, 1, "hi"),
+                            new Frame(Command.FIN, 1, ""));
         }
     }
 
@@ -50,12 +51,13 @@ class FrameDecoderTest {
         // SYN with 2 junk bytes, Waste of 3, unknown code 42 with 1 byte, heartbeat with 1: all skipped by length
         String hex = "010000000100026162" + "00000000000003000000" + "2a0000000000017a" + "080000000700017a"
                 + "02000000010001" + "41";
-        assertThat(decodeAll(hex, 64)).containsExactly(
-                new Frame(Command.SYN, 1, ""),
-                new Frame(Command.WASTE, 0, ""),
-                new Frame(42, 0, ""),
-                new Frame(Command.HEART_REQUEST, 7, ""),
-                new Frame(Command.PSH, 1, "A"));
+        assertThat(decodeAll(hex, 64))
+                .containsExactly(
+                        new Frame(Command.SYN, 1, ""),
+                        new Frame(Command.WASTE, 0, ""),
+                        new Frame(42, 0, ""),
+                        new Frame(Command.HEART_REQUEST, 7, ""),
+                        new Frame(Command.PSH, 1, "A"));
     }
 
     @Test

@@ -41,9 +41,10 @@ class HousekeeperTest {
         loop.freezeTime();
         // interval 800 ms (back-off from 100 ms), idle timeout 500 ms, keep 1 idle (ensure 1)
         PoolConfig config = new PoolConfig(800 * MS, 500 * MS, 0, 0, 1, 0, 0, 0, 0);
-        SessionPool<FakeSession> pool = new SessionPool<>(config, new Random(1), new PoolMetrics(PoolListener.NONE),
-                () -> 0L, ZoneOffset.UTC);
-        Housekeeper housekeeper = new Housekeeper(pool, loop.eventLoop(), loop.eventLoop().ticker(), dials::add);
+        SessionPool<FakeSession> pool =
+                new SessionPool<>(config, new Random(1), new PoolMetrics(PoolListener.NONE), () -> 0L, ZoneOffset.UTC);
+        Housekeeper housekeeper =
+                new Housekeeper(pool, loop.eventLoop(), loop.eventLoop().ticker(), dials::add);
         housekeeper.start();
         loop.runPendingTasks();
         assertThat(dials).as("the first run pre-warms").containsExactly(1);

@@ -27,12 +27,16 @@ class PaddingTest {
 
     @Test
     void invalidSchemesAreRejected() {
-        assertThat(PaddingScheme.parse("0=30-30\n1=100-200".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(PaddingScheme.parse("0=30-30\n1=100-200".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
         assertThat(PaddingScheme.parse("".getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(PaddingScheme.parse("stop=x\n0=1-1".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(PaddingScheme.parse("stop=x\n0=1-1".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
         // nothing is trimmed: CRLF text breaks stop
-        assertThat(PaddingScheme.parse("stop=8\r\n0=30-30".getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(PaddingScheme.parse("stop = 8".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(PaddingScheme.parse("stop=8\r\n0=30-30".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        assertThat(PaddingScheme.parse("stop = 8".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
         assertThatThrownBy(() -> PaddingScheme.parse("no pairs at all")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -41,7 +45,8 @@ class PaddingTest {
         ClientPadding padding = new ClientPadding(PaddingScheme.DEFAULT);
         assertThat(padding.update("stop=oops".getBytes(StandardCharsets.UTF_8))).isFalse();
         assertThat(padding.get()).isSameAs(PaddingScheme.DEFAULT);
-        assertThat(padding.update("stop=2\n1=5-5".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(padding.update("stop=2\n1=5-5".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
         assertThat(padding.get().stop()).isEqualTo(2);
     }
 
@@ -58,7 +63,8 @@ class PaddingTest {
         assertThat(scheme.recordSizes(2, new Random(1))).isEmpty();
         assertThat(scheme.recordSizes(3, new Random(1))).isEmpty();
         // "01" is not the decimal text of packet 1... and packet 1 is already taken by "1"
-        assertThat(PaddingScheme.parse("stop=2\n01=5-5").recordSizes(1, new Random(1))).isEmpty();
+        assertThat(PaddingScheme.parse("stop=2\n01=5-5").recordSizes(1, new Random(1)))
+                .isEmpty();
     }
 
     @Test
@@ -80,7 +86,8 @@ class PaddingTest {
     void preamblePaddingIsTheFirstSizeOfLineZero() {
         assertThat(PaddingScheme.DEFAULT.preamblePadding(new Random())).isEqualTo(30);
         assertThat(PaddingScheme.parse("stop=1").preamblePadding(new Random())).isZero();
-        assertThat(PaddingScheme.parse("stop=1\n0=x").preamblePadding(new Random())).isZero();
+        assertThat(PaddingScheme.parse("stop=1\n0=x").preamblePadding(new Random()))
+                .isZero();
     }
 
     // ---- §8 worked examples ----

@@ -28,8 +28,8 @@ class SessionPoolConcurrencyTest {
     @Test
     void cleanupNeverClosesASessionThatWasHandedOut() throws Exception {
         PoolConfig config = new PoolConfig(1, 0, 0, 0, 1, 0, SECOND, 0, 0);
-        SessionPool<FakeSession> pool = new SessionPool<>(config, new Random(3), new PoolMetrics(PoolListener.NONE),
-                () -> 0L, ZoneOffset.UTC);
+        SessionPool<FakeSession> pool =
+                new SessionPool<>(config, new Random(3), new PoolMetrics(PoolListener.NONE), () -> 0L, ZoneOffset.UTC);
         AtomicLong clock = new AtomicLong();
         AtomicLong seq = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();

@@ -49,8 +49,8 @@ class SessionPoolTest {
     }
 
     private SessionPool<FakeSession> pool(Fields fields) {
-        return new SessionPool<>(fields.config(), new Random(1), new PoolMetrics(PoolListener.NONE), () -> wall,
-                ZoneOffset.UTC);
+        return new SessionPool<>(
+                fields.config(), new Random(1), new PoolMetrics(PoolListener.NONE), () -> wall, ZoneOffset.UTC);
     }
 
     private FakeSession session(long seq) {
@@ -82,7 +82,10 @@ class SessionPoolTest {
     }
 
     private static List<Long> seqs(SessionPool.Maintenance m, SessionCloseReason reason) {
-        return m.closed().stream().filter(c -> c.reason() == reason).map(SessionPool.Closed::seq).toList();
+        return m.closed().stream()
+                .filter(c -> c.reason() == reason)
+                .map(SessionPool.Closed::seq)
+                .toList();
     }
 
     // ------------------------------------------------------------------------------------------------- checkout
@@ -118,7 +121,9 @@ class SessionPoolTest {
         assertThat(pool.idleSeqs()).isEmpty();
         assertThat(pool.size()).isZero();
         assertThat(pool.stats().closedHeartbeatTimeout()).isEqualTo(1);
-        assertThat(pool.removed(one, SessionCloseReason.REMOTE)).as("reported once").isFalse();
+        assertThat(pool.removed(one, SessionCloseReason.REMOTE))
+                .as("reported once")
+                .isFalse();
     }
 
     @Test
@@ -135,7 +140,9 @@ class SessionPoolTest {
         assertThat(old.retired).containsExactly(SessionCloseReason.MAX_AGE);
         assertThat(pool.stats().closedMaxAge()).isEqualTo(1);
         pool.checkin(fresh, now);
-        assertThat(pool.checkout(16 * MINUTE)).as("only an expired session: dial a new one").isNull();
+        assertThat(pool.checkout(16 * MINUTE))
+                .as("only an expired session: dial a new one")
+                .isNull();
         assertThat(fresh.retired).containsExactly(SessionCloseReason.MAX_AGE);
     }
 
@@ -149,7 +156,9 @@ class SessionPoolTest {
         FakeSession expired = idle(pool, 2, 0, 0);
         FakeSession fresh = idle(pool, 1, 9 * MINUTE, 9 * MINUTE);
         assertThat(pool.checkout(11 * MINUTE)).isSameAs(fresh);
-        assertThat(expired.retired).as("closing it would leave fewer than 2 idle").isEmpty();
+        assertThat(expired.retired)
+                .as("closing it would leave fewer than 2 idle")
+                .isEmpty();
         assertThat(pool.idleSeqs()).containsExactly(2L);
         assertThat(pool.checkout(11 * MINUTE)).isNull();
     }
@@ -188,11 +197,14 @@ class SessionPoolTest {
         assertThat(pool.idleSeqs()).containsExactly(5L, 3L, 2L);
         m = pool.maintain(65 * SECOND);
         assertThat(seqs(m, SessionCloseReason.IDLE_TIMEOUT)).containsExactly(2L);
-        assertThat(m.log()).containsExactly(
-                "[IdleCleanup] Found 3 sessions idle longer than 30s, closing 1 (keeping the 2 newest idle sessions:"
-                        + " min_idle_session=2, ensure_idle_session=0)",
-                "[IdleCleanup] Closing session #1 (seq=2, idle=45s)");
-        assertThat(pool.maintain(1000 * SECOND).closed()).as("the protected ones stay").isEmpty();
+        assertThat(m.log())
+                .containsExactly(
+                        "[IdleCleanup] Found 3 sessions idle longer than 30s, closing 1 (keeping the 2 newest idle sessions:"
+                                + " min_idle_session=2, ensure_idle_session=0)",
+                        "[IdleCleanup] Closing session #1 (seq=2, idle=45s)");
+        assertThat(pool.maintain(1000 * SECOND).closed())
+                .as("the protected ones stay")
+                .isEmpty();
         assertThat(s5.retired).isEmpty();
         assertThat(pool.stats().closedIdleTimeout()).isEqualTo(2);
     }
@@ -238,8 +250,8 @@ class SessionPoolTest {
         FakeSession s2 = idle(pool, 2, 30 * SECOND, 50 * SECOND);
         SessionPool.Maintenance m = pool.maintain(200 * SECOND);
         assertThat(seqs(m, SessionCloseReason.MAX_AGE)).containsExactly(4L, 1L);
-        assertThat(m.log().get(0)).isEqualTo(
-                "[AgeCleanup] Found 4 expired sessions, closing 2 oldest (keeping 2 to maintain"
+        assertThat(m.log().get(0))
+                .isEqualTo("[AgeCleanup] Found 4 expired sessions, closing 2 oldest (keeping 2 to maintain"
                         + " min_idle_session_for_age=2)");
         assertThat(m.log().get(1)).startsWith("[AgeCleanup] Closing session #1 (seq=4, age=3m20s, maxLife=1m40s");
         assertThat(m.log().get(2)).startsWith("[AgeCleanup] Closing session #2 (seq=1, age=3m10s, maxLife=1m40s");
@@ -262,10 +274,12 @@ class SessionPoolTest {
         idle(pool, 2, 90 * SECOND, 90 * SECOND);
         idle(pool, 3, 90 * SECOND, 90 * SECOND);
         // 3 idle, 1 expired: closing it leaves 2
-        assertThat(seqs(pool.maintain(120 * SECOND), SessionCloseReason.MAX_AGE)).containsExactly(1L);
+        assertThat(seqs(pool.maintain(120 * SECOND), SessionCloseReason.MAX_AGE))
+                .containsExactly(1L);
         idle(pool, 4, 100 * SECOND, 100 * SECOND);
         // 3 idle again; at 240 s all three are expired, floor 2: one goes, oldest first
-        assertThat(seqs(pool.maintain(240 * SECOND), SessionCloseReason.MAX_AGE)).containsExactly(2L);
+        assertThat(seqs(pool.maintain(240 * SECOND), SessionCloseReason.MAX_AGE))
+                .containsExactly(2L);
         assertThat(pool.idleSeqs()).containsExactly(4L, 3L);
     }
 
@@ -280,9 +294,10 @@ class SessionPoolTest {
         idle(pool, 42, 0, 0);
         long now = HOUR + 5 * MINUTE + 30 * SECOND;
         SessionPool.Maintenance m = pool.maintain(now);
-        assertThat(m.log()).containsExactly(
-                "[AgeCleanup] Found 1 expired sessions, closing 1 oldest",
-                "[AgeCleanup] Closing session #1 (seq=42, age=1h5m30s, maxLife=55m0s, created=2024-01-01 10:00:00)");
+        assertThat(m.log())
+                .containsExactly(
+                        "[AgeCleanup] Found 1 expired sessions, closing 1 oldest",
+                        "[AgeCleanup] Closing session #1 (seq=42, age=1h5m30s, maxLife=55m0s, created=2024-01-01 10:00:00)");
     }
 
     // --------------------------------------------------------------------------------------------- lifetimes
@@ -361,8 +376,10 @@ class SessionPoolTest {
             SessionPool.Maintenance m = pool.maintain(now);
             perCycle.add(m.dials());
             if (cycle == 0) {
-                assertThat(m.log()).containsExactly("[EnsureIdleSession] Current idle sessions: 0, target: 10,"
-                        + " deficit=10, rate-limited to creating 3 sessions (will create 7 more in next cycle)");
+                assertThat(m.log())
+                        .containsExactly(
+                                "[EnsureIdleSession] Current idle sessions: 0, target: 10,"
+                                        + " deficit=10, rate-limited to creating 3 sessions (will create 7 more in next cycle)");
             }
             completeEnsureDials(pool, m.dials(), now);
             now += m.nextDelay();
@@ -381,8 +398,8 @@ class SessionPoolTest {
         idle(pool, 2, 0, 0);
         SessionPool.Maintenance m = pool.maintain(0);
         assertThat(m.dials()).isEqualTo(3);
-        assertThat(m.log()).containsExactly(
-                "[EnsureIdleSession] Current idle sessions: 2, target: 5, creating 3 new sessions");
+        assertThat(m.log())
+                .containsExactly("[EnsureIdleSession] Current idle sessions: 2, target: 5, creating 3 new sessions");
     }
 
     @Test
@@ -424,8 +441,8 @@ class SessionPoolTest {
         assertThat(m.dials()).isEqualTo(2);
         completeEnsureDials(pool, 2, 11 * MINUTE);
         // next cycle: 4 idle, floor 2: the two expired ones go
-        assertThat(seqs(pool.maintain(11 * MINUTE + 30 * SECOND), SessionCloseReason.MAX_AGE)).containsExactly(1L,
-                2L);
+        assertThat(seqs(pool.maintain(11 * MINUTE + 30 * SECOND), SessionCloseReason.MAX_AGE))
+                .containsExactly(1L, 2L);
     }
 
     @Test
@@ -443,8 +460,9 @@ class SessionPoolTest {
         m = pool.maintain(0);
         assertThat(m.dials()).isZero();
         assertThat(m.nextDelay()).isEqualTo(4 * SECOND);
-        assertThat(m.log()).containsExactly("[EnsureIdleSession] Current idle sessions: 0, target: 3, deficit=3,"
-                + " backing off: 3 failed dials in a row, next attempt in 4s");
+        assertThat(m.log())
+                .containsExactly("[EnsureIdleSession] Current idle sessions: 0, target: 3, deficit=3,"
+                        + " backing off: 3 failed dials in a row, next attempt in 4s");
         List<Long> probeTimes = new ArrayList<>();
         long now = 0;
         for (int i = 0; i < 6; i++) {
@@ -545,8 +563,8 @@ class SessionPoolTest {
         pool.maintain(0);
         sixIdle(pool, 0);
         // 3 min idle: all but the newest close
-        assertThat(seqs(pool.maintain(3 * MINUTE), SessionCloseReason.IDLE_TIMEOUT)).containsExactly(5L, 4L, 3L,
-                2L, 1L);
+        assertThat(seqs(pool.maintain(3 * MINUTE), SessionCloseReason.IDLE_TIMEOUT))
+                .containsExactly(5L, 4L, 3L, 2L, 1L);
         assertThat(pool.idleSeqs()).containsExactly(6L);
         // sessions kept busy (never idle 2 min) live past their lifetime down to 5 idle
         SessionPool<FakeSession> busyPool = pool(f);
@@ -554,7 +572,8 @@ class SessionPoolTest {
         for (int seq = 1; seq <= 6; seq++) {
             idle(busyPool, seq, 0, 2 * HOUR - 30 * SECOND);
         }
-        assertThat(seqs(busyPool.maintain(2 * HOUR + MINUTE), SessionCloseReason.MAX_AGE)).containsExactly(1L);
+        assertThat(seqs(busyPool.maintain(2 * HOUR + MINUTE), SessionCloseReason.MAX_AGE))
+                .containsExactly(1L);
         assertThat(busyPool.idleSeqs()).containsExactly(6L, 5L, 4L, 3L, 2L);
     }
 
@@ -569,7 +588,8 @@ class SessionPoolTest {
         SessionPool<FakeSession> pool = pool(f);
         pool.maintain(0);
         sixIdle(pool, 0);
-        assertThat(seqs(pool.maintain(6 * MINUTE), SessionCloseReason.IDLE_TIMEOUT)).containsExactly(3L, 2L, 1L);
+        assertThat(seqs(pool.maintain(6 * MINUTE), SessionCloseReason.IDLE_TIMEOUT))
+                .containsExactly(3L, 2L, 1L);
         // the three left are refreshed by use, then age out: one at a time is not needed, floor 2 keeps two
         for (int i = 0; i < 3; i++) {
             assertThat(pool.checkout(59 * MINUTE)).isNotNull();
@@ -611,7 +631,9 @@ class SessionPoolTest {
             completeEnsureDials(pool, m.dials(), now);
         }
         // after 5 min idle the 3 extra close; the 5 the ensure step wants stay, so nothing is re-dialled (no churn)
-        assertThat(closed).extracting(SessionPool.Closed::reason).containsOnly(SessionCloseReason.IDLE_TIMEOUT)
+        assertThat(closed)
+                .extracting(SessionPool.Closed::reason)
+                .containsOnly(SessionCloseReason.IDLE_TIMEOUT)
                 .hasSize(3);
         assertThat(dials).isZero();
         assertThat(pool.stats().idle()).isEqualTo(5);
@@ -621,8 +643,8 @@ class SessionPoolTest {
         assertThat(pool.removed(dead, SessionCloseReason.REMOTE)).isTrue();
         m = pool.maintain(now);
         assertThat(m.dials()).isEqualTo(1);
-        assertThat(m.log()).containsExactly(
-                "[EnsureIdleSession] Current idle sessions: 4, target: 5, creating 1 new sessions");
+        assertThat(m.log())
+                .containsExactly("[EnsureIdleSession] Current idle sessions: 4, target: 5, creating 1 new sessions");
     }
 
     // ------------------------------------------------------------------------------------------ close, stats
@@ -673,15 +695,16 @@ class SessionPoolTest {
         Fields f = new Fields();
         f.ensure = 1;
         f.lifetime = MINUTE;
-        SessionPool<FakeSession> pool = new SessionPool<>(f.config(), new Random(1), new PoolMetrics(listener),
-                () -> wall, ZoneOffset.UTC);
+        SessionPool<FakeSession> pool =
+                new SessionPool<>(f.config(), new Random(1), new PoolMetrics(listener), () -> wall, ZoneOffset.UTC);
         pool.maintain(0);
         pool.ensureDialSucceeded(session(1), 0);
         FakeSession demand = busy(pool, 2, 0);
         assertThat(pool.demandDialStarted()).isTrue();
         pool.dialFailed(SessionOrigin.DEMAND, 0, new IOException("x"));
         PoolStats stats = pool.stats();
-        assertThat(stats).extracting(PoolStats::idle, PoolStats::busy, PoolStats::dialing, PoolStats::total)
+        assertThat(stats)
+                .extracting(PoolStats::idle, PoolStats::busy, PoolStats::dialing, PoolStats::total)
                 .containsExactly(1, 1, 0, 2);
         pool.checkin(demand, 2 * MINUTE); // expired while busy
         assertThat(events).containsExactly("created ensure", "created demand", "failed demand", "closed max_age");
@@ -707,13 +730,15 @@ class SessionPoolTest {
                         .maxConnectionLifetime(java.time.Duration.ofHours(1))
                         .connectionLifetimeJitter(java.time.Duration.ofMinutes(10))
                         .build();
-        assertThat(PoolConfig.from(options)).isEqualTo(new PoolConfig(SECOND, 5 * MINUTE, 2, 1, 5, 3, HOUR,
-                10 * MINUTE, 30 * SECOND));
+        assertThat(PoolConfig.from(options))
+                .isEqualTo(new PoolConfig(SECOND, 5 * MINUTE, 2, 1, 5, 3, HOUR, 10 * MINUTE, 30 * SECOND));
         assertThat(PoolConfig.from(options).heartbeatTimeout()).isEqualTo(10 * SECOND);
         // the config model rejects bad values with their JSON path before the pool sees them
         assertThatThrownBy(() -> options.toBuilder().minIdleSession(-1).build())
                 .hasMessageContaining("min_idle_session");
-        assertThatThrownBy(() -> options.toBuilder().maxConnectionLifetime(java.time.Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(() -> options.toBuilder()
+                        .maxConnectionLifetime(java.time.Duration.ofSeconds(-1))
+                        .build())
                 .hasMessageContaining("max_connection_lifetime");
     }
 

@@ -21,7 +21,9 @@ class SettingsTest {
     void splitsAtTheFirstEqualsSkipsLinesWithoutOneAndTrimsNothing() {
         Map<String, String> parsed = Settings.parse("a=b=c\nnoequals\n v = 3 \n\nv=x");
         assertThat(parsed).containsExactly(Map.entry("a", "b=c"), Map.entry(" v ", " 3 "), Map.entry("v", "x"));
-        assertThat(Settings.version(parsed)).as("an unparsable v counts as v1 behaviour").isZero();
+        assertThat(Settings.version(parsed))
+                .as("an unparsable v counts as v1 behaviour")
+                .isZero();
         assertThat(Settings.version(Settings.parse(""))).isZero();
     }
 

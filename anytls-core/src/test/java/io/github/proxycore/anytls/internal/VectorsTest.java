@@ -50,8 +50,14 @@ class VectorsTest {
     }
 
     private static EmbeddedChannel sessionChannel(PaddingScheme scheme) {
-        return new EmbeddedChannel(new ClientSession(1, 0, Passwords.sha256("test"), "x/1", new ClientPadding(scheme),
-                new java.util.Random(1), SessionListener.NONE));
+        return new EmbeddedChannel(new ClientSession(
+                1,
+                0,
+                Passwords.sha256("test"),
+                "x/1",
+                new ClientPadding(scheme),
+                new java.util.Random(1),
+                SessionListener.NONE));
     }
 
     @Test
@@ -79,8 +85,10 @@ class VectorsTest {
         ByteBuf synAck = buf();
         Frames.writeEmpty(synAck, Command.SYNACK, 1);
         assertThat(hex(synAck)).isEqualTo("07000000010000");
-        assertThat(hex(Frames.empty(Unpooled.buffer().alloc(), Command.HEART_REQUEST, 0))).isEqualTo("08000000000000");
-        assertThat(hex(Frames.empty(Unpooled.buffer().alloc(), Command.HEART_RESPONSE, 0))).isEqualTo("09000000000000");
+        assertThat(hex(Frames.empty(Unpooled.buffer().alloc(), Command.HEART_REQUEST, 0)))
+                .isEqualTo("08000000000000");
+        assertThat(hex(Frames.empty(Unpooled.buffer().alloc(), Command.HEART_RESPONSE, 0)))
+                .isEqualTo("09000000000000");
     }
 
     @Test
@@ -112,8 +120,9 @@ class VectorsTest {
         assertThat(hex(Frames.text(Unpooled.buffer().alloc(), Command.SERVER_SETTINGS, 0, "v=2")))
                 .isEqualTo("0a000000000003763d32");
         assertThat(hex(Frames.text(Unpooled.buffer().alloc(), Command.ALERT, 0, ServerSession.NO_SETTINGS)))
-                .isEqualTo("05000000000020" + HexFormat.of().formatHex(
-                        "client did not send its settings".getBytes(StandardCharsets.UTF_8)));
+                .isEqualTo("05000000000020"
+                        + HexFormat.of()
+                                .formatHex("client did not send its settings".getBytes(StandardCharsets.UTF_8)));
         ByteBuf update = buf();
         Frames.writeFrame(update, Command.UPDATE_PADDING_SCHEME, 0, PaddingScheme.DEFAULT.raw());
         assertThat(hex(update)).isEqualTo("06000000000089" + HexFormat.of().formatHex(PaddingScheme.DEFAULT.raw()));
@@ -135,10 +144,10 @@ class VectorsTest {
         request.writeByte(0);
         SocksAddress.encode(Destination.of("0.0.0.0", 0), request);
         EmbeddedChannel channel = new EmbeddedChannel(new UotEncoder(false, request));
-        channel.writeOutbound(new UdpPacket(Unpooled.copiedBuffer("ping-udp", StandardCharsets.US_ASCII),
-                Destination.of("127.0.0.1", 19053)));
-        assertThat(hex(channel.readOutbound())).isEqualTo("00" + "0100000000" + "0000" + "00" + "7f000001" + "4a6d"
-                + "0008" + "70696e672d756470");
+        channel.writeOutbound(new UdpPacket(
+                Unpooled.copiedBuffer("ping-udp", StandardCharsets.US_ASCII), Destination.of("127.0.0.1", 19053)));
+        assertThat(hex(channel.readOutbound()))
+                .isEqualTo("00" + "0100000000" + "0000" + "00" + "7f000001" + "4a6d" + "0008" + "70696e672d756470");
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
@@ -148,8 +157,8 @@ class VectorsTest {
         request.writeByte(1);
         SocksAddress.encode(Destination.of("8.8.8.8", 53), request);
         EmbeddedChannel channel = new EmbeddedChannel(new UotEncoder(true, request));
-        channel.writeOutbound(new UdpPacket(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII),
-                Destination.of("8.8.8.8", 53)));
+        channel.writeOutbound(
+                new UdpPacket(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII), Destination.of("8.8.8.8", 53)));
         assertThat(hex(channel.readOutbound())).isEqualTo("01" + "0108080808" + "0035" + "0003" + "616263");
         channel.finishAndReleaseAll();
     }

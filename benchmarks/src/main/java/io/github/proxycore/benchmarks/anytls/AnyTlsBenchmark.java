@@ -68,8 +68,13 @@ public final class AnyTlsBenchmark {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         long bytes = mib * 1024 * 1024;
         SelfSignedCertificate cert = SelfSignedCertificate.forLoopback();
-        SslContext serverTls = TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(),
-                TlsVersion.TLS_1_3, TlsVersion.TLS_1_3, List.of(CIPHER));
+        SslContext serverTls = TlsContexts.server(
+                List.of(cert.certificate()),
+                cert.privateKey(),
+                List.of(),
+                TlsVersion.TLS_1_3,
+                TlsVersion.TLS_1_3,
+                List.of(CIPHER));
         OutboundTlsOptions clientTlsOptions = OutboundTlsOptions.builder()
                 .certificate(cert.certificatePem())
                 .minVersion(TlsVersion.TLS_1_3)
@@ -77,9 +82,15 @@ public final class AnyTlsBenchmark {
                 .cipherSuites(List.of(CIPHER))
                 .build();
         SslContext clientTls = TlsContexts.client(clientTlsOptions);
-        System.out.printf(Locale.ROOT, "java %s, %d cores, TLS provider %s, %s, %d MiB per run, %d runs%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), TlsContexts.provider(),
-                CIPHER, mib, runs);
+        System.out.printf(
+                Locale.ROOT,
+                "java %s, %d cores, TLS provider %s, %s, %d MiB per run, %d runs%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                TlsContexts.provider(),
+                CIPHER,
+                mib,
+                runs);
         try (Transport transport = Transport.create(0)) {
             Channel sink = plainServer(transport, null, () -> new Sink());
             Channel source = plainServer(transport, null, () -> new Source(bytes));
@@ -88,23 +99,32 @@ public final class AnyTlsBenchmark {
             // a TLS-terminating relay in front of the plain servers: the same hops as the AnyTLS path, no AnyTLS
             Channel relaySink = relayServer(transport, serverTls, (InetSocketAddress) sink.localAddress());
             Channel relaySource = relayServer(transport, serverTls, (InetSocketAddress) source.localAddress());
-            AnyTlsServer server = AnyTlsServer.builder().user("bench", "bench").sslContext(serverTls)
-                    .transport(transport).bind(new InetSocketAddress("127.0.0.1", 0));
+            AnyTlsServer server = AnyTlsServer.builder()
+                    .user("bench", "bench")
+                    .sslContext(serverTls)
+                    .transport(transport)
+                    .bind(new InetSocketAddress("127.0.0.1", 0));
             // the same server with its destinations in its own process: the protocol without a second hop
-            AnyTlsServer terminating = AnyTlsServer.builder().user("bench", "bench").sslContext(serverTls)
+            AnyTlsServer terminating = AnyTlsServer.builder()
+                    .user("bench", "bench")
+                    .sslContext(serverTls)
                     .transport(transport)
                     .router(new InProcessDestination(transport, PAYLOAD, bytes, () -> expectedUpload))
                     .bind(new InetSocketAddress("127.0.0.1", 0));
-            AnyTlsOutboundOptions options = AnyTlsOutboundOptions
-                    .builder("bench", "127.0.0.1", server.localAddress().getPort(), "bench")
+            AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder(
+                            "bench", "127.0.0.1", server.localAddress().getPort(), "bench")
                     .tls(clientTlsOptions)
                     .build();
-            AnyTlsOutboundOptions terminatingOptions = AnyTlsOutboundOptions
-                    .builder("bench-terminated", "127.0.0.1", terminating.localAddress().getPort(), "bench")
+            AnyTlsOutboundOptions terminatingOptions = AnyTlsOutboundOptions.builder(
+                            "bench-terminated",
+                            "127.0.0.1",
+                            terminating.localAddress().getPort(),
+                            "bench")
                     .tls(clientTlsOptions)
                     .build();
             try (AnyTlsOutbound outbound = AnyTlsOutbound.create(options, OutboundContext.of(transport));
-                    AnyTlsOutbound terminated = AnyTlsOutbound.create(terminatingOptions, OutboundContext.of(transport))) {
+                    AnyTlsOutbound terminated =
+                            AnyTlsOutbound.create(terminatingOptions, OutboundContext.of(transport))) {
                 Destination sinkAddress = Destination.of((InetSocketAddress) sink.localAddress());
                 Destination sourceAddress = Destination.of((InetSocketAddress) source.localAddress());
                 Destination memorySink = Destination.of("127.0.0.1", InProcessDestination.SINK);
@@ -140,10 +160,15 @@ public final class AnyTlsBenchmark {
                     report(direction + "  AnyTLS, server-terminated         ", anytlsTerminated);
                     report(direction + "  plain TLS, via a relay to a socket", relayed);
                     report(direction + "  AnyTLS tunnel to a socket         ", anytls);
-                    System.out.printf(Locale.ROOT, "%s  same endpoints: AnyTLS server-terminated / plain TLS direct %.0f %%;"
-                            + " with the second hop: AnyTLS tunnel / TLS relay %.0f %%, AnyTLS tunnel / plain TLS direct"
-                            + " %.0f %% (medians)%n", direction, 100 * median(anytlsTerminated) / median(tls),
-                            100 * median(anytls) / median(relayed), 100 * median(anytls) / median(tls));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s  same endpoints: AnyTLS server-terminated / plain TLS direct %.0f %%;"
+                                    + " with the second hop: AnyTLS tunnel / TLS relay %.0f %%, AnyTLS tunnel / plain TLS direct"
+                                    + " %.0f %% (medians)%n",
+                            direction,
+                            100 * median(anytlsTerminated) / median(tls),
+                            100 * median(anytls) / median(relayed),
+                            100 * median(anytls) / median(tls));
                 }
 
                 System.out.println("\n== stream open: dial() to usable channel (µs) ==");
@@ -192,19 +217,30 @@ public final class AnyTlsBenchmark {
                 for (String direction : List.of("upload", "download")) {
                     boolean up = direction.equals("upload");
                     double direct = allocationPerChunk(
-                            () -> plainTls(transport, clientTls, up ? tlsSinkAddress : tlsSourceAddress), up,
-                                    allocBytes);
+                            () -> plainTls(transport, clientTls, up ? tlsSinkAddress : tlsSourceAddress),
+                            up,
+                            allocBytes);
                     double relay = allocationPerChunk(
-                            () -> plainTls(transport, clientTls, up ? relaySinkAddress : relaySourceAddress), up,
+                            () -> plainTls(transport, clientTls, up ? relaySinkAddress : relaySourceAddress),
+                            up,
                             allocBytes);
-                    double tunnel = allocationPerChunk(() -> dial(outbound, up ? sinkAddress : sourceAddress), up,
-                            allocBytes);
-                    double protocol = allocationPerChunk(() -> dial(terminated, up ? memorySink : memorySource), up,
-                            allocBytes);
-                    System.out.printf(Locale.ROOT,
+                    double tunnel =
+                            allocationPerChunk(() -> dial(outbound, up ? sinkAddress : sourceAddress), up, allocBytes);
+                    double protocol =
+                            allocationPerChunk(() -> dial(terminated, up ? memorySink : memorySource), up, allocBytes);
+                    System.out.printf(
+                            Locale.ROOT,
                             "%s, bytes allocated per %d-byte chunk (%d chunks): plain TLS direct %.0f, AnyTLS"
-                            + " server-terminated %.0f (difference %.0f); TLS relay %.0f, AnyTLS tunnel %.0f (difference"
-                            + " %.0f)%n", direction, CHUNK, chunks, direct, protocol, protocol - direct, relay, tunnel,
+                                    + " server-terminated %.0f (difference %.0f); TLS relay %.0f, AnyTLS tunnel %.0f (difference"
+                                    + " %.0f)%n",
+                            direction,
+                            CHUNK,
+                            chunks,
+                            direct,
+                            protocol,
+                            protocol - direct,
+                            relay,
+                            tunnel,
                             tunnel - relay);
                 }
             }
@@ -282,8 +318,8 @@ public final class AnyTlsBenchmark {
         return channel;
     }
 
-    private static Channel plainServer(Transport transport, SslContext tls,
-            java.util.function.Supplier<ChannelInboundHandlerAdapter> handler)
+    private static Channel plainServer(
+            Transport transport, SslContext tls, java.util.function.Supplier<ChannelInboundHandlerAdapter> handler)
             throws InterruptedException {
         return new ServerBootstrap()
                 .group(transport.group())
@@ -318,17 +354,18 @@ public final class AnyTlsBenchmark {
                         Hold hold = new Hold();
                         ch.pipeline().addLast(ssl, hold);
                         ch.read();
-                        ssl.handshakeFuture().addListener(f -> new Bootstrap()
-                                .group(ch.eventLoop())
-                                .channel(transport.socketChannelClass())
-                                .option(ChannelOption.AUTO_READ, false)
-                                .option(ChannelOption.TCP_NODELAY, true)
-                                .handler(new ChannelInboundHandlerAdapter())
-                                .connect(target)
-                                .addListener((io.netty.channel.ChannelFuture c) -> {
-                                    io.github.proxycore.outbound.Relay.bind(ch, c.channel());
-                                    hold.release();
-                                }));
+                        ssl.handshakeFuture()
+                                .addListener(f -> new Bootstrap()
+                                        .group(ch.eventLoop())
+                                        .channel(transport.socketChannelClass())
+                                        .option(ChannelOption.AUTO_READ, false)
+                                        .option(ChannelOption.TCP_NODELAY, true)
+                                        .handler(new ChannelInboundHandlerAdapter())
+                                        .connect(target)
+                                        .addListener((io.netty.channel.ChannelFuture c) -> {
+                                            io.github.proxycore.outbound.Relay.bind(ch, c.channel());
+                                            hold.release();
+                                        }));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0))
@@ -507,9 +544,13 @@ public final class AnyTlsBenchmark {
     private static void report(String label, double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "%s best %7.0f  median %7.0f MB/s  (runs: %s)%n", label,
-                sorted[sorted.length - 1], median(values), Arrays.toString(Arrays.stream(values)
-                        .mapToLong(Math::round).toArray()));
+        System.out.printf(
+                Locale.ROOT,
+                "%s best %7.0f  median %7.0f MB/s  (runs: %s)%n",
+                label,
+                sorted[sorted.length - 1],
+                median(values),
+                Arrays.toString(Arrays.stream(values).mapToLong(Math::round).toArray()));
     }
 
     private static void percentiles(String label, long[] nanos) {
@@ -519,7 +560,12 @@ public final class AnyTlsBenchmark {
         for (double p : new double[] {0.5, 0.9, 0.99}) {
             parts.add(String.format(Locale.ROOT, "p%.0f %.0f", p * 100, sorted[(int) (p * (sorted.length - 1))] / 1e3));
         }
-        System.out.printf(Locale.ROOT, "%s: n=%d, %s, min %.0f µs%n", label, sorted.length, String.join(", ", parts),
+        System.out.printf(
+                Locale.ROOT,
+                "%s: n=%d, %s, min %.0f µs%n",
+                label,
+                sorted.length,
+                String.join(", ", parts),
                 sorted[0] / 1e3);
     }
 }

@@ -34,7 +34,8 @@ final class InProcessDestination implements ConnectionRouter {
     private final long total;
     private final java.util.function.LongSupplier expectedUpload;
 
-    InProcessDestination(Transport transport, ByteBuf payload, long total, java.util.function.LongSupplier expectedUpload) {
+    InProcessDestination(
+            Transport transport, ByteBuf payload, long total, java.util.function.LongSupplier expectedUpload) {
         this.transport = transport;
         this.payload = payload;
         this.total = total;

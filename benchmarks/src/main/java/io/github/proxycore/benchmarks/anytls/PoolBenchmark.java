@@ -80,9 +80,14 @@ public final class PoolBenchmark {
         SelfSignedCertificate cert = SelfSignedCertificate.forLoopback();
         Path pem = Files.createTempFile("pool-benchmark", ".pem");
         Files.writeString(pem, cert.certificatePem());
-        AnyTlsServer server = AnyTlsServer.builder().user("bench", PASSWORD).certificate(cert).transport(transport)
+        AnyTlsServer server = AnyTlsServer.builder()
+                .user("bench", PASSWORD)
+                .certificate(cert)
+                .transport(transport)
                 .bind(new InetSocketAddress("127.0.0.1", 0));
-        Channel echo = new ServerBootstrap().group(transport.group()).channel(transport.serverSocketChannelClass())
+        Channel echo = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverSocketChannelClass())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -94,7 +99,9 @@ public final class PoolBenchmark {
                         });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .syncUninterruptibly()
+                .channel();
         System.out.println(server.localAddress().getPort() + " " + ((InetSocketAddress) echo.localAddress()).getPort()
                 + " " + pem);
         System.out.flush();
@@ -110,7 +117,11 @@ public final class PoolBenchmark {
     /** The server process as the client sees it. */
     private record Server(Process process, int port, int echoPort, String certificatePem) {
         long cpuNanos() {
-            return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+            return process.toHandle()
+                    .info()
+                    .totalCpuDuration()
+                    .map(Duration::toNanos)
+                    .orElse(-1L);
         }
     }
 
@@ -120,16 +131,21 @@ public final class PoolBenchmark {
 
     private static void withServer(Body body) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                PoolBenchmark.class.getName(), "server")
+        Process process = new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PoolBenchmark.class.getName(),
+                        "server")
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.US_ASCII));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
             String[] line = out.readLine().split(" ");
-            Server server = new Server(process, Integer.parseInt(line[0]), Integer.parseInt(line[1]),
-                    Files.readString(Path.of(line[2])));
+            Server server = new Server(
+                    process, Integer.parseInt(line[0]), Integer.parseInt(line[1]), Files.readString(Path.of(line[2])));
             body.run(server);
         } finally {
             process.getOutputStream().close();
@@ -141,7 +157,9 @@ public final class PoolBenchmark {
 
     private static AnyTlsOutbound outbound(Transport transport, Server server, int ensure, Duration heartbeat) {
         AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder("bench", "127.0.0.1", server.port(), PASSWORD)
-                .tls(OutboundTlsOptions.builder().certificate(server.certificatePem()).build())
+                .tls(OutboundTlsOptions.builder()
+                        .certificate(server.certificatePem())
+                        .build())
                 .ensureIdleSession(ensure)
                 .idleSessionTimeout(Duration.ofHours(1))
                 .idleSessionCheckInterval(Duration.ofSeconds(30))
@@ -174,15 +192,27 @@ public final class PoolBenchmark {
         long filled = System.nanoTime() - start;
         Thread.sleep(1000);
         Snapshot after = Snapshot.take();
-        System.out.printf(Locale.ROOT, "idle sessions: %d (filled in %.1f s, ensure_idle_session_create_rate 0)%n", n,
+        System.out.printf(
+                Locale.ROOT,
+                "idle sessions: %d (filled in %.1f s, ensure_idle_session_create_rate 0)%n",
+                n,
                 filled / 1e9);
-        System.out.printf(Locale.ROOT, "heap retained: %.1f KiB per session (%.1f MiB total)%n",
-                (after.heap - before.heap) / 1024.0 / n, (after.heap - before.heap) / 1048576.0);
-        System.out.printf(Locale.ROOT, "direct, Netty allocator in use: %.1f KiB per session%n",
+        System.out.printf(
+                Locale.ROOT,
+                "heap retained: %.1f KiB per session (%.1f MiB total)%n",
+                (after.heap - before.heap) / 1024.0 / n,
+                (after.heap - before.heap) / 1048576.0);
+        System.out.printf(
+                Locale.ROOT,
+                "direct, Netty allocator in use: %.1f KiB per session%n",
                 (after.nettyDirect - before.nettyDirect) / 1024.0 / n);
-        System.out.printf(Locale.ROOT, "direct, Netty allocator reserved (arenas): %.1f KiB per session%n",
+        System.out.printf(
+                Locale.ROOT,
+                "direct, Netty allocator reserved (arenas): %.1f KiB per session%n",
                 (after.nettyReserved - before.nettyReserved) / 1024.0 / n);
-        System.out.printf(Locale.ROOT, "direct, JDK buffer pool: %.1f KiB per session%n",
+        System.out.printf(
+                Locale.ROOT,
+                "direct, JDK buffer pool: %.1f KiB per session%n",
                 (after.jdkDirect - before.jdkDirect) / 1024.0 / n);
         pool.close();
         base.close();
@@ -205,7 +235,8 @@ public final class PoolBenchmark {
             }
             ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
             long reserved = alloc instanceof ByteBufAllocatorMetricProvider provider
-                    ? provider.metric().usedDirectMemory() : -1;
+                    ? provider.metric().usedDirectMemory()
+                    : -1;
             return new Snapshot(heap, PlatformDependent.usedDirectMemory(), reserved, jdk);
         }
     }
@@ -238,7 +269,8 @@ public final class PoolBenchmark {
             }
             Destination echo = Destination.of("127.0.0.1", server.echoPort());
             long start = System.nanoTime();
-            Channel stream = outbound.dial(echo, Metadata.internal(Network.TCP, echo)).get(10, TimeUnit.SECONDS);
+            Channel stream =
+                    outbound.dial(echo, Metadata.internal(Network.TCP, echo)).get(10, TimeUnit.SECONDS);
             CompletableFuture<Void> answered = new CompletableFuture<>();
             stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
@@ -259,8 +291,13 @@ public final class PoolBenchmark {
     private static void print(String label, List<Long> nanos) {
         List<Long> sorted = new ArrayList<>(nanos);
         Collections.sort(sorted);
-        System.out.printf(Locale.ROOT, "%s: median %.2f ms, p90 %.2f ms, min %.2f ms (%d rounds)%n", label,
-                sorted.get(sorted.size() / 2) / 1e6, sorted.get(sorted.size() * 9 / 10) / 1e6, sorted.get(0) / 1e6,
+        System.out.printf(
+                Locale.ROOT,
+                "%s: median %.2f ms, p90 %.2f ms, min %.2f ms (%d rounds)%n",
+                label,
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get(sorted.size() * 9 / 10) / 1e6,
+                sorted.get(0) / 1e6,
                 sorted.size());
     }
 
@@ -279,10 +316,17 @@ public final class PoolBenchmark {
             long wall = System.nanoTime() - t0;
             long cpu = processCpuNanos() - cpu0;
             long serverCpu = server.cpuNanos() - server0;
-            System.out.printf(Locale.ROOT, "%d idle sessions, heartbeat %s, over %.0f s: client CPU %.0f ms"
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d idle sessions, heartbeat %s, over %.0f s: client CPU %.0f ms"
                             + " (%.3f %% of one core), server CPU %.0f ms; sessions closed meanwhile: %d%n",
-                    n, heartbeat.isZero() ? "off" : heartbeat.toSeconds() + " s", wall / 1e9, cpu / 1e6,
-                    100.0 * cpu / wall, serverCpu / 1e6, pool.poolStats().closedHeartbeatTimeout());
+                    n,
+                    heartbeat.isZero() ? "off" : heartbeat.toSeconds() + " s",
+                    wall / 1e9,
+                    cpu / 1e6,
+                    100.0 * cpu / wall,
+                    serverCpu / 1e6,
+                    pool.poolStats().closedHeartbeatTimeout());
             pool.close();
             transport.close();
         }

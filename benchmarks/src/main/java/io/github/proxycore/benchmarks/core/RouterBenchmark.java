@@ -69,7 +69,11 @@ public class RouterBenchmark {
     }
 
     private static Metadata metadata(String host, InetSocketAddress source) {
-        return Metadata.builder(Network.TCP, Destination.of(host, 443)).source(source).inboundTag("mixed-in").external(true).build();
+        return Metadata.builder(Network.TCP, Destination.of(host, 443))
+                .source(source)
+                .inboundTag("mixed-in")
+                .external(true)
+                .build();
     }
 
     @TearDown(Level.Trial)

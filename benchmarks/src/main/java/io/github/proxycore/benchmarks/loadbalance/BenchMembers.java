@@ -64,8 +64,8 @@ final class BenchMembers {
             try {
                 int site = random.nextInt(domains);
                 out[i] = Metadata.builder(Network.TCP, Destination.of("cdn" + (i % 3) + ".site" + site + ".co.uk", 443))
-                        .source(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(ip),
-                                1024 + random.nextInt(60000)))
+                        .source(new java.net.InetSocketAddress(
+                                java.net.InetAddress.getByAddress(ip), 1024 + random.nextInt(60000)))
                         .inboundTag("mixed-in")
                         .external(true)
                         .build();

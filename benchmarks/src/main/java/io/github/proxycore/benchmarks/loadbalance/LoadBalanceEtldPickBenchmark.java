@@ -35,7 +35,10 @@ public class LoadBalanceEtldPickBenchmark {
 
     @Setup
     public void setUp() {
-        balancer = BenchMembers.balancer(LoadBalanceStrategy.CONSISTENT_HASH, members, 100,
+        balancer = BenchMembers.balancer(
+                LoadBalanceStrategy.CONSISTENT_HASH,
+                members,
+                100,
                 List.of(HashKeyPart.SRC_IP, HashKeyPart.ETLD_PLUS_ONE));
         connections = BenchMembers.connections(1024, 256);
         for (Metadata m : connections) {

@@ -39,7 +39,10 @@ public class LoadBalancePickBenchmark {
     public void setUp() {
         LoadBalanceStrategy s =
                 strategy.equals("random") ? LoadBalanceStrategy.RANDOM : LoadBalanceStrategy.CONSISTENT_HASH;
-        balancer = BenchMembers.balancer(s, members, 100,
+        balancer = BenchMembers.balancer(
+                s,
+                members,
+                100,
                 List.of(HashKeyPart.SRC_IP, HashKeyPart.DST_PORT, HashKeyPart.NETWORK, HashKeyPart.INBOUND_TAG));
         connections = BenchMembers.connections(1024, 256);
     }

@@ -3,8 +3,8 @@ package io.github.proxycore.config.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.proxycore.config.ClashApiOptions;
 import io.github.proxycore.config.DialOptions;
-import io.github.proxycore.config.ExperimentalOptions;
 import io.github.proxycore.config.DomainStrategy;
+import io.github.proxycore.config.ExperimentalOptions;
 import io.github.proxycore.config.InboundTlsOptions;
 import io.github.proxycore.config.ListenOptions;
 import io.github.proxycore.config.LogLevel;
@@ -50,7 +50,9 @@ import java.util.Map;
  */
 public final class ConfigBinder {
     private static final List<String> OUTBOUND_TYPES = List.of(
-            AnyTlsOutboundOptions.TYPE, LoadBalanceOutboundOptions.TYPE, DirectOutboundOptions.TYPE,
+            AnyTlsOutboundOptions.TYPE,
+            LoadBalanceOutboundOptions.TYPE,
+            DirectOutboundOptions.TYPE,
             BlockOutboundOptions.TYPE);
     private static final List<String> INBOUND_TYPES = List.of(MixedInboundOptions.TYPE, AnyTlsInboundOptions.TYPE);
     private static final String JVM = "not supported by proxycore";
@@ -115,8 +117,13 @@ public final class ConfigBinder {
         StrictObject clash = o.object("clash_api");
         ClashApiOptions clashApi = null;
         if (clash != null) {
-            for (String name : List.of("external_ui", "external_ui_download_url", "external_ui_download_detour",
-                    "default_mode", "access_control_allow_origin", "access_control_allow_private_network")) {
+            for (String name : List.of(
+                    "external_ui",
+                    "external_ui_download_url",
+                    "external_ui_download_detour",
+                    "default_mode",
+                    "access_control_allow_origin",
+                    "access_control_allow_private_network")) {
                 unsupported(clash, name, JVM);
             }
             clashApi = new ClashApiOptions(clash.requiredString("external_controller"), clash.string("secret", ""));
@@ -156,7 +163,8 @@ public final class ConfigBinder {
                 break;
             default:
                 o.problems()
-                        .add(o.path("type"),
+                        .add(
+                                o.path("type"),
                                 "unknown outbound type \"" + type + "\", expected one of "
                                         + String.join(", ", OUTBOUND_TYPES));
                 return null;
@@ -223,8 +231,8 @@ public final class ConfigBinder {
         if (!o.has("strategy")) {
             o.problems().add(o.path("strategy"), "missing required field (random or consistent_hash)");
         }
-        LoadBalanceStrategy strategy = o.enumValue(
-                "strategy", LoadBalanceStrategy.values(), LoadBalanceStrategy::configName, Map.of(), null);
+        LoadBalanceStrategy strategy =
+                o.enumValue("strategy", LoadBalanceStrategy.values(), LoadBalanceStrategy::configName, Map.of(), null);
 
         HashOptions hash = HashOptions.DEFAULT;
         StrictObject hashObject = o.object("hash");
@@ -281,8 +289,10 @@ public final class ConfigBinder {
                     known.add(p.configName());
                 }
                 o.problems()
-                        .add(Problems.index(o.path("key_parts"), i),
-                                "unknown key part \"" + names.get(i) + "\", expected one of " + String.join(", ", known));
+                        .add(
+                                Problems.index(o.path("key_parts"), i),
+                                "unknown key part \"" + names.get(i) + "\", expected one of "
+                                        + String.join(", ", known));
             } else {
                 parts.add(part);
             }
@@ -339,9 +349,20 @@ public final class ConfigBinder {
     }
 
     private static OutboundTlsOptions bindOutboundTls(StrictObject o, boolean enabledByDefault) {
-        for (String name : List.of("utls", "reality", "ech", "fragment", "record_fragment", "kernel_tx", "kernel_rx",
-                "certificate_public_key_sha256", "client_certificate", "client_certificate_path", "client_key",
-                "client_key_path", "fragment_fallback_delay")) {
+        for (String name : List.of(
+                "utls",
+                "reality",
+                "ech",
+                "fragment",
+                "record_fragment",
+                "kernel_tx",
+                "kernel_rx",
+                "certificate_public_key_sha256",
+                "client_certificate",
+                "client_certificate_path",
+                "client_key",
+                "client_key_path",
+                "fragment_fallback_delay")) {
             unsupported(o, name, JVM);
         }
         OutboundTlsOptions options = new OutboundTlsOptions(
@@ -391,7 +412,8 @@ public final class ConfigBinder {
                 break;
             default:
                 o.problems()
-                        .add(o.path("type"),
+                        .add(
+                                o.path("type"),
                                 "unknown inbound type \"" + type + "\", expected one of "
                                         + String.join(", ", INBOUND_TYPES));
                 return null;
@@ -434,8 +456,16 @@ public final class ConfigBinder {
     }
 
     private static InboundTlsOptions bindInboundTls(StrictObject o, boolean enabledByDefault) {
-        for (String name : List.of("acme", "ech", "reality", "kernel_tx", "kernel_rx", "client_authentication",
-                "client_certificate", "client_certificate_path", "client_certificate_public_key_sha256")) {
+        for (String name : List.of(
+                "acme",
+                "ech",
+                "reality",
+                "kernel_tx",
+                "kernel_rx",
+                "client_authentication",
+                "client_certificate",
+                "client_certificate_path",
+                "client_certificate_public_key_sha256")) {
             unsupported(o, name, JVM);
         }
         InboundTlsOptions options = new InboundTlsOptions(
@@ -454,11 +484,21 @@ public final class ConfigBinder {
     }
 
     private static ListenOptions bindListen(StrictObject o) {
-        for (String name : List.of("bind_interface", "routing_mark", "netns", "tcp_fast_open", "tcp_multi_path",
-                "udp_fragment", "detour")) {
+        for (String name : List.of(
+                "bind_interface",
+                "routing_mark",
+                "netns",
+                "tcp_fast_open",
+                "tcp_multi_path",
+                "udp_fragment",
+                "detour")) {
             unsupported(o, name, JVM);
         }
-        for (String name : List.of("sniff", "sniff_override_destination", "sniff_timeout", "domain_strategy",
+        for (String name : List.of(
+                "sniff",
+                "sniff_override_destination",
+                "sniff_timeout",
+                "domain_strategy",
                 "udp_disable_domain_unmapping")) {
             unsupported(o, name, "removed in sing-box 1.12; use route rule actions instead");
         }
@@ -560,7 +600,9 @@ public final class ConfigBinder {
             }
             default:
                 o.problems()
-                        .add(o.path("type"), "unknown rule-set type \"" + type + "\", expected one of inline, local, remote");
+                        .add(
+                                o.path("type"),
+                                "unknown rule-set type \"" + type + "\", expected one of inline, local, remote");
                 return null;
         }
         o.finish();
@@ -600,8 +642,7 @@ public final class ConfigBinder {
 
     /** The {@code format} field, or what the file name's extension says, as sing-box infers it. */
     private static RuleSetFormat format(StrictObject o, String location) {
-        RuleSetFormat format =
-                o.enumValue("format", RuleSetFormat.values(), RuleSetFormat::configName, Map.of(), null);
+        RuleSetFormat format = o.enumValue("format", RuleSetFormat.values(), RuleSetFormat::configName, Map.of(), null);
         if (format != null || o.has("format")) {
             return format;
         }

@@ -246,7 +246,8 @@ public final class StrictObject {
         }
         E value = names.get(text);
         if (value == null) {
-            problems.add(path(name), "unknown value " + quote(text) + ", expected one of " + String.join(", ", canonical));
+            problems.add(
+                    path(name), "unknown value " + quote(text) + ", expected one of " + String.join(", ", canonical));
             return fallback;
         }
         return value;
@@ -274,7 +275,9 @@ public final class StrictObject {
                 String suggestion = closest(name, known);
                 problems.add(
                         path(name),
-                        suggestion == null ? "unknown field" : "unknown field (did you mean " + quote(suggestion) + "?)");
+                        suggestion == null
+                                ? "unknown field"
+                                : "unknown field (did you mean " + quote(suggestion) + "?)");
             }
         }
     }

@@ -67,8 +67,10 @@ public final class Validator {
             String path = Problems.index("$.outbounds", i);
             validateOutbound(outbound, path, problems);
             if (outbound.tag() != null && outboundIndex.putIfAbsent(outbound.tag(), i) != null) {
-                problems.add(path + ".tag", "duplicate outbound tag \"" + outbound.tag() + "\" (first used by outbounds["
-                        + outboundIndex.get(outbound.tag()) + "])");
+                problems.add(
+                        path + ".tag",
+                        "duplicate outbound tag \"" + outbound.tag() + "\" (first used by outbounds["
+                                + outboundIndex.get(outbound.tag()) + "])");
             }
         }
         for (int i = 0; i < config.outbounds().size(); i++) {
@@ -82,8 +84,10 @@ public final class Validator {
             String path = Problems.index("$.inbounds", i);
             validateInbound(inbound, path, problems);
             if (inboundIndex.putIfAbsent(inbound.tag(), i) != null) {
-                problems.add(path + ".tag", "duplicate inbound tag \"" + inbound.tag() + "\" (first used by inbounds["
-                        + inboundIndex.get(inbound.tag()) + "])");
+                problems.add(
+                        path + ".tag",
+                        "duplicate inbound tag \"" + inbound.tag() + "\" (first used by inbounds["
+                                + inboundIndex.get(inbound.tag()) + "])");
             }
         }
         validateRoute(config.route(), outboundIndex.keySet(), problems);
@@ -182,11 +186,13 @@ public final class Validator {
             problems.add(path + ".strategy", "must be random or consistent_hash");
         }
         HashOptions hash = o.hash();
-        if (o.strategy() == LoadBalanceStrategy.CONSISTENT_HASH && hash.keyParts().isEmpty()) {
+        if (o.strategy() == LoadBalanceStrategy.CONSISTENT_HASH
+                && hash.keyParts().isEmpty()) {
             problems.add(path + ".hash.key_parts", "consistent_hash needs at least one key part");
         }
         if (hash.virtualNodes() < 1 || hash.virtualNodes() > MAX_VIRTUAL_NODES) {
-            problems.add(path + ".hash.virtual_nodes",
+            problems.add(
+                    path + ".hash.virtual_nodes",
                     "must be between 1 and " + MAX_VIRTUAL_NODES + ", got " + hash.virtualNodes());
         }
         nonNegative(o.hysteresis().primaryFailures(), path + ".hysteresis.primary_failures", problems);
@@ -259,8 +265,10 @@ public final class Validator {
                 AnyTlsUser user = anytls.users().get(i);
                 if (user.password() != null && passwords.putIfAbsent(user.password(), i) != null) {
                     // never print the password itself
-                    problems.add(Problems.index(path + ".users", i) + ".password",
-                            "same password as users[" + passwords.get(user.password()) + "]; users are told apart by it");
+                    problems.add(
+                            Problems.index(path + ".users", i) + ".password",
+                            "same password as users[" + passwords.get(user.password())
+                                    + "]; users are told apart by it");
                 }
             }
             strings(anytls.paddingScheme(), path + ".padding_scheme", problems);
@@ -324,13 +332,16 @@ public final class Validator {
         for (int i = 0; i < route.rules().size(); i++) {
             RouteRule rule = route.rules().get(i);
             String path = Problems.index("$.route.rules", i);
-            if (rule.conditions().isEmpty() && rule.inbound().isEmpty() && rule.ruleSet().isEmpty()) {
+            if (rule.conditions().isEmpty()
+                    && rule.inbound().isEmpty()
+                    && rule.ruleSet().isEmpty()) {
                 problems.add(path, "rule has no conditions; use route.final for a catch-all");
             }
             validateConditions(rule.conditions(), path, problems);
             for (int j = 0; j < rule.ruleSet().size(); j++) {
                 if (!ruleSets.containsKey(rule.ruleSet().get(j))) {
-                    problems.add(Problems.index(path + ".rule_set", j),
+                    problems.add(
+                            Problems.index(path + ".rule_set", j),
                             "unknown rule set \"" + rule.ruleSet().get(j) + "\"");
                 }
             }
@@ -370,7 +381,8 @@ public final class Validator {
             try {
                 Pattern.compile(c.domainRegex().get(i));
             } catch (PatternSyntaxException e) {
-                problems.add(Problems.index(path + ".domain_regex", i), "bad regular expression: " + e.getDescription());
+                problems.add(
+                        Problems.index(path + ".domain_regex", i), "bad regular expression: " + e.getDescription());
             }
         }
         prefixes(c.ipCidr(), path + ".ip_cidr", problems);

@@ -47,7 +47,8 @@ public final class FetchThroughOutbound {
     /** Sends {@code GET} for {@code url} through {@code outbound} and returns the whole response as text. */
     public static String fetch(URI url, Outbound outbound) throws Exception {
         Destination destination = Destination.of(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
-        Channel channel = outbound.dial(destination, Metadata.internal(Network.TCP, destination)).get(10, TimeUnit.SECONDS);
+        Channel channel = outbound.dial(destination, Metadata.internal(Network.TCP, destination))
+                .get(10, TimeUnit.SECONDS);
 
         CompletableFuture<String> response = new CompletableFuture<>();
         ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -77,8 +78,8 @@ public final class FetchThroughOutbound {
         });
         channel.config().setAutoRead(true); // handlers are in place: start reading
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        channel.writeAndFlush(Unpooled.copiedBuffer("GET " + path + " HTTP/1.0\r\nHost: " + url.getHost() + "\r\n\r\n",
-                StandardCharsets.US_ASCII));
+        channel.writeAndFlush(Unpooled.copiedBuffer(
+                "GET " + path + " HTTP/1.0\r\nHost: " + url.getHost() + "\r\n\r\n", StandardCharsets.US_ASCII));
         return response.get(30, TimeUnit.SECONDS);
     }
 }

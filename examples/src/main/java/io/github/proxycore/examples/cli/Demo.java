@@ -58,7 +58,8 @@ final class Demo implements AutoCloseable {
                     exchange.sendResponseHeaders(204, -1);
                     return;
                 }
-                byte[] body = "Hello from the proxycore demo origin: you came through AnyTLS.\n".getBytes(StandardCharsets.UTF_8);
+                byte[] body = "Hello from the proxycore demo origin: you came through AnyTLS.\n"
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -83,8 +84,9 @@ final class Demo implements AutoCloseable {
             serverPorts.add(server.localAddress().getPort());
         }
 
-        ProxyConfig config = ConfigLoader.parse(configuration(port, originPort, serverPorts, password,
-                certificate.certificatePem()), "demo configuration");
+        ProxyConfig config = ConfigLoader.parse(
+                configuration(port, originPort, serverPorts, password, certificate.certificatePem()),
+                "demo configuration");
         engine = Engine.builder(config).transport(transport).start();
         out.println("proxycore demo");
         out.println("  origin web server      http://127.0.0.1:" + originPort + "/");
@@ -93,10 +95,10 @@ final class Demo implements AutoCloseable {
                     + " (self-signed certificate, pinned by the client)");
         }
         out.println("  load balancer \"lb\"     consistent_hash over anytls-1..3, health-checked through each member");
-        out.println("  mixed inbound          " + format(engine.inbound("mixed-in").localAddress())
-                + " (SOCKS4/4a, SOCKS5, HTTP)");
-        out.println("  status (Clash API)     http://" + format(engine.status().orElseThrow().localAddress())
-                + "/proxies");
+        out.println("  mixed inbound          "
+                + format(engine.inbound("mixed-in").localAddress()) + " (SOCKS4/4a, SOCKS5, HTTP)");
+        out.println("  status (Clash API)     http://"
+                + format(engine.status().orElseThrow().localAddress()) + "/proxies");
     }
 
     /** Waits for the first health round, fetches the origin through the mixed inbound, and prints what happened. */
@@ -105,8 +107,10 @@ final class Demo implements AutoCloseable {
         lb.checkNow().get(15, TimeUnit.SECONDS);
         String page = fetchThroughProxy();
         out.println();
-        out.println("fetched http://127.0.0.1:" + origin.getAddress().getPort() + "/ through mixed-in -> lb -> anytls:");
-        out.println("  " + page.lines().findFirst().orElse("") + " ... " + page.substring(page.indexOf("\r\n\r\n") + 4).strip());
+        out.println(
+                "fetched http://127.0.0.1:" + origin.getAddress().getPort() + "/ through mixed-in -> lb -> anytls:");
+        out.println("  " + page.lines().findFirst().orElse("") + " ... "
+                + page.substring(page.indexOf("\r\n\r\n") + 4).strip());
         out.println();
         printState(out);
     }
@@ -114,13 +118,23 @@ final class Demo implements AutoCloseable {
     void printState(PrintStream out) {
         LoadBalanceOutbound lb = (LoadBalanceOutbound) engine.outbounds().get("lb");
         LoadBalanceSnapshot snapshot = lb.snapshot();
-        out.println("balancer \"lb\": serving " + snapshot.state() + ", " + snapshot.healthRounds() + " health round(s)");
+        out.println(
+                "balancer \"lb\": serving " + snapshot.state() + ", " + snapshot.healthRounds() + " health round(s)");
         for (MemberSnapshot m : snapshot.members()) {
             PoolStats pool = ((AnyTlsOutbound) engine.outbounds().get(m.tag())).poolStats();
-            out.printf("  %-9s %-8s %-7s latency %-6s in use %-5s pool: %d idle, %d busy, %d created (%d pre-warmed),"
-                            + " %d streams%n", m.tag(), m.tier(), m.health(),
-                    m.lastLatency() == null ? "-" : m.lastLatency().toMillis() + "ms", m.active(), pool.idle(),
-                    pool.busy(), pool.created(), pool.createdByEnsure(), pool.streamsOpened());
+            out.printf(
+                    "  %-9s %-8s %-7s latency %-6s in use %-5s pool: %d idle, %d busy, %d created (%d pre-warmed),"
+                            + " %d streams%n",
+                    m.tag(),
+                    m.tier(),
+                    m.health(),
+                    m.lastLatency() == null ? "-" : m.lastLatency().toMillis() + "ms",
+                    m.active(),
+                    pool.idle(),
+                    pool.busy(),
+                    pool.created(),
+                    pool.createdByEnsure(),
+                    pool.streamsOpened());
         }
     }
 
@@ -139,27 +153,37 @@ final class Demo implements AutoCloseable {
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();
             String target = "127.0.0.1:" + origin.getAddress().getPort();
-            out.write(("GET http://" + target + "/ HTTP/1.1\r\nHost: " + target + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET http://" + target + "/ HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
-    private static String configuration(int port, int originPort, List<Integer> serverPorts, String password, String pem) {
+    private static String configuration(
+            int port, int originPort, List<Integer> serverPorts, String password, String pem) {
         StringBuilder outbounds = new StringBuilder();
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < serverPorts.size(); i++) {
             String tag = "anytls-" + (i + 1);
             members.append(i == 0 ? "" : ", ").append('"').append(tag).append('"');
-            outbounds.append(",\n    {\"type\": \"anytls\", \"tag\": \"").append(tag)
-                    .append("\", \"server\": \"127.0.0.1\", \"server_port\": ").append(serverPorts.get(i))
-                    .append(", \"password\": \"").append(password).append("\", \"ensure_idle_session\": 1,")
+            outbounds
+                    .append(",\n    {\"type\": \"anytls\", \"tag\": \"")
+                    .append(tag)
+                    .append("\", \"server\": \"127.0.0.1\", \"server_port\": ")
+                    .append(serverPorts.get(i))
+                    .append(", \"password\": \"")
+                    .append(password)
+                    .append("\", \"ensure_idle_session\": 1,")
                     .append(" \"heartbeat\": \"30s\", \"tls\": {\"server_name\": \"localhost\", \"certificate\": ")
-                    .append(jsonString(pem)).append("}}");
+                    .append(jsonString(pem))
+                    .append("}}");
         }
         return "{\n  \"log\": {\"level\": \"warn\"},\n"
-                + "  \"inbounds\": [{\"type\": \"mixed\", \"tag\": \"mixed-in\", \"listen\": \"127.0.0.1\", \"listen_port\": " + port + "}],\n"
-                + "  \"outbounds\": [\n    {\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [" + members + "],"
+                + "  \"inbounds\": [{\"type\": \"mixed\", \"tag\": \"mixed-in\", \"listen\": \"127.0.0.1\", \"listen_port\": "
+                + port + "}],\n"
+                + "  \"outbounds\": [\n    {\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": ["
+                + members + "],"
                 + " \"url\": \"http://127.0.0.1:" + originPort + "/generate_204\", \"interval\": \"1m\","
                 + " \"strategy\": \"consistent_hash\", \"hash\": {\"key_parts\": [\"src_ip\", \"etld_plus_one\"]}}"
                 + outbounds + "\n  ],\n  \"route\": {\"final\": \"lb\"},\n"

@@ -7,6 +7,7 @@ import io.github.proxycore.config.ProxyConfig;
 import io.github.proxycore.config.inbound.InboundOptions;
 import io.github.proxycore.config.outbound.DirectOutboundOptions;
 import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.examples.status.StatusServer;
 import io.github.proxycore.outbound.HostResolver;
 import io.github.proxycore.outbound.OutboundFactory;
 import io.github.proxycore.outbound.Outbounds;
@@ -14,7 +15,6 @@ import io.github.proxycore.outbound.Transport;
 import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.outbound.inbound.InboundContext;
 import io.github.proxycore.outbound.inbound.InboundFactory;
-import io.github.proxycore.examples.status.StatusServer;
 import io.github.proxycore.outbound.route.Router;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +44,12 @@ public final class Engine implements AutoCloseable {
     private final List<Inbound> inbounds;
     private final StatusServer status;
 
-    private Engine(Transport transport, boolean ownsTransport, Outbounds outbounds, Router router, List<Inbound> inbounds,
+    private Engine(
+            Transport transport,
+            boolean ownsTransport,
+            Outbounds outbounds,
+            Router router,
+            List<Inbound> inbounds,
             StatusServer status) {
         this.transport = transport;
         this.ownsTransport = ownsTransport;
@@ -150,7 +155,8 @@ public final class Engine implements AutoCloseable {
             for (int i = 0; i < config.inbounds().size(); i++) {
                 String type = config.inbounds().get(i).type();
                 if (!inboundFactories.containsKey(type)) {
-                    missing.add(new ConfigProblem("$.inbounds[" + i + "].type",
+                    missing.add(new ConfigProblem(
+                            "$.inbounds[" + i + "].type",
                             "no implementation of inbound type \"" + type + "\" on the class path"));
                 }
             }
@@ -161,13 +167,13 @@ public final class Engine implements AutoCloseable {
             boolean owns = transport == null;
             Transport t = owns ? Transport.shared() : transport;
             // sing-box: with no outbounds at all, everything goes direct
-            List<OutboundOptions> outboundOptions = config.outbounds().isEmpty()
-                    ? List.of(DirectOutboundOptions.of("direct"))
-                    : config.outbounds();
+            List<OutboundOptions> outboundOptions =
+                    config.outbounds().isEmpty() ? List.of(DirectOutboundOptions.of("direct")) : config.outbounds();
             Outbounds outbounds = null;
             List<Inbound> started = new ArrayList<>();
             try {
-                Outbounds.Builder ob = Outbounds.builder(outboundOptions).transport(t).resolver(resolver);
+                Outbounds.Builder ob =
+                        Outbounds.builder(outboundOptions).transport(t).resolver(resolver);
                 outboundFactories.forEach(ob::factory);
                 outbounds = ob.build();
                 Router router = Router.create(config.route(), outbounds, baseDirectory);
@@ -197,8 +203,10 @@ public final class Engine implements AutoCloseable {
                 return StatusServer.start(clash, outbounds, transport);
             } catch (Exception e) { // Netty's bind throws BindException without declaring it
                 if (e instanceof java.net.BindException) {
-                    throw new java.io.IOException("the status endpoint cannot listen on " + clash.externalController()
-                            + ": " + e.getMessage(), e);
+                    throw new java.io.IOException(
+                            "the status endpoint cannot listen on " + clash.externalController() + ": "
+                                    + e.getMessage(),
+                            e);
                 }
                 throw e;
             }
@@ -212,8 +220,11 @@ public final class Engine implements AutoCloseable {
             } catch (ConfigException e) {
                 throw e.under("$.inbounds[" + index + "]");
             } catch (java.net.BindException e) {
-                throw new java.io.IOException(options.type() + " inbound \"" + options.tag() + "\" cannot listen on "
-                        + options.listen().listen() + ":" + options.listen().listenPort() + ": " + e.getMessage(), e);
+                throw new java.io.IOException(
+                        options.type() + " inbound \"" + options.tag() + "\" cannot listen on "
+                                + options.listen().listen() + ":"
+                                + options.listen().listenPort() + ": " + e.getMessage(),
+                        e);
             }
         }
     }

@@ -26,7 +26,8 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    static final String HELP = String.join(System.lineSeparator(),
+    static final String HELP = String.join(
+            System.lineSeparator(),
             "Usage: java -jar proxycore.jar <command> [options]",
             "",
             "Commands:",
@@ -103,7 +104,8 @@ public final class Main {
         if (config == null) {
             return FAILED;
         }
-        out.println("ok: " + config.inbounds().size() + " inbound(s), " + config.outbounds().size() + " outbound(s), "
+        out.println("ok: " + config.inbounds().size() + " inbound(s), "
+                + config.outbounds().size() + " outbound(s), "
                 + config.route().rules().size() + " route rule(s)");
         return OK;
     }
@@ -133,8 +135,11 @@ public final class Main {
         for (Inbound inbound : engine.inbounds()) {
             log.info("{} inbound \"{}\" listening on {}", inbound.type(), inbound.tag(), inbound.localAddress());
         }
-        engine.status().ifPresent(status -> log.info("status endpoint (Clash API) on http://{}:{}/",
-                status.localAddress().getAddress().getHostAddress(), status.localAddress().getPort()));
+        engine.status()
+                .ifPresent(status -> log.info(
+                        "status endpoint (Clash API) on http://{}:{}/",
+                        status.localAddress().getAddress().getHostAddress(),
+                        status.localAddress().getPort()));
         if (engine.inbounds().isEmpty()) {
             log.warn("the configuration has no inbounds: nothing to serve");
         }
@@ -169,7 +174,8 @@ public final class Main {
         InetSocketAddress proxy = demo.proxyAddress();
         out.println();
         out.println("serving; try from another terminal:");
-        out.println("  curl -x socks5h://127.0.0.1:" + proxy.getPort() + " http://127.0.0.1:" + demo.originPort() + "/");
+        out.println(
+                "  curl -x socks5h://127.0.0.1:" + proxy.getPort() + " http://127.0.0.1:" + demo.originPort() + "/");
         out.println("  curl -x http://127.0.0.1:" + proxy.getPort() + " http://127.0.0.1:" + demo.originPort() + "/");
         out.println("stop with Ctrl-C");
         serveUntilStopped(demo::close);
@@ -179,10 +185,13 @@ public final class Main {
     /** Blocks until the JVM is asked to stop, then runs {@code stop}. */
     private static void serveUntilStopped(Runnable stop) {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.run();
-            stopped.countDown();
-        }, "proxycore-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.run();
+                            stopped.countDown();
+                        },
+                        "proxycore-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -202,7 +211,8 @@ public final class Main {
     }
 
     private static void printProblems(Path file, List<ConfigProblem> problems, PrintStream err) {
-        err.println("proxycore: " + file + " has " + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"));
+        err.println(
+                "proxycore: " + file + " has " + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"));
         for (ConfigProblem problem : problems) {
             err.println("  " + problem.path() + ": " + problem.message());
         }

@@ -25,10 +25,17 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timer = ctx.executor().schedule(() -> {
-            log.debug("{}: no complete proxy request within {}, closing", ctx.channel().remoteAddress(), timeout);
-            ctx.close();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            log.debug(
+                                    "{}: no complete proxy request within {}, closing",
+                                    ctx.channel().remoteAddress(),
+                                    timeout);
+                            ctx.close();
+                        },
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override

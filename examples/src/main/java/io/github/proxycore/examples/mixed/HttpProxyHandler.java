@@ -44,7 +44,11 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
             }
             in.skipBytes(head.length());
             if (inbound.credentials().required() && !authorized(head.header("Proxy-Authorization"))) {
-                respond(ctx, 407, "Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"proxycore\"\r\n",
+                respond(
+                        ctx,
+                        407,
+                        "Proxy Authentication Required",
+                        "Proxy-Authenticate: Basic realm=\"proxycore\"\r\n",
                         "proxy authentication required");
                 return;
             }
@@ -61,8 +65,7 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
 
     private void tunnel(ChannelHandlerContext ctx, HttpRequestHead head) throws HttpRequestHead.BadRequest {
         Destination destination = authority(head.target(), -1);
-        start(ctx, destination, "http-connect", null,
-                Unpooled.copiedBuffer(ESTABLISHED, StandardCharsets.US_ASCII));
+        start(ctx, destination, "http-connect", null, Unpooled.copiedBuffer(ESTABLISHED, StandardCharsets.US_ASCII));
     }
 
     private void forward(ChannelHandlerContext ctx, HttpRequestHead head) throws HttpRequestHead.BadRequest {
@@ -73,11 +76,12 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
             throw new HttpRequestHead.BadRequest(400, "malformed request target");
         }
         if (uri.getScheme() == null || uri.getRawAuthority() == null) {
-            throw new HttpRequestHead.BadRequest(400, "not a proxy request: the target must be an absolute http:// URI");
+            throw new HttpRequestHead.BadRequest(
+                    400, "not a proxy request: the target must be an absolute http:// URI");
         }
         if (!uri.getScheme().toLowerCase(Locale.ROOT).equals("http")) {
-            throw new HttpRequestHead.BadRequest(400, "only http:// can be proxied this way; use CONNECT for "
-                    + uri.getScheme());
+            throw new HttpRequestHead.BadRequest(
+                    400, "only http:// can be proxied this way; use CONNECT for " + uri.getScheme());
         }
         Destination destination = authority(uri.getRawAuthority(), 80);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -86,9 +90,11 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
         start(ctx, destination, "http", rewritten, null);
     }
 
-    private void start(ChannelHandlerContext ctx, Destination destination, String protocol, ByteBuf toOutbound, Object reply) {
+    private void start(
+            ChannelHandlerContext ctx, Destination destination, String protocol, ByteBuf toOutbound, Object reply) {
         Metadata metadata = inbound.metadata(ctx.channel(), Network.TCP, destination);
-        OutboundConnector.connect(ctx, inbound.router(), metadata, protocol, toOutbound, reply, HttpProxyHandler::failure);
+        OutboundConnector.connect(
+                ctx, inbound.router(), metadata, protocol, toOutbound, reply, HttpProxyHandler::failure);
         ctx.pipeline().remove(this); // whatever followed the head goes to the connector
     }
 

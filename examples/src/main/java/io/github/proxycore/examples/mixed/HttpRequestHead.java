@@ -72,14 +72,16 @@ record HttpRequestHead(String method, String target, String version, List<Header
             if (colon <= 0 || !isToken(line.substring(0, colon))) {
                 throw new BadRequest(400, "malformed header line");
             }
-            headers.add(new Header(line.substring(0, colon), line.substring(colon + 1).trim()));
+            headers.add(new Header(
+                    line.substring(0, colon), line.substring(colon + 1).trim()));
         }
         return new HttpRequestHead(parts[0], parts[1], parts[2], List.copyOf(headers), end - start);
     }
 
     /** The index just past the empty line ending the head ("\r\n\r\n" or a bare "\n\n"), or -1. */
     private static int endOfHead(ByteBuf in, int from, int to) {
-        for (int i = ByteBufUtil.indexOf(in, from, to, (byte) '\n'); i >= 0 && i < to;
+        for (int i = ByteBufUtil.indexOf(in, from, to, (byte) '\n');
+                i >= 0 && i < to;
                 i = ByteBufUtil.indexOf(in, i + 1, to, (byte) '\n')) {
             if (i + 1 < to && in.getByte(i + 1) == '\n') {
                 return i + 2;
@@ -98,7 +100,9 @@ record HttpRequestHead(String method, String target, String version, List<Header
     private static boolean isToken(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!ok) {
                 return false;
@@ -123,7 +127,12 @@ record HttpRequestHead(String method, String target, String version, List<Header
      */
     byte[] forOrigin(String originTarget, String hostHeader) {
         StringBuilder out = new StringBuilder(length + 32);
-        out.append(method).append(' ').append(originTarget).append(' ').append(version).append("\r\n");
+        out.append(method)
+                .append(' ')
+                .append(originTarget)
+                .append(' ')
+                .append(version)
+                .append("\r\n");
         boolean hasHost = false;
         for (Header header : headers) {
             String name = header.name().toLowerCase(Locale.ROOT);

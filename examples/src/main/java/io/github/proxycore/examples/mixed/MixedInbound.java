@@ -74,9 +74,12 @@ public final class MixedInbound implements Inbound {
             int idle = (int) Math.max(1, listen.tcpKeepAlive().toSeconds());
             int interval = (int) Math.max(1, listen.tcpKeepAliveInterval().toSeconds());
             if (transport.isEpoll()) {
-                bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idle).childOption(EpollChannelOption.TCP_KEEPINTVL, interval);
+                bootstrap
+                        .childOption(EpollChannelOption.TCP_KEEPIDLE, idle)
+                        .childOption(EpollChannelOption.TCP_KEEPINTVL, interval);
             } else {
-                bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idle)
+                bootstrap
+                        .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idle)
                         .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), interval);
             }
         }

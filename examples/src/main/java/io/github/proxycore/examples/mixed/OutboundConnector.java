@@ -40,7 +40,11 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
     private Future<Channel> dial;
 
     private OutboundConnector(
-            Metadata metadata, String protocol, ByteBuf toOutbound, Object successReply, Function<Throwable, Object> failureReply) {
+            Metadata metadata,
+            String protocol,
+            ByteBuf toOutbound,
+            Object successReply,
+            Function<Throwable, Object> failureReply) {
         this.metadata = metadata;
         this.protocol = protocol;
         this.toOutbound = toOutbound;
@@ -107,8 +111,13 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
     private void dialed(Channel client) {
         if (!dial.isSuccess()) {
             if (!dial.isCancelled()) {
-                log.info("{} {} {} -> {} failed: {}", metadata.inboundTag(), protocol, metadata.source(),
-                        metadata.destination(), dial.cause().getMessage());
+                log.info(
+                        "{} {} {} -> {} failed: {}",
+                        metadata.inboundTag(),
+                        protocol,
+                        metadata.source(),
+                        metadata.destination(),
+                        dial.cause().getMessage());
                 Object reply = failureReply == null ? null : failureReply.apply(dial.cause());
                 if (reply != null && client.isActive()) {
                     client.writeAndFlush(reply);

@@ -38,7 +38,12 @@ final class Socks4Handler extends SimpleChannelInboundHandler<Socks4CommandReque
             return;
         }
         Metadata metadata = inbound.metadata(ctx.channel(), Network.TCP, destination);
-        OutboundConnector.connect(ctx, inbound.router(), metadata, "socks4", null,
+        OutboundConnector.connect(
+                ctx,
+                inbound.router(),
+                metadata,
+                "socks4",
+                null,
                 new DefaultSocks4CommandResponse(Socks4CommandStatus.SUCCESS),
                 cause -> new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));
     }

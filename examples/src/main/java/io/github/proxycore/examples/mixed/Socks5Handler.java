@@ -51,14 +51,20 @@ final class Socks5Handler extends SimpleChannelInboundHandler<Socks5Message> {
     }
 
     private void negotiate(ChannelHandlerContext ctx, Socks5InitialRequest initial) {
-        Socks5AuthMethod wanted = inbound.credentials().required() ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
+        Socks5AuthMethod wanted =
+                inbound.credentials().required() ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
         if (!initial.authMethods().contains(wanted)) {
             ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED));
             Relay.closeOnFlush(ctx.channel());
             return;
         }
-        ctx.pipeline().replace(DECODER, DECODER,
-                wanted == Socks5AuthMethod.PASSWORD ? new Socks5PasswordAuthRequestDecoder() : new Socks5CommandRequestDecoder());
+        ctx.pipeline()
+                .replace(
+                        DECODER,
+                        DECODER,
+                        wanted == Socks5AuthMethod.PASSWORD
+                                ? new Socks5PasswordAuthRequestDecoder()
+                                : new Socks5CommandRequestDecoder());
         ctx.writeAndFlush(new DefaultSocks5InitialResponse(wanted));
     }
 
@@ -82,8 +88,14 @@ final class Socks5Handler extends SimpleChannelInboundHandler<Socks5Message> {
         }
         if (command.type() == Socks5CommandType.CONNECT) {
             Metadata metadata = inbound.metadata(ctx.channel(), Network.TCP, destination);
-            OutboundConnector.connect(ctx, inbound.router(), metadata, "socks5", null,
-                    success((InetSocketAddress) ctx.channel().localAddress()), Socks5Handler::failure);
+            OutboundConnector.connect(
+                    ctx,
+                    inbound.router(),
+                    metadata,
+                    "socks5",
+                    null,
+                    success((InetSocketAddress) ctx.channel().localAddress()),
+                    Socks5Handler::failure);
         } else if (command.type() == Socks5CommandType.UDP_ASSOCIATE) {
             UdpAssociation.start(ctx, inbound);
         } else {
@@ -94,7 +106,11 @@ final class Socks5Handler extends SimpleChannelInboundHandler<Socks5Message> {
     private static void rejectMalformed(ChannelHandlerContext ctx, Socks5Message message) {
         if (message instanceof Socks5CommandRequest) {
             String reason = String.valueOf(message.decoderResult().cause());
-            fail(ctx, reason.contains("address type") ? Socks5CommandStatus.ADDRESS_UNSUPPORTED : Socks5CommandStatus.FAILURE);
+            fail(
+                    ctx,
+                    reason.contains("address type")
+                            ? Socks5CommandStatus.ADDRESS_UNSUPPORTED
+                            : Socks5CommandStatus.FAILURE);
         } else {
             ctx.close(); // before negotiation ends there is no reply that says "malformed"
         }
@@ -108,8 +124,11 @@ final class Socks5Handler extends SimpleChannelInboundHandler<Socks5Message> {
     /** A success reply naming {@code bound} as BND.ADDR/BND.PORT. */
     static DefaultSocks5CommandResponse success(InetSocketAddress bound) {
         Destination local = Destination.of(bound);
-        return new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS,
-                local.isIpv6() ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4, local.host(), local.port());
+        return new DefaultSocks5CommandResponse(
+                Socks5CommandStatus.SUCCESS,
+                local.isIpv6() ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4,
+                local.host(),
+                local.port());
     }
 
     private static Object failure(Throwable cause) {

@@ -79,7 +79,8 @@ final class UdpAssociation {
             }
             association.socket = f.channel();
             Channel control = ctx.channel();
-            control.writeAndFlush(Socks5Handler.success((InetSocketAddress) f.channel().localAddress()));
+            control.writeAndFlush(
+                    Socks5Handler.success((InetSocketAddress) f.channel().localAddress()));
             // the control connection now only keeps the association alive
             List<String> names = new ArrayList<>();
             for (Map.Entry<String, io.netty.channel.ChannelHandler> entry : control.pipeline()) {
@@ -97,7 +98,11 @@ final class UdpAssociation {
             control.closeFuture().addListener(x -> association.close());
             f.channel().closeFuture().addListener(x -> association.close());
             control.config().setAutoRead(true);
-            log.debug("{} udp association for {} on {}", inbound.tag(), control.remoteAddress(), f.channel().localAddress());
+            log.debug(
+                    "{} udp association for {} on {}",
+                    inbound.tag(),
+                    control.remoteAddress(),
+                    f.channel().localAddress());
         });
     }
 
@@ -171,7 +176,11 @@ final class UdpAssociation {
     private void opened(Metadata metadata) {
         if (!opening.isSuccess()) {
             if (!opening.isCancelled()) {
-                log.info("{} udp {} -> {} failed: {}", inbound.tag(), metadata.source(), metadata.destination(),
+                log.info(
+                        "{} udp {} -> {} failed: {}",
+                        inbound.tag(),
+                        metadata.source(),
+                        metadata.destination(),
                         opening.cause().getMessage());
             }
             close();

@@ -65,7 +65,8 @@ public final class StatusServer implements AutoCloseable {
     private final byte[] secret;
     private final Map<String, Deque<ObjectNode>> history = new ConcurrentHashMap<>();
 
-    private StatusServer(ClashApiOptions options, Outbounds outbounds, Transport transport) throws InterruptedException {
+    private StatusServer(ClashApiOptions options, Outbounds outbounds, Transport transport)
+            throws InterruptedException {
         this.outbounds = outbounds;
         this.secret = options.secret().getBytes(StandardCharsets.UTF_8);
         String controller = options.externalController();
@@ -120,16 +121,27 @@ public final class StatusServer implements AutoCloseable {
             QueryStringDecoder query = new QueryStringDecoder(request.uri());
             String[] path = query.path().split("/", -1);
             if (query.path().equals("/")) {
-                respond(ctx, keepAlive, HttpResponseStatus.OK, JSON.createObjectNode().put("hello", "clash"));
+                respond(
+                        ctx,
+                        keepAlive,
+                        HttpResponseStatus.OK,
+                        JSON.createObjectNode().put("hello", "clash"));
             } else if (query.path().equals("/version")) {
-                respond(ctx, keepAlive, HttpResponseStatus.OK,
+                respond(
+                        ctx,
+                        keepAlive,
+                        HttpResponseStatus.OK,
                         JSON.createObjectNode().put("version", "proxycore").put("meta", false));
             } else if (query.path().equals("/proxies")) {
                 ObjectNode proxies = JSON.createObjectNode();
                 for (Outbound outbound : outbounds.all()) {
                     proxies.set(outbound.tag(), describe(outbound));
                 }
-                respond(ctx, keepAlive, HttpResponseStatus.OK, JSON.createObjectNode().set("proxies", proxies));
+                respond(
+                        ctx,
+                        keepAlive,
+                        HttpResponseStatus.OK,
+                        JSON.createObjectNode().set("proxies", proxies));
             } else if (path.length >= 3 && path[1].equals("proxies")) {
                 String name = QueryStringDecoder.decodeComponent(path[2]);
                 Outbound outbound = outbounds.find(name).orElse(null);
@@ -164,13 +176,20 @@ public final class StatusServer implements AutoCloseable {
                             if (error == null) {
                                 int millis = (int) Math.max(1, latency.toMillis());
                                 remember(outbound.tag(), millis);
-                                respond(ctx, keepAlive, HttpResponseStatus.OK, JSON.createObjectNode().put("delay", millis));
+                                respond(
+                                        ctx,
+                                        keepAlive,
+                                        HttpResponseStatus.OK,
+                                        JSON.createObjectNode().put("delay", millis));
                             } else if (error instanceof TimeoutException) {
                                 remember(outbound.tag(), 0);
                                 respond(ctx, keepAlive, HttpResponseStatus.GATEWAY_TIMEOUT, message("Timeout"));
                             } else {
                                 remember(outbound.tag(), 0);
-                                respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                respond(
+                                        ctx,
+                                        keepAlive,
+                                        HttpResponseStatus.SERVICE_UNAVAILABLE,
                                         message("An error occurred in the delay test: " + error.getMessage()));
                             }
                         }));
@@ -216,7 +235,8 @@ public final class StatusServer implements AutoCloseable {
                     active.add(member.tag());
                 }
                 if (member.lastLatency() != null && !history.containsKey(member.tag())) {
-                    remember(member.tag(), (int) Math.max(1, member.lastLatency().toMillis()));
+                    remember(
+                            member.tag(), (int) Math.max(1, member.lastLatency().toMillis()));
                 }
             }
             node.put("now", active.isEmpty() ? "" : active.get(0).asText());
@@ -227,7 +247,9 @@ public final class StatusServer implements AutoCloseable {
     private void remember(String tag, int delayMillis) {
         Deque<ObjectNode> recorded = history.computeIfAbsent(tag, t -> new ArrayDeque<>());
         synchronized (recorded) {
-            recorded.addLast(JSON.createObjectNode().put("time", Instant.now().toString()).put("delay", delayMillis));
+            recorded.addLast(JSON.createObjectNode()
+                    .put("time", Instant.now().toString())
+                    .put("delay", delayMillis));
             while (recorded.size() > HISTORY) {
                 recorded.removeFirst();
             }
@@ -253,9 +275,11 @@ public final class StatusServer implements AutoCloseable {
         return JSON.createObjectNode().put("message", text);
     }
 
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ObjectNode body) {
+    private static void respond(
+            ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ObjectNode body) {
         byte[] bytes = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)

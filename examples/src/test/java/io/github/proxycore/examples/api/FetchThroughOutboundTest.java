@@ -14,8 +14,11 @@ class FetchThroughOutboundTest {
     void fetchesThroughAnOutboundBuiltFromJson() throws Exception {
         try (LocalHttpServer http = LocalHttpServer.start("api");
                 Outbounds outbounds = Outbounds.builder(
-                        ConfigLoader.parse("{\"outbounds\": [{\"type\": \"direct\", \"tag\": \"out\"}]}").outbounds()).build()) {
-            String response = FetchThroughOutbound.fetch(URI.create("http://127.0.0.1:" + http.port() + "/hello"), outbounds.get("out"));
+                                ConfigLoader.parse("{\"outbounds\": [{\"type\": \"direct\", \"tag\": \"out\"}]}")
+                                        .outbounds())
+                        .build()) {
+            String response = FetchThroughOutbound.fetch(
+                    URI.create("http://127.0.0.1:" + http.port() + "/hello"), outbounds.get("out"));
             assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nhello from api");
         }
     }

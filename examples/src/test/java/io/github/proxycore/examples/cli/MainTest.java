@@ -15,7 +15,10 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return Main.execute(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -29,9 +32,20 @@ class MainTest {
     @Test
     void helpDocumentsEveryCommandAndOption() {
         assertThat(run("--help")).isZero();
-        for (String item : new String[] {"demo [--once] [--port N]", "run -c FILE", "server -c FILE", "check -c FILE",
-                "version", "help", "-c, --config FILE", "-D, --directory DIR", "--port N", "--once", "-h, --help",
-                "Exit status"}) {
+        for (String item : new String[] {
+            "demo [--once] [--port N]",
+            "run -c FILE",
+            "server -c FILE",
+            "check -c FILE",
+            "version",
+            "help",
+            "-c, --config FILE",
+            "-D, --directory DIR",
+            "--port N",
+            "--once",
+            "-h, --help",
+            "Exit status"
+        }) {
             assertThat(out()).contains(item);
         }
         out.reset();
@@ -54,13 +68,16 @@ class MainTest {
     @Test
     void badConfigurationsListEveryProblemAndNothingStarts(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.json");
-        Files.writeString(file, "{\"inbounds\": [{\"type\": \"mixed\", \"listen\": \"localhost\"}],"
-                + " \"outbounds\": [{\"type\": \"direct\", \"tag\": \"d\", \"connect_timeout\": \"5 s\"}],"
-                + " \"route\": {\"final\": \"nowhere\"}}");
+        Files.writeString(
+                file,
+                "{\"inbounds\": [{\"type\": \"mixed\", \"listen\": \"localhost\"}],"
+                        + " \"outbounds\": [{\"type\": \"direct\", \"tag\": \"d\", \"connect_timeout\": \"5 s\"}],"
+                        + " \"route\": {\"final\": \"nowhere\"}}");
         for (String command : new String[] {"check", "run"}) {
             err.reset();
             assertThat(run(command, "-c", file.toString())).isEqualTo(Main.FAILED);
-            assertThat(err()).contains(file + " has 3 problems:")
+            assertThat(err())
+                    .contains(file + " has 3 problems:")
                     .contains("$.inbounds[0].listen: must be an IP address such as 127.0.0.1 or ::, got \"localhost\"")
                     .contains("$.outbounds[0].connect_timeout: unknown unit \" s\"")
                     .contains("$.route.final: unknown outbound \"nowhere\"");
@@ -77,10 +94,14 @@ class MainTest {
     void aPortInUseStopsTheStartWithAClearError(@TempDir Path dir) throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path file = dir.resolve("busy.json");
-            Files.writeString(file, "{\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"busy\", \"listen\": \"127.0.0.1\","
-                    + " \"listen_port\": " + taken.getLocalPort() + "}]}");
+            Files.writeString(
+                    file,
+                    "{\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"busy\", \"listen\": \"127.0.0.1\","
+                            + " \"listen_port\": " + taken.getLocalPort() + "}]}");
             assertThat(run("run", "-c", file.toString())).isEqualTo(Main.FAILED);
-            assertThat(err()).contains("cannot start: mixed inbound \"busy\" cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(err())
+                    .contains(
+                            "cannot start: mixed inbound \"busy\" cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 

@@ -32,7 +32,8 @@ class AnyTlsEndToEndTest {
                 Engine server = Engine.builder(ConfigLoader.parse("{"
                                 + "\"inbounds\": [{\"type\": \"anytls\", \"tag\": \"anytls-in\", \"listen\": \"127.0.0.1\","
                                 + "  \"listen_port\": 0, \"users\": [{\"name\": \"alice\", \"password\": \"s3cret\"}],"
-                                + "  \"tls\": {\"certificate_path\": \"" + files.get(0) + "\", \"key_path\": \"" + files.get(1) + "\"}}],"
+                                + "  \"tls\": {\"certificate_path\": \"" + files.get(0) + "\", \"key_path\": \""
+                                + files.get(1) + "\"}}],"
                                 + "\"outbounds\": [{\"type\": \"direct\", \"tag\": \"direct\"}]}"))
                         .start()) {
             int serverPort = server.inbound("anytls-in").localAddress().getPort();
@@ -40,12 +41,19 @@ class AnyTlsEndToEndTest {
                             + "\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"mixed-in\", \"listen\": \"127.0.0.1\", \"listen_port\": 0}],"
                             + "\"outbounds\": [{\"type\": \"anytls\", \"tag\": \"proxy\", \"server\": \"127.0.0.1\","
                             + "  \"server_port\": " + serverPort + ", \"password\": \"s3cret\","
-                            + "  \"tls\": {\"server_name\": \"localhost\", \"certificate_path\": \"" + files.get(0) + "\"}}],"
+                            + "  \"tls\": {\"server_name\": \"localhost\", \"certificate_path\": \"" + files.get(0)
+                            + "\"}}],"
                             + "\"route\": {\"final\": \"proxy\"}}"))
                     .start()) {
                 int proxyPort = client.inbound("mixed-in").localAddress().getPort();
                 for (String proxy : List.of("socks5h://127.0.0.1:" + proxyPort, "http://127.0.0.1:" + proxyPort)) {
-                    Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "20", "-x", proxy,
+                    Process curl = new ProcessBuilder(
+                                    "curl",
+                                    "-sS",
+                                    "--max-time",
+                                    "20",
+                                    "-x",
+                                    proxy,
                                     "http://127.0.0.1:" + http.port() + "/hello")
                             .redirectErrorStream(true)
                             .start();
@@ -55,6 +63,7 @@ class AnyTlsEndToEndTest {
                 }
             }
         }
-        assertThat(Files.readString(dir.resolve("server.key"), StandardCharsets.US_ASCII)).contains("PRIVATE KEY");
+        assertThat(Files.readString(dir.resolve("server.key"), StandardCharsets.US_ASCII))
+                .contains("PRIVATE KEY");
     }
 }

@@ -23,10 +23,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** curl, a real client, through every proxy protocol of the mixed inbound. */
 class CurlThroughMixedInboundTest {
@@ -52,7 +52,8 @@ class CurlThroughMixedInboundTest {
     }
 
     private static String proxy(String scheme) {
-        return scheme + "://127.0.0.1:" + engine.inbound("mixed-in").localAddress().getPort();
+        return scheme + "://127.0.0.1:"
+                + engine.inbound("mixed-in").localAddress().getPort();
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -66,8 +67,18 @@ class CurlThroughMixedInboundTest {
     })
     void fetchesThroughTheProxy(String scheme, String host, String extra, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("body");
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-o", out.toString(),
-                "-w", "%{http_code}", "-x", proxy(scheme), "http://" + host + ":" + http.port() + "/hello"));
+        List<String> command = new ArrayList<>(List.of(
+                "curl",
+                "-sS",
+                "--max-time",
+                "20",
+                "-o",
+                out.toString(),
+                "-w",
+                "%{http_code}",
+                "-x",
+                proxy(scheme),
+                "http://" + host + ":" + http.port() + "/hello"));
         if (!extra.isEmpty()) {
             command.add(extra);
         }
@@ -79,8 +90,18 @@ class CurlThroughMixedInboundTest {
     void fiftyMiBArriveIntact(@TempDir Path dir) throws Exception {
         long size = MixedInboundTest.BIG;
         Path out = dir.resolve("big");
-        assertThat(curl(List.of("curl", "-sS", "--max-time", "60", "-o", out.toString(), "-w", "%{http_code}",
-                        "-x", proxy("socks5h"), "http://proxied.test:" + http.port() + "/bytes/" + size)))
+        assertThat(curl(List.of(
+                        "curl",
+                        "-sS",
+                        "--max-time",
+                        "60",
+                        "-o",
+                        out.toString(),
+                        "-w",
+                        "%{http_code}",
+                        "-x",
+                        proxy("socks5h"),
+                        "http://proxied.test:" + http.port() + "/bytes/" + size)))
                 .isEqualTo("200");
         assertThat(Files.size(out)).isEqualTo(size);
         MessageDigest digest = TestData.sha256();

@@ -21,7 +21,8 @@ class HttpRequestHeadFuzzTest {
                 throw new AssertionError("the parser consumed input");
             }
             if (head != null && (head.length() <= 0 || head.length() > bytes.length)) {
-                throw new AssertionError("head length " + head.length() + " outside the " + bytes.length + " bytes read");
+                throw new AssertionError(
+                        "head length " + head.length() + " outside the " + bytes.length + " bytes read");
             }
             if (head != null) {
                 head.forOrigin("/", "host"); // rewriting any parsed head works

@@ -23,14 +23,17 @@ class HttpRequestHeadTest {
 
     @Test
     void parsesRequestLineAndHeadersInOrder() throws Exception {
-        HttpRequestHead head = parse("GET http://a.example/x?y=1 HTTP/1.1\r\nHost: a.example\r\nX-Two:  2 \r\n\r\nbody");
+        HttpRequestHead head =
+                parse("GET http://a.example/x?y=1 HTTP/1.1\r\nHost: a.example\r\nX-Two:  2 \r\n\r\nbody");
         assertThat(head.method()).isEqualTo("GET");
         assertThat(head.target()).isEqualTo("http://a.example/x?y=1");
         assertThat(head.version()).isEqualTo("HTTP/1.1");
-        assertThat(head.headers()).containsExactly(
-                new HttpRequestHead.Header("Host", "a.example"), new HttpRequestHead.Header("X-Two", "2"));
+        assertThat(head.headers())
+                .containsExactly(
+                        new HttpRequestHead.Header("Host", "a.example"), new HttpRequestHead.Header("X-Two", "2"));
         assertThat(head.header("x-two")).isEqualTo("2");
-        assertThat(head.length()).isEqualTo("GET http://a.example/x?y=1 HTTP/1.1\r\nHost: a.example\r\nX-Two:  2 \r\n\r\n".length());
+        assertThat(head.length())
+                .isEqualTo("GET http://a.example/x?y=1 HTTP/1.1\r\nHost: a.example\r\nX-Two:  2 \r\n\r\n".length());
     }
 
     @Test
@@ -47,20 +50,26 @@ class HttpRequestHeadTest {
     @Test
     void malformedHeadsAreRejectedWithTheirStatus() {
         assertThatThrownBy(() -> parse("GET http://a/\r\n\r\n")).hasMessage("malformed request line");
-        assertThatThrownBy(() -> parse("GET http://a/ HTTP/1.1\r\nNo colon\r\n\r\n")).hasMessage("malformed header line");
+        assertThatThrownBy(() -> parse("GET http://a/ HTTP/1.1\r\nNo colon\r\n\r\n"))
+                .hasMessage("malformed header line");
         assertThatThrownBy(() -> parse("GET http://a/ HTTP/1.1\r\nA: b\r\n  folded\r\n\r\n"))
                 .hasMessage("folded header lines are not allowed");
         assertThatThrownBy(() -> parse("GE(T http://a/ HTTP/1.1\r\n\r\n")).hasMessage("malformed request line");
         assertThatThrownBy(() -> parse("GET http://a/ HTTP/3\r\n\r\n"))
-                .isInstanceOfSatisfying(HttpRequestHead.BadRequest.class, e -> assertThat(e.status).isEqualTo(505));
+                .isInstanceOfSatisfying(
+                        HttpRequestHead.BadRequest.class,
+                        e -> assertThat(e.status).isEqualTo(505));
         assertThatThrownBy(() -> parse("GET http://a/ HTTP/1.1\r\nX: " + "a".repeat(HttpRequestHead.MAX_LENGTH)))
-                .isInstanceOfSatisfying(HttpRequestHead.BadRequest.class, e -> assertThat(e.status).isEqualTo(431));
+                .isInstanceOfSatisfying(
+                        HttpRequestHead.BadRequest.class,
+                        e -> assertThat(e.status).isEqualTo(431));
     }
 
     @Test
     void rewritesForTheOriginWithoutProxyOrHopByHopHeaders() throws Exception {
-        HttpRequestHead head = parse("GET http://a.example/x HTTP/1.1\r\nHost: a.example\r\nProxy-Connection: keep-alive\r\n"
-                + "Proxy-Authorization: Basic eDp5\r\nConnection: keep-alive\r\nKeep-Alive: 5\r\nAccept: */*\r\n\r\n");
+        HttpRequestHead head = parse(
+                "GET http://a.example/x HTTP/1.1\r\nHost: a.example\r\nProxy-Connection: keep-alive\r\n"
+                        + "Proxy-Authorization: Basic eDp5\r\nConnection: keep-alive\r\nKeep-Alive: 5\r\nAccept: */*\r\n\r\n");
         assertThat(new String(head.forOrigin("/x", "a.example"), StandardCharsets.ISO_8859_1))
                 .isEqualTo("GET /x HTTP/1.1\r\nHost: a.example\r\nAccept: */*\r\nConnection: close\r\n\r\n");
         HttpRequestHead noHost = parse("GET http://b.example:8080/ HTTP/1.0\r\n\r\n");

@@ -26,13 +26,15 @@ class LoadBalanceThroughMixedInboundTest {
                                 + "\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"in\", \"listen\": \"127.0.0.1\", \"listen_port\": 0}],"
                                 + "\"outbounds\": ["
                                 + "  {\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [\"a\", \"b\"],"
-                                + "   \"url\": \"http://127.0.0.1:" + http.port() + "/generate_204\", \"interval\": \"1m\","
+                                + "   \"url\": \"http://127.0.0.1:" + http.port()
+                                + "/generate_204\", \"interval\": \"1m\","
                                 + "   \"strategy\": \"consistent_hash\", \"hash\": {\"key_parts\": [\"src_ip\", \"dst_port\"]}},"
                                 + "  {\"type\": \"direct\", \"tag\": \"a\"}, {\"type\": \"direct\", \"tag\": \"b\"}],"
                                 + "\"route\": {\"final\": \"lb\"}}"))
                         .start()) {
             LoadBalanceOutbound lb = (LoadBalanceOutbound) engine.outbounds().get("lb");
-            assertThat(lb.checkNow().get(10, TimeUnit.SECONDS)).allSatisfy(r -> assertThat(r.isSuccess()).isTrue());
+            assertThat(lb.checkNow().get(10, TimeUnit.SECONDS))
+                    .allSatisfy(r -> assertThat(r.isSuccess()).isTrue());
             for (int i = 0; i < 3; i++) {
                 try (Socket s = connect(engine.inbound("in").localAddress())) {
                     assertThat(socks5Connect(s, "127.0.0.1", http.port())).isZero();
@@ -41,7 +43,8 @@ class LoadBalanceThroughMixedInboundTest {
                 }
             }
             LoadBalanceSnapshot snapshot = lb.snapshot();
-            assertThat(snapshot.members()).allSatisfy(m -> assertThat(m.health()).isEqualTo(MemberHealth.HEALTHY));
+            assertThat(snapshot.members())
+                    .allSatisfy(m -> assertThat(m.health()).isEqualTo(MemberHealth.HEALTHY));
         }
     }
 }

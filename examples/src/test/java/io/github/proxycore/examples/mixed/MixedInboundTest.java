@@ -84,8 +84,10 @@ class MixedInboundTest {
                         "video.proxied.test", List.of(InetAddress.getByName("127.0.0.1")))))
                 .outboundFactory(new RecordingDirect())
                 .start();
-        authEngine = Engine.builder(ConfigLoader.parse("{\"inbounds\": [{\"type\": \"mixed\", \"listen\": \"127.0.0.1\","
-                        + " \"listen_port\": 0, \"users\": [{\"username\": \"alice\", \"password\": \"s3cret\"}]}]}"))
+        authEngine = Engine.builder(
+                        ConfigLoader.parse(
+                                "{\"inbounds\": [{\"type\": \"mixed\", \"listen\": \"127.0.0.1\","
+                                        + " \"listen_port\": 0, \"users\": [{\"username\": \"alice\", \"password\": \"s3cret\"}]}]}"))
                 .resolver(resolver)
                 .start();
     }
@@ -126,7 +128,8 @@ class MixedInboundTest {
             assertThat(response.header("Content-Length")).isEqualTo(Long.toString(BIG));
             assertThat(bodyDigest(s.getInputStream(), BIG)).isEqualTo(TestData.sha256(0, BIG));
         }
-        assertThat(dialled).anySatisfy(m -> assertThat(m.destination()).isEqualTo(Destination.of("proxied.test", http.port())));
+        assertThat(dialled)
+                .anySatisfy(m -> assertThat(m.destination()).isEqualTo(Destination.of("proxied.test", http.port())));
     }
 
     @Test
@@ -166,8 +169,10 @@ class MixedInboundTest {
     @Test
     void plainHttpIsRewrittenForTheOrigin() throws Exception {
         try (Socket s = connect(proxy())) {
-            s.getOutputStream().write(("GET http://" + origin() + "/hello?x=1 HTTP/1.1\r\nHost: " + origin()
-                    + "\r\nProxy-Connection: keep-alive\r\nUser-Agent: test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET http://" + origin() + "/hello?x=1 HTTP/1.1\r\nHost: " + origin()
+                                    + "\r\nProxy-Connection: keep-alive\r\nUser-Agent: test\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ProxyClients.Response response = readHead(s.getInputStream());
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("X-Method")).isEqualTo("GET");
@@ -182,15 +187,18 @@ class MixedInboundTest {
     void plainHttpWithABodyAndA50MiBDownload() throws Exception {
         try (Socket s = connect(proxy())) {
             byte[] payload = "a request body".getBytes(StandardCharsets.US_ASCII);
-            s.getOutputStream().write(("POST http://" + origin() + "/echo HTTP/1.1\r\nHost: " + origin()
-                    + "\r\nContent-Length: " + payload.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("POST http://" + origin() + "/echo HTTP/1.1\r\nHost: " + origin() + "\r\nContent-Length: "
+                                    + payload.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(payload);
             ProxyClients.Response response = readHead(s.getInputStream());
             assertThat(body(s.getInputStream(), response)).isEqualTo("a request body");
         }
         try (Socket s = connect(proxy())) {
-            s.getOutputStream().write(("GET http://" + origin() + "/bytes/" + BIG + " HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET http://" + origin() + "/bytes/" + BIG + " HTTP/1.1\r\nHost: " + origin() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ProxyClients.Response response = readHead(s.getInputStream());
             assertThat(bodyDigest(s.getInputStream(), BIG)).isEqualTo(TestData.sha256(0, BIG));
         }
@@ -203,15 +211,18 @@ class MixedInboundTest {
             // CONNECT and the HTTP request in one write, before any reply
             ByteArrayOutputStream both = new ByteArrayOutputStream();
             both.writeBytes(socks5Request(1, "proxied.test", http.port()));
-            both.writeBytes("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            both.writeBytes(
+                    "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(both.toByteArray());
             assertThat(socks5Reply(s)[0]).isZero();
             ProxyClients.Response response = readHead(s.getInputStream());
             assertThat(body(s.getInputStream(), response)).isEqualTo("hello from origin");
         }
         try (Socket s = connect(proxy())) {
-            s.getOutputStream().write(("CONNECT " + origin() + " HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("CONNECT " + origin() + " HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n"
+                                    + "Connection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             assertThat(readHead(s.getInputStream()).status()).isEqualTo(200);
             ProxyClients.Response response = readHead(s.getInputStream());
             assertThat(body(s.getInputStream(), response)).isEqualTo("hello from origin");
@@ -220,7 +231,8 @@ class MixedInboundTest {
 
     @Test
     void udpAssociateRoundTripByIpAndByName() throws Exception {
-        try (Socket control = connect(proxy()); DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        try (Socket control = connect(proxy());
+                DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             udp.setSoTimeout(5000);
             assertThat(socks5Greeting(control, 0)).isZero();
             control.getOutputStream().write(socks5Request(3, "0.0.0.0", 0));
@@ -235,7 +247,11 @@ class MixedInboundTest {
                 byte[] expectedHeader = udpDatagram("127.0.0.1", echo.port(), "");
                 byte[] got = java.util.Arrays.copyOf(answer.getData(), answer.getLength());
                 assertThat(java.util.Arrays.copyOf(got, expectedHeader.length)).isEqualTo(expectedHeader);
-                assertThat(new String(got, expectedHeader.length, got.length - expectedHeader.length, StandardCharsets.US_ASCII))
+                assertThat(new String(
+                                got,
+                                expectedHeader.length,
+                                got.length - expectedHeader.length,
+                                StandardCharsets.US_ASCII))
                         .isEqualTo("ping via " + host);
             }
         }
@@ -255,7 +271,9 @@ class MixedInboundTest {
     @Test
     void routingByRuleSetBlocksOneAndSendsAnotherDirectWithTheRuleSetInTheMetadata() throws Exception {
         try (Socket s = connect(proxy())) {
-            assertThat(socks5Connect(s, "x.blocked.test", 80)).as("connection not allowed by ruleset").isEqualTo(2);
+            assertThat(socks5Connect(s, "x.blocked.test", 80))
+                    .as("connection not allowed by ruleset")
+                    .isEqualTo(2);
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         try (Socket s = connect(proxy())) {
@@ -280,12 +298,16 @@ class MixedInboundTest {
     void socks5UsernameAndPassword() throws Exception {
         InetSocketAddress proxy = authEngine.inbounds().get(0).localAddress();
         try (Socket s = connect(proxy)) {
-            assertThat(socks5Greeting(s, 0)).as("no-auth only: no acceptable method").isEqualTo(0xff);
+            assertThat(socks5Greeting(s, 0))
+                    .as("no-auth only: no acceptable method")
+                    .isEqualTo(0xff);
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         try (Socket s = connect(proxy)) {
             assertThat(socks5Greeting(s, 0, 2)).isEqualTo(2);
-            assertThat(socks5Login(s, "alice", "wrong")).as("RFC 1929: any non-zero status is a failure").isNotZero();
+            assertThat(socks5Login(s, "alice", "wrong"))
+                    .as("RFC 1929: any non-zero status is a failure")
+                    .isNotZero();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         try (Socket s = connect(proxy)) {
@@ -297,7 +319,9 @@ class MixedInboundTest {
             assertThat(readHead(s.getInputStream()).status()).isEqualTo(200);
         }
         try (Socket s = connect(proxy)) {
-            assertThat(socks4Connect(s, 1, "127.0.0.1", http.port())).as("SOCKS4 has no password").isEqualTo(0x5b);
+            assertThat(socks4Connect(s, 1, "127.0.0.1", http.port()))
+                    .as("SOCKS4 has no password")
+                    .isEqualTo(0x5b);
         }
     }
 
@@ -311,11 +335,15 @@ class MixedInboundTest {
         }
         String wrong = Base64.getEncoder().encodeToString("alice:nope".getBytes(StandardCharsets.UTF_8));
         try (Socket s = connect(proxy)) {
-            assertThat(httpConnect(s, origin(), "Proxy-Authorization: Basic " + wrong + "\r\n").status()).isEqualTo(407);
+            assertThat(httpConnect(s, origin(), "Proxy-Authorization: Basic " + wrong + "\r\n")
+                            .status())
+                    .isEqualTo(407);
         }
         String right = Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
         try (Socket s = connect(proxy)) {
-            assertThat(httpConnect(s, origin(), "Proxy-Authorization: Basic " + right + "\r\n").status()).isEqualTo(200);
+            assertThat(httpConnect(s, origin(), "Proxy-Authorization: Basic " + right + "\r\n")
+                            .status())
+                    .isEqualTo(200);
             get(s, "/hello");
             assertThat(readHead(s.getInputStream()).status()).isEqualTo(200);
         }
@@ -368,7 +396,10 @@ class MixedInboundTest {
             // the proxy may close while the rest is still being written; the 431 was the point, but a reset is allowed
         }
         // truncated requests, then the client goes away
-        for (byte[] partial : List.of(new byte[] {5}, new byte[] {5, 1, 0, 5, 1, 0, 3, 20, 'a'}, new byte[] {4, 1, 0},
+        for (byte[] partial : List.of(
+                new byte[] {5},
+                new byte[] {5, 1, 0, 5, 1, 0, 3, 20, 'a'},
+                new byte[] {4, 1, 0},
                 "CONNECT proxied".getBytes(StandardCharsets.US_ASCII))) {
             try (Socket s = connect(proxy())) {
                 s.getOutputStream().write(partial);
@@ -383,15 +414,17 @@ class MixedInboundTest {
         // found by stress: a dial future that is done when the inbound adds its listener runs the listener inline,
         // inside the protocol handler that is still reading the request
         try (io.github.proxycore.outbound.Transport other = io.github.proxycore.outbound.Transport.create(1);
-                Engine instant = Engine.builder(ConfigLoader.parse("{\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"in\","
-                                + " \"listen\": \"127.0.0.1\", \"listen_port\": 0}]}"))
+                Engine instant = Engine.builder(
+                                ConfigLoader.parse("{\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"in\","
+                                        + " \"listen\": \"127.0.0.1\", \"listen_port\": 0}]}"))
                         .outboundFactory(new AlreadyDialled(other))
                         .start()) {
             InetSocketAddress proxy = instant.inbound("in").localAddress();
             for (int i = 0; i < 3; i++) {
                 try (Socket s = connect(proxy)) {
-                    s.getOutputStream().write(("GET http://127.0.0.1:" + http.port() + "/hello HTTP/1.1\r\nHost: x\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write(("GET http://127.0.0.1:" + http.port() + "/hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     ProxyClients.Response response = readHead(s.getInputStream());
                     assertThat(body(s.getInputStream(), response)).isEqualTo("hello from origin");
                 }
@@ -401,7 +434,8 @@ class MixedInboundTest {
                     assertThat(readHead(s.getInputStream()).status()).isEqualTo(200);
                 }
                 try (Socket s = connect(proxy)) {
-                    assertThat(httpConnect(s, "127.0.0.1:" + http.port(), "").status()).isEqualTo(200);
+                    assertThat(httpConnect(s, "127.0.0.1:" + http.port(), "").status())
+                            .isEqualTo(200);
                     get(s, "/hello");
                     assertThat(readHead(s.getInputStream()).status()).isEqualTo(200);
                 }

@@ -126,15 +126,17 @@ final class ProxyClients {
 
     /** Sends {@code CONNECT host:port} and reads the proxy's response head. */
     static Response httpConnect(Socket s, String authority, String extraHeaders) throws IOException {
-        s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n" + extraHeaders + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+                .write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n" + extraHeaders + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         return readHead(s.getInputStream());
     }
 
     /** Sends an origin-form GET through an open tunnel. */
     static void get(Socket s, String path) throws IOException {
-        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A response: status, headers (lowercase names) and, once read, the body's length and SHA-256. */
@@ -162,7 +164,9 @@ final class ProxyClients {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         return new Response(status, headers);
     }

@@ -21,28 +21,34 @@ import org.junit.jupiter.api.Test;
 /** The Clash-style status endpoint of a running engine, as a dashboard would use it. */
 class StatusServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void listsOutboundsAndMembersAndMeasuresDelays() throws Exception {
         try (LocalHttpServer http = LocalHttpServer.start("origin");
-                Engine engine = Engine.builder(ConfigLoader.parse("{"
-                                + "\"outbounds\": ["
-                                + "  {\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [\"a\", \"b\"],"
-                                + "   \"url\": \"http://127.0.0.1:" + http.port() + "/generate_204\", \"strategy\": \"random\"},"
-                                + "  {\"type\": \"direct\", \"tag\": \"a\"}, {\"type\": \"direct\", \"tag\": \"b\"},"
-                                + "  {\"type\": \"block\", \"tag\": \"deny\"}],"
-                                + "\"experimental\": {\"clash_api\": {\"external_controller\": \"127.0.0.1:0\", \"secret\": \"t0ken\"}}}"))
+                Engine engine = Engine.builder(
+                                ConfigLoader.parse(
+                                        "{"
+                                                + "\"outbounds\": ["
+                                                + "  {\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [\"a\", \"b\"],"
+                                                + "   \"url\": \"http://127.0.0.1:" + http.port()
+                                                + "/generate_204\", \"strategy\": \"random\"},"
+                                                + "  {\"type\": \"direct\", \"tag\": \"a\"}, {\"type\": \"direct\", \"tag\": \"b\"},"
+                                                + "  {\"type\": \"block\", \"tag\": \"deny\"}],"
+                                                + "\"experimental\": {\"clash_api\": {\"external_controller\": \"127.0.0.1:0\", \"secret\": \"t0ken\"}}}"))
                         .start()) {
             ((LoadBalanceOutbound) engine.outbounds().get("lb")).checkNow().get(10, TimeUnit.SECONDS);
-            String base = "http://127.0.0.1:" + engine.status().orElseThrow().localAddress().getPort();
+            String base = "http://127.0.0.1:"
+                    + engine.status().orElseThrow().localAddress().getPort();
 
             assertThat(get(base + "/proxies", null).statusCode()).isEqualTo(401);
             assertThat(get(base + "/proxies", "Bearer wrong").statusCode()).isEqualTo(401);
 
             HttpResponse<String> proxies = get(base + "/proxies", "Bearer t0ken");
             assertThat(proxies.statusCode()).isEqualTo(200);
-            assertThat(proxies.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+            assertThat(proxies.headers().firstValue("Access-Control-Allow-Origin"))
+                    .contains("*");
             JsonNode all = JSON.readTree(proxies.body()).get("proxies");
             assertThat(all.get("lb").get("type").asText()).isEqualTo("LoadBalance");
             assertThat(all.get("lb").get("all")).extracting(JsonNode::asText).containsExactly("a", "b");
@@ -62,8 +68,10 @@ class StatusServerTest {
             assertThat(blocked.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(blocked.body()).get("message").asText()).contains("blocked");
 
-            assertThat(get(base + "/proxies/a/delay?url=" + url, "Bearer t0ken").statusCode()).isEqualTo(400);
-            assertThat(get(base + "/proxies/nobody", "Bearer t0ken").statusCode()).isEqualTo(404);
+            assertThat(get(base + "/proxies/a/delay?url=" + url, "Bearer t0ken").statusCode())
+                    .isEqualTo(400);
+            assertThat(get(base + "/proxies/nobody", "Bearer t0ken").statusCode())
+                    .isEqualTo(404);
         }
     }
 

@@ -61,8 +61,14 @@ public final class Balancer {
      * @param prober how a member is checked
      * @param random the source of the health-check jitter
      */
-    public Balancer(LoadBalanceOutboundOptions options, List<Outbound> primaries, List<Outbound> backups,
-            Scheduler scheduler, Prober prober, Random random, int maxConcurrentChecks) {
+    public Balancer(
+            LoadBalanceOutboundOptions options,
+            List<Outbound> primaries,
+            List<Outbound> backups,
+            Scheduler scheduler,
+            Prober prober,
+            Random random,
+            int maxConcurrentChecks) {
         this.options = Objects.requireNonNull(options, "options");
         this.tag = options.tag();
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -79,20 +85,32 @@ public final class Balancer {
         this.members = all.toArray(new MemberState[0]);
         this.memberList = List.copyOf(all);
         boolean hashing = options.strategy() == LoadBalanceStrategy.CONSISTENT_HASH;
-        this.keys = hashing
-                ? new HashKeys(options.hash().keyParts(), options.hash().keySalt(), new EtldPlusOne())
-                : null;
+        this.keys =
+                hashing ? new HashKeys(options.hash().keyParts(), options.hash().keySalt(), new EtldPlusOne()) : null;
         this.randomOnEmptyKey = options.hash().onEmptyKey() == OnEmptyKey.RANDOM;
         this.virtualNodes = hashing ? options.hash().virtualNodes() : 0;
         this.hysteresis = new Hysteresis(
-                options.hysteresis().primaryFailures(), options.hysteresis().backupHoldTime().toNanos());
+                options.hysteresis().primaryFailures(),
+                options.hysteresis().backupHoldTime().toNanos());
         this.everyMember = TierView.of(memberList, virtualNodes, null);
-        this.checker = new HealthChecker(tag, memberList, prober, scheduler, sync, random, options.interval(),
-                options.timeout(), options.idleTimeout(), maxConcurrentChecks, new HealthChecker.Listener() {
+        this.checker = new HealthChecker(
+                tag,
+                memberList,
+                prober,
+                scheduler,
+                sync,
+                random,
+                options.interval(),
+                options.timeout(),
+                options.idleTimeout(),
+                maxConcurrentChecks,
+                new HealthChecker.Listener() {
                     @Override
                     public void checked(MemberState member, CheckResult result) {
-                        refresh(result.isSuccess() ? "check of " + member.tag + " passed" : "check of " + member.tag
-                                + " failed");
+                        refresh(
+                                result.isSuccess()
+                                        ? "check of " + member.tag + " passed"
+                                        : "check of " + member.tag + " failed");
                     }
 
                     @Override
@@ -280,7 +298,9 @@ public final class Balancer {
         TierView primary = select(Tier.PRIMARY);
         TierView backup = select(Tier.BACKUP);
         if (primary.isEmpty()) {
-            log.debug("[{}] health round found no usable primary ({} consecutive)", tag,
+            log.debug(
+                    "[{}] health round found no usable primary ({} consecutive)",
+                    tag,
                     hysteresis.consecutiveFailures() + 1);
             if (hysteresis.primaryFailed(scheduler.nanoTime())) {
                 enteredBackup("a health round");
@@ -292,8 +312,13 @@ public final class Balancer {
     }
 
     private void enteredBackup(String cause) {
-        log.debug("[{}] tier switch: primary -> backup after {} consecutive primary failures (last: {}); holding for"
-                + " at least {}", tag, hysteresis.consecutiveFailures(), cause, options.hysteresis().backupHoldTime());
+        log.debug(
+                "[{}] tier switch: primary -> backup after {} consecutive primary failures (last: {}); holding for"
+                        + " at least {}",
+                tag,
+                hysteresis.consecutiveFailures(),
+                cause,
+                options.hysteresis().backupHoldTime());
         holdTimer.cancel();
         long hold = options.hysteresis().backupHoldTime().toNanos();
         holdTimer = scheduler.schedule(() -> sync.execute(() -> refresh("backup hold over")), hold);
@@ -323,9 +348,14 @@ public final class Balancer {
         if (bootstrap) {
             chosen = usable;
         } else {
-            int n = tier == Tier.PRIMARY ? options.topN().primary() : options.topN().backup();
-            List<TopN.Candidate> selected =
-                    TopN.select(candidates, n, previousTopN[tier.ordinal()], options.tolerance().toNanos());
+            int n = tier == Tier.PRIMARY
+                    ? options.topN().primary()
+                    : options.topN().backup();
+            List<TopN.Candidate> selected = TopN.select(
+                    candidates,
+                    n,
+                    previousTopN[tier.ordinal()],
+                    options.tolerance().toNanos());
             boolean[] marks = new boolean[members.length];
             chosen = new ArrayList<>(selected.size());
             for (TopN.Candidate c : selected) {
@@ -392,8 +422,13 @@ public final class Balancer {
             TierView now = tier == Tier.PRIMARY ? next.primary() : next.backup();
             TierView was = old == null ? null : (tier == Tier.PRIMARY ? old.primary() : old.backup());
             if (now.ring() != null && !now.sharesRing(was)) {
-                log.debug("[{}] {} ring rebuilt: {} members x {} points = {} points", tag, tier, now.size(),
-                        virtualNodes, now.ring().size());
+                log.debug(
+                        "[{}] {} ring rebuilt: {} members x {} points = {} points",
+                        tag,
+                        tier,
+                        now.size(),
+                        virtualNodes,
+                        now.ring().size());
             }
             if (was != null && !now.members().equals(was.members())) {
                 log.debug("[{}] {} members in use: {} -> {}", tag, tier, was, now);

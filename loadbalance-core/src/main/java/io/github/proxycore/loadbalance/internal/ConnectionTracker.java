@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConnectionTracker {
     /** Channel → whether it is external (came from an inbound). */
     private final Map<Channel, Boolean> channels = new ConcurrentHashMap<>();
+
     private final ChannelFutureListener remover = future -> channels.remove(future.channel());
 
     /** Tracks {@code channel} until it closes. */

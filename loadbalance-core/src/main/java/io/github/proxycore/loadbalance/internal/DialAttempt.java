@@ -40,8 +40,15 @@ public final class DialAttempt {
      * @param target where the member connects to
      * @param forward the metadata the member is dialled with
      */
-    public DialAttempt(Balancer balancer, String type, TierView view, Network network, Metadata keyMetadata,
-            Destination target, Metadata forward, Promise<Channel> promise) {
+    public DialAttempt(
+            Balancer balancer,
+            String type,
+            TierView view,
+            Network network,
+            Metadata keyMetadata,
+            Destination target,
+            Metadata forward,
+            Promise<Channel> promise) {
         this.balancer = balancer;
         this.tag = balancer.tag();
         this.type = type;

@@ -19,6 +19,7 @@ import java.util.Locale;
 public final class EtldPlusOne {
     /** Entries of the default cache: a few hundred KiB at most, enough for the sites of a busy household. */
     public static final int DEFAULT_CACHE_SIZE = 4096;
+
     private static final int WAYS = 4;
 
     private final Entry[] table;

@@ -21,12 +21,14 @@ public final class HashRing {
 
     /** Points with the sign bit flipped, so that signed order is the unsigned order of the real points. */
     private final long[] points;
+
     private final int[] owners;
     /**
      * A lookup index by the top {@code bucketBits} bits of a hash: {@code bucketStart[b]} is the first point at or
      * after the smallest hash of bucket b, so a lookup searches only its bucket's few points, not the whole ring.
      */
     private final int[] bucketStart;
+
     private final int bucketShift;
 
     private HashRing(long[] points, int[] owners) {

@@ -61,8 +61,17 @@ public final class HealthChecker {
     private boolean closed;
     private Scheduler.Cancellable roundTimer = Scheduler.Cancellable.NONE;
 
-    public HealthChecker(String tag, List<MemberState> members, Prober prober, Scheduler scheduler, SyncContext sync,
-            Random random, Duration interval, Duration timeout, Duration idleTimeout, int maxConcurrent,
+    public HealthChecker(
+            String tag,
+            List<MemberState> members,
+            Prober prober,
+            Scheduler scheduler,
+            SyncContext sync,
+            Random random,
+            Duration interval,
+            Duration timeout,
+            Duration idleTimeout,
+            int maxConcurrent,
             Listener listener) {
         this.tag = Objects.requireNonNull(tag, "tag");
         this.members = List.copyOf(members);
@@ -116,7 +125,9 @@ public final class HealthChecker {
         }
         if (idleTimeoutNanos > 0 && scheduler.nanoTime() - lastDialNanos >= idleTimeoutNanos) {
             paused = true;
-            log.debug("[{}] no dial for {}; health checks paused until the next one", tag,
+            log.debug(
+                    "[{}] no dial for {}; health checks paused until the next one",
+                    tag,
                     Duration.ofNanos(idleTimeoutNanos));
             return;
         }
@@ -239,8 +250,11 @@ public final class HealthChecker {
         }
 
         void start() {
-            timeout = scheduler.schedule(() -> sync.execute(() -> finish(null,
-                    "timed out after " + Duration.ofNanos(timeoutNanos).toMillis() + " ms")), timeoutNanos);
+            timeout = scheduler.schedule(
+                    () -> sync.execute(() -> finish(
+                            null,
+                            "timed out after " + Duration.ofNanos(timeoutNanos).toMillis() + " ms")),
+                    timeoutNanos);
             try {
                 probe = prober.probe(member.outbound, this);
             } catch (RuntimeException e) {
@@ -277,8 +291,11 @@ public final class HealthChecker {
                 member.markUnhealthy(error);
                 result = CheckResult.failure(member.tag, member.tier, error);
             }
-            log.debug("[{}] check of {}: {}", tag, member.tag, latencyNanos != null
-                    ? Duration.ofNanos(latencyNanos).toMillis() + " ms" : error);
+            log.debug(
+                    "[{}] check of {}: {}",
+                    tag,
+                    member.tag,
+                    latencyNanos != null ? Duration.ofNanos(latencyNanos).toMillis() + " ms" : error);
             CompletableFuture<CheckResult> future = member.inFlight;
             member.inFlight = null;
             if (!closed) {

@@ -46,12 +46,18 @@ public final class HttpProbe implements Prober {
     private final Destination target;
     /** The host for SNI and certificate verification: the URL's host without IPv6 brackets. */
     private final String tlsHost;
+
     private final String hostHeader;
     private final String requestTarget;
     private final SslContext ssl;
     private final Scheduler clock;
 
-    private HttpProbe(Destination target, String tlsHost, String hostHeader, String requestTarget, SslContext ssl,
+    private HttpProbe(
+            Destination target,
+            String tlsHost,
+            String hostHeader,
+            String requestTarget,
+            SslContext ssl,
             Scheduler clock) {
         this.target = target;
         this.tlsHost = tlsHost;
@@ -97,7 +103,9 @@ public final class HttpProbe implements Prober {
 
     private static SslContext defaultClientContext() {
         try {
-            return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+            return SslContextBuilder.forClient()
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS for health checks: " + e.getMessage(), e);
         }

@@ -234,7 +234,9 @@ public final class KeyBuffer {
 
     private static boolean ipv4HashIsAddress() {
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, 1, 100}).hashCode() == 0xc0a80164
+            return InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, 1, 100})
+                                    .hashCode()
+                            == 0xc0a80164
                     && InetAddress.getByAddress(new byte[] {10, 0, 0, 1}).hashCode() == 0x0a000001;
         } catch (UnknownHostException e) {
             return false;

@@ -16,7 +16,13 @@ public final class Snapshot {
     private final boolean[] inTopN;
     private final boolean[] active;
 
-    Snapshot(Tier state, boolean bootstrap, TierView primary, TierView backup, TierView[] serving, boolean[] inTopN,
+    Snapshot(
+            Tier state,
+            boolean bootstrap,
+            TierView primary,
+            TierView backup,
+            TierView[] serving,
+            boolean[] inTopN,
             boolean[] active) {
         this.state = state;
         this.bootstrap = bootstrap;

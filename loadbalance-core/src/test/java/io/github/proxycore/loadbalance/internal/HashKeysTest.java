@@ -40,9 +40,13 @@ class HashKeysTest {
     /** Seed 001's "hash key construction" table, every row. */
     @Test
     void seedKeyTable() throws Exception {
-        assertThat(key(List.of(SRC_IP, DST_PORT), from("192.168.1.100", 50000, "example.com", 443).build()))
+        assertThat(key(
+                        List.of(SRC_IP, DST_PORT),
+                        from("192.168.1.100", 50000, "example.com", 443).build()))
                 .isEqualTo("192.168.1.100|443");
-        Metadata google = from("10.0.0.1", 50000, "www.google.com", 443).matchedRuleSet("geosite-google").build();
+        Metadata google = from("10.0.0.1", 50000, "www.google.com", 443)
+                .matchedRuleSet("geosite-google")
+                .build();
         assertThat(key(List.of(SRC_IP, MATCHED_RULESET), google)).isEqualTo("10.0.0.1|geosite-google");
         Metadata api = from("10.0.0.1", 50000, "api.example.com", 443).build();
         assertThat(key(List.of(SRC_IP, ETLD_PLUS_ONE), api)).isEqualTo("10.0.0.1|example.com");
@@ -63,32 +67,49 @@ class HashKeysTest {
         assertThat(key(List.of(SRC_PORT), m)).isEqualTo("12345");
         assertThat(key(List.of(DST_PORT), m)).isEqualTo("443");
         assertThat(key(List.of(NETWORK), m)).isEqualTo("udp");
-        assertThat(key(List.of(NETWORK), m.toBuilder().network(Network.TCP).build())).isEqualTo("tcp");
+        assertThat(key(List.of(NETWORK), m.toBuilder().network(Network.TCP).build()))
+                .isEqualTo("tcp");
         assertThat(key(List.of(DOMAIN), m)).isEqualTo("api.example.com");
         assertThat(key(List.of(INBOUND_TAG), m)).isEqualTo("mixed-in");
         assertThat(key(List.of(MATCHED_RULESET), m)).isEqualTo("geosite-netflix");
         assertThat(key(List.of(ETLD_PLUS_ONE), m)).isEqualTo("example.com");
         assertThat(key(List.of(MATCHED_RULESET_OR_ETLD), m)).isEqualTo("geosite-netflix");
-        assertThat(key(List.of(HashKeyPart.values()), m)).isEqualTo("192.168.1.100|8.8.8.8|12345|443|udp"
-                + "|api.example.com|mixed-in|geosite-netflix|example.com|geosite-netflix");
+        assertThat(key(List.of(HashKeyPart.values()), m))
+                .isEqualTo("192.168.1.100|8.8.8.8|12345|443|udp"
+                        + "|api.example.com|mixed-in|geosite-netflix|example.com|geosite-netflix");
     }
 
     /** Seed 001/002's matched_ruleset_or_etld behaviour table and complete examples. */
     @Test
     void matchedRulesetOrEtldTables() throws Exception {
         List<HashKeyPart> part = List.of(MATCHED_RULESET_OR_ETLD);
-        assertThat(key(part, from("192.168.1.100", 1, "api.netflix.com", 443).matchedRuleSet("geosite-netflix")
-                .build())).isEqualTo("geosite-netflix");
-        assertThat(key(part, from("192.168.1.100", 1, "cdn.example.com", 443).build())).isEqualTo("example.com");
-        assertThat(key(part, from("192.168.1.100", 1, "a.b.example.com", 443).build())).isEqualTo("example.com");
-        assertThat(key(part, from("192.168.1.100", 1, "www.example.co.uk", 443).build())).isEqualTo("example.co.uk");
+        assertThat(key(
+                        part,
+                        from("192.168.1.100", 1, "api.netflix.com", 443)
+                                .matchedRuleSet("geosite-netflix")
+                                .build()))
+                .isEqualTo("geosite-netflix");
+        assertThat(key(part, from("192.168.1.100", 1, "cdn.example.com", 443).build()))
+                .isEqualTo("example.com");
+        assertThat(key(part, from("192.168.1.100", 1, "a.b.example.com", 443).build()))
+                .isEqualTo("example.com");
+        assertThat(key(part, from("192.168.1.100", 1, "www.example.co.uk", 443).build()))
+                .isEqualTo("example.co.uk");
         assertThat(key(part, from("192.168.1.100", 1, "8.8.8.8", 443).build())).isEqualTo("-");
 
         List<HashKeyPart> smart = List.of(SRC_IP, MATCHED_RULESET_OR_ETLD);
-        assertThat(key(smart, from("192.168.1.100", 1, "api.netflix.com", 443).matchedRuleSet("geosite-netflix")
-                .build())).isEqualTo("192.168.1.100|geosite-netflix");
-        assertThat(key(smart, from("192.168.1.100", 1, "www.google.com", 443).matchedRuleSet("geosite-google")
-                .build())).isEqualTo("192.168.1.100|geosite-google");
+        assertThat(key(
+                        smart,
+                        from("192.168.1.100", 1, "api.netflix.com", 443)
+                                .matchedRuleSet("geosite-netflix")
+                                .build()))
+                .isEqualTo("192.168.1.100|geosite-netflix");
+        assertThat(key(
+                        smart,
+                        from("192.168.1.100", 1, "www.google.com", 443)
+                                .matchedRuleSet("geosite-google")
+                                .build()))
+                .isEqualTo("192.168.1.100|geosite-google");
         assertThat(key(smart, from("192.168.1.100", 1, "cdn1.example.com", 443).build()))
                 .isEqualTo("192.168.1.100|example.com");
         assertThat(key(smart, from("192.168.1.100", 1, "cdn2.example.com", 443).build()))
@@ -102,10 +123,14 @@ class HashKeysTest {
     void etldExampleOnTheRing() throws Exception {
         HashKeys keys = new HashKeys(List.of(SRC_IP, ETLD_PLUS_ONE), "", new EtldPlusOne());
         HashRing ring = HashRing.build(List.of("proxy-1", "proxy-2", "proxy-3", "proxy-4"), 100);
-        int api = ring.lookup(hash(keys, from("192.168.1.100", 1, "api.example.com", 443).build()));
-        int cdn = ring.lookup(hash(keys, from("192.168.1.100", 2, "cdn.example.com", 443).build()));
-        int com = ring.lookup(hash(keys, from("192.168.1.100", 3, "example.com", 443).build()));
-        int couk = ring.lookup(hash(keys, from("192.168.1.100", 4, "example.co.uk", 443).build()));
+        int api = ring.lookup(
+                hash(keys, from("192.168.1.100", 1, "api.example.com", 443).build()));
+        int cdn = ring.lookup(
+                hash(keys, from("192.168.1.100", 2, "cdn.example.com", 443).build()));
+        int com = ring.lookup(
+                hash(keys, from("192.168.1.100", 3, "example.com", 443).build()));
+        int couk = ring.lookup(
+                hash(keys, from("192.168.1.100", 4, "example.co.uk", 443).build()));
         assertThat(cdn).isEqualTo(api).isEqualTo(com);
         assertThat(couk).isNotEqualTo(com);
     }
@@ -128,7 +153,8 @@ class HashKeysTest {
         assertThat(keys.write(none, buffer)).isFalse();
         assertThat(buffer.toString()).isEqualTo("-|-|-");
         // empty strings count as missing
-        assertThat(keys.write(none.toBuilder().inboundTag("").matchedRuleSet("").build(), buffer)).isFalse();
+        assertThat(keys.write(none.toBuilder().inboundTag("").matchedRuleSet("").build(), buffer))
+                .isFalse();
 
         // an IP destination has no eTLD+1: with nothing else, the key is empty
         HashKeys etld = new HashKeys(List.of(ETLD_PLUS_ONE, DOMAIN, DST_IP), "salt:", new EtldPlusOne());
@@ -145,15 +171,21 @@ class HashKeysTest {
     @Test
     void domainPartsUseTheSniffedDomainForIpDestinationsAndNormalise() throws Exception {
         List<HashKeyPart> parts = List.of(DOMAIN, ETLD_PLUS_ONE, DST_IP);
-        Metadata sniffed = from("10.0.0.1", 1, "93.184.216.34", 443).sniffedDomain("WWW.Example.com.").build();
+        Metadata sniffed = from("10.0.0.1", 1, "93.184.216.34", 443)
+                .sniffedDomain("WWW.Example.com.")
+                .build();
         assertThat(key(parts, sniffed)).isEqualTo("www.example.com|example.com|93.184.216.34");
-        Metadata named = from("10.0.0.1", 1, "Cdn.Example.CO.UK.", 443).sniffedDomain("ignored.org").build();
+        Metadata named = from("10.0.0.1", 1, "Cdn.Example.CO.UK.", 443)
+                .sniffedDomain("ignored.org")
+                .build();
         assertThat(key(parts, named)).isEqualTo("cdn.example.co.uk|example.co.uk|-");
         Metadata v6 = Metadata.builder(Network.TCP, Destination.of("2001:db8::1", 443))
-                .source(new InetSocketAddress(InetAddress.getByName("2001:db8:0:0:0:0:0:2"), 5)).build();
+                .source(new InetSocketAddress(InetAddress.getByName("2001:db8:0:0:0:0:0:2"), 5))
+                .build();
         assertThat(key(List.of(SRC_IP, DST_IP), v6)).isEqualTo("2001:db8::2|2001:db8::1");
         Metadata unresolved = Metadata.builder(Network.TCP, Destination.of("example.com", 443))
-                .source(InetSocketAddress.createUnresolved("client.lan", 7)).build();
+                .source(InetSocketAddress.createUnresolved("client.lan", 7))
+                .build();
         assertThat(key(List.of(SRC_IP, SRC_PORT), unresolved)).isEqualTo("client.lan|7");
     }
 

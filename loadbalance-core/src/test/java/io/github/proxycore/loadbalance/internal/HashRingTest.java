@@ -74,11 +74,13 @@ class HashRingTest {
             }
             HashRing ring = HashRing.build(tags, shape[1]);
             for (int i = 1; i < ring.size(); i++) {
-                assertThat(Long.compareUnsigned(ring.point(i - 1), ring.point(i))).isLessThanOrEqualTo(0);
+                assertThat(Long.compareUnsigned(ring.point(i - 1), ring.point(i)))
+                        .isLessThanOrEqualTo(0);
             }
             // the reference: the unsigned-smallest point >= h, else the unsigned-smallest point overall
             for (int k = 0; k < 3_000; k++) {
-                long h = k < 4 ? new long[] {0, -1, Long.MIN_VALUE, Long.MAX_VALUE}[k]
+                long h = k < 4
+                        ? new long[] {0, -1, Long.MIN_VALUE, Long.MAX_VALUE}[k]
                         : k < 4 + ring.size() ? ring.point(k - 4) + (k % 2) : random.nextLong();
                 int best = -1;
                 int smallest = 0;
@@ -93,7 +95,9 @@ class HashRingTest {
                     }
                 }
                 int expected = best < 0 ? smallest : best;
-                assertThat(ring.ceiling(h)).as("%d points, hash %x", ring.size(), h).isEqualTo(expected);
+                assertThat(ring.ceiling(h))
+                        .as("%d points, hash %x", ring.size(), h)
+                        .isEqualTo(expected);
             }
         }
     }

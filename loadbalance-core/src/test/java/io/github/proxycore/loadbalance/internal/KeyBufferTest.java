@@ -14,9 +14,7 @@ class KeyBufferTest {
     void utf8MatchesTheJdkEncoderIncludingSurrogates() {
         Random random = new Random(1);
         KeyBuffer buffer = new KeyBuffer();
-        char[] alphabet = {
-            'a', 'Z', '-', 'é', 'ß', '中', '\ud83d', '\ude00', '\udc00', '\ud800', '\u07ff', '\u0800'
-        };
+        char[] alphabet = {'a', 'Z', '-', 'é', 'ß', '中', '\ud83d', '\ude00', '\udc00', '\ud800', '\u07ff', '\u0800'};
         for (int round = 0; round < 5_000; round++) {
             char[] chars = new char[random.nextInt(40)];
             for (int i = 0; i < chars.length; i++) {
@@ -25,7 +23,8 @@ class KeyBufferTest {
             String s = new String(chars);
             buffer.reset();
             buffer.writeUtf8(s);
-            assertThat(Arrays.copyOf(buffer.array(), buffer.length())).as(s)
+            assertThat(Arrays.copyOf(buffer.array(), buffer.length()))
+                    .as(s)
                     .isEqualTo(s.getBytes(StandardCharsets.UTF_8));
         }
     }

@@ -47,17 +47,18 @@ class SyncContextTest {
         AtomicInteger overlaps = new AtomicInteger();
         for (int t = 0; t < threads; t++) {
             new Thread(() -> {
-                for (int i = 0; i < perThread; i++) {
-                    sync.execute(() -> {
-                        if (inside.incrementAndGet() != 1) {
-                            overlaps.incrementAndGet();
+                        for (int i = 0; i < perThread; i++) {
+                            sync.execute(() -> {
+                                if (inside.incrementAndGet() != 1) {
+                                    overlaps.incrementAndGet();
+                                }
+                                counter[0]++;
+                                inside.decrementAndGet();
+                            });
                         }
-                        counter[0]++;
-                        inside.decrementAndGet();
-                    });
-                }
-                done.countDown();
-            }).start();
+                        done.countDown();
+                    })
+                    .start();
         }
         assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
         int[] seen = new int[1];

@@ -55,7 +55,8 @@ class TopNTest {
         List<Integer> after = select(List.of(c(1, 50), c(2, 60), c(3, 100), c(4, 65)), 3, before, 50);
         assertThat(after).containsExactlyInAnyOrder(1, 2, 3);
         // without tolerance the plain Top-3 wins
-        assertThat(select(List.of(c(1, 50), c(2, 60), c(3, 100), c(4, 65)), 3, before, 0)).containsExactly(1, 2, 4);
+        assertThat(select(List.of(c(1, 50), c(2, 60), c(3, 100), c(4, 65)), 3, before, 0))
+                .containsExactly(1, 2, 4);
     }
 
     @Test

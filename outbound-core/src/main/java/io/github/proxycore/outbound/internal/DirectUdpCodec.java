@@ -70,39 +70,49 @@ public final class DirectUdpCodec extends ChannelDuplexHandler {
         }
         if (queue.size() >= MAX_PENDING_PER_DOMAIN) {
             ReferenceCountUtil.release(packet);
-            promise.tryFailure(new PortUnreachableException("too many packets waiting for " + to.domain() + " to resolve"));
+            promise.tryFailure(
+                    new PortUnreachableException("too many packets waiting for " + to.domain() + " to resolve"));
             return;
         }
         queue.add(new Pending(packet, promise));
     }
 
     private void startResolving(ChannelHandlerContext ctx, String domain) {
-        resolver.resolve(domain).whenComplete((addresses, error) -> ctx.executor().execute(() -> {
-            ArrayDeque<Pending> queue = resolving.remove(domain);
-            if (queue == null) {
-                return; // the channel closed meanwhile and released everything
-            }
-            InetAddress address = null;
-            Throwable failure = error;
-            if (failure == null) {
-                try {
-                    address = HostResolver.order(domain, addresses, strategy).get(0);
-                    resolved.put(domain, address);
-                } catch (java.net.UnknownHostException e) {
-                    failure = e;
-                }
-            }
-            for (Pending pending : queue) {
-                if (address == null || !ctx.channel().isActive()) {
-                    ReferenceCountUtil.release(pending.packet());
-                    pending.promise().tryFailure(failure != null ? failure : new java.nio.channels.ClosedChannelException());
-                } else {
-                    ctx.write(new DatagramPacket(pending.packet().content(),
-                            new InetSocketAddress(address, pending.packet().address().port())), pending.promise());
-                }
-            }
-            ctx.flush();
-        }));
+        resolver.resolve(domain)
+                .whenComplete((addresses, error) -> ctx.executor().execute(() -> {
+                    ArrayDeque<Pending> queue = resolving.remove(domain);
+                    if (queue == null) {
+                        return; // the channel closed meanwhile and released everything
+                    }
+                    InetAddress address = null;
+                    Throwable failure = error;
+                    if (failure == null) {
+                        try {
+                            address = HostResolver.order(domain, addresses, strategy)
+                                    .get(0);
+                            resolved.put(domain, address);
+                        } catch (java.net.UnknownHostException e) {
+                            failure = e;
+                        }
+                    }
+                    for (Pending pending : queue) {
+                        if (address == null || !ctx.channel().isActive()) {
+                            ReferenceCountUtil.release(pending.packet());
+                            pending.promise()
+                                    .tryFailure(
+                                            failure != null ? failure : new java.nio.channels.ClosedChannelException());
+                        } else {
+                            ctx.write(
+                                    new DatagramPacket(
+                                            pending.packet().content(),
+                                            new InetSocketAddress(
+                                                    address,
+                                                    pending.packet().address().port())),
+                                    pending.promise());
+                        }
+                    }
+                    ctx.flush();
+                }));
     }
 
     @Override

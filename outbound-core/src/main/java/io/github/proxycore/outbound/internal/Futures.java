@@ -14,7 +14,10 @@ public final class Futures {
      * {@code discard}.
      */
     public static <T> Promise<T> relay(
-            Future<T> source, Promise<T> target, Function<Throwable, Throwable> mapError, java.util.function.Consumer<T> discard) {
+            Future<T> source,
+            Promise<T> target,
+            Function<Throwable, Throwable> mapError,
+            java.util.function.Consumer<T> discard) {
         source.addListener(f -> {
             if (f.isSuccess()) {
                 @SuppressWarnings("unchecked")

@@ -23,8 +23,8 @@ public final class SystemHostResolver implements HostResolver {
 
     private SystemHostResolver() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                task -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
                     Thread thread = new Thread(task, "proxycore-resolver-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -35,12 +35,14 @@ public final class SystemHostResolver implements HostResolver {
 
     @Override
     public CompletableFuture<List<InetAddress>> resolve(String host) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return List.of(InetAddress.getAllByName(host));
-            } catch (UnknownHostException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, executor);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return List.of(InetAddress.getAllByName(host));
+                    } catch (UnknownHostException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                },
+                executor);
     }
 }

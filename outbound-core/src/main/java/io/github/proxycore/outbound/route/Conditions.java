@@ -62,8 +62,12 @@ final class Conditions {
         portRanges = c.portRange().stream().map(PortRange::parse).toList();
         sourcePorts = new HashSet<>(c.sourcePort());
         sourcePortRanges = c.sourcePortRange().stream().map(PortRange::parse).toList();
-        hasDestinationGroup = !domains.isEmpty() || !suffixRoots.isEmpty() || !subdomainSuffixes.isEmpty()
-                || !keywords.isEmpty() || !regexes.isEmpty() || !ipCidrs.isEmpty();
+        hasDestinationGroup = !domains.isEmpty()
+                || !suffixRoots.isEmpty()
+                || !subdomainSuffixes.isEmpty()
+                || !keywords.isEmpty()
+                || !regexes.isEmpty()
+                || !ipCidrs.isEmpty();
     }
 
     private static String normalize(String domain) {

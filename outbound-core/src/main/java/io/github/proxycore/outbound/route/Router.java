@@ -53,7 +53,11 @@ public final class Router implements ConnectionRouter {
     public record Route(Outbound outbound, Metadata metadata) {}
 
     private record CompiledRule(
-            Set<String> inbounds, Conditions conditions, List<CompiledRuleSet> ruleSets, boolean invert, Outbound outbound) {
+            Set<String> inbounds,
+            Conditions conditions,
+            List<CompiledRuleSet> ruleSets,
+            boolean invert,
+            Outbound outbound) {
 
         /** The matched rule-set tag, "" when the rule matched without one, or null when it did not match. */
         String match(Metadata m) {
@@ -117,32 +121,42 @@ public final class Router implements ConnectionRouter {
         }
         List<CompiledRule> compiled = new ArrayList<>();
         for (RouteRule rule : route.rules()) {
-            List<CompiledRuleSet> ruleSets = rule.ruleSet().stream().map(sets::get).toList();
-            compiled.add(new CompiledRule(Set.copyOf(rule.inbound()), new Conditions(rule.conditions()), ruleSets,
-                    rule.invert(), outbounds.get(rule.outbound())));
+            List<CompiledRuleSet> ruleSets =
+                    rule.ruleSet().stream().map(sets::get).toList();
+            compiled.add(new CompiledRule(
+                    Set.copyOf(rule.inbound()),
+                    new Conditions(rule.conditions()),
+                    ruleSets,
+                    rule.invert(),
+                    outbounds.get(rule.outbound())));
         }
         Outbound fallback = route.finalOutbound() != null
                 ? outbounds.get(route.finalOutbound())
                 : outbounds.all().isEmpty() ? null : outbounds.all().get(0);
         if (fallback == null) {
-            throw new ConfigException(null, List.of(new ConfigProblem("$.outbounds", "there is no outbound to route to")));
+            throw new ConfigException(
+                    null, List.of(new ConfigProblem("$.outbounds", "there is no outbound to route to")));
         }
         return new Router(List.copyOf(compiled), fallback);
     }
 
-    private static List<HeadlessRule> load(RuleSetOptions options, String path, Path base, List<ConfigProblem> problems) {
+    private static List<HeadlessRule> load(
+            RuleSetOptions options, String path, Path base, List<ConfigProblem> problems) {
         if (options instanceof InlineRuleSet inline) {
             return inline.rules();
         }
         if (options instanceof RemoteRuleSet) {
-            problems.add(new ConfigProblem(path, "remote rule sets are not supported by this build;"
-                    + " download the file and use a local rule set in source format"));
+            problems.add(new ConfigProblem(
+                    path,
+                    "remote rule sets are not supported by this build;"
+                            + " download the file and use a local rule set in source format"));
             return null;
         }
         LocalRuleSet local = (LocalRuleSet) options;
         if (local.format() == RuleSetFormat.BINARY) {
-            problems.add(new ConfigProblem(path + ".format", "binary (.srs) rule sets are not supported by this build;"
-                    + " use the source (JSON) format"));
+            problems.add(new ConfigProblem(
+                    path + ".format",
+                    "binary (.srs) rule sets are not supported by this build;" + " use the source (JSON) format"));
             return null;
         }
         Path file = base.resolve(local.path());
@@ -173,9 +187,15 @@ public final class Router implements ConnectionRouter {
         for (CompiledRule rule : rules) {
             String ruleSet = rule.match(metadata);
             if (ruleSet != null) {
-                Metadata routed = ruleSet.isEmpty() ? metadata : metadata.toBuilder().matchedRuleSet(ruleSet).build();
+                Metadata routed = ruleSet.isEmpty()
+                        ? metadata
+                        : metadata.toBuilder().matchedRuleSet(ruleSet).build();
                 if (log.isDebugEnabled()) {
-                    log.debug("route {} -> {}{}", metadata, rule.outbound().tag(), ruleSet.isEmpty() ? "" : " (rule set " + ruleSet + ")");
+                    log.debug(
+                            "route {} -> {}{}",
+                            metadata,
+                            rule.outbound().tag(),
+                            ruleSet.isEmpty() ? "" : " (rule set " + ruleSet + ")");
                 }
                 return new Route(rule.outbound(), routed);
             }

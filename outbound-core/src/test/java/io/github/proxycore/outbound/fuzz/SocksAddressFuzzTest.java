@@ -34,8 +34,11 @@ class SocksAddressFuzzTest {
             int consumed = in.readerIndex();
             // a domain that is an IP literal becomes that IP, and an IPv4-mapped IPv6 address its IPv4 address,
             // so only those may re-encode to another length
-            boolean normalised = bytes[0] == SocksAddress.DOMAIN || (bytes[0] == SocksAddress.IPV6 && destination.isIpv4());
-            check(consumed == SocksAddress.encodedLength(destination) || normalised, "length disagrees with what was consumed");
+            boolean normalised =
+                    bytes[0] == SocksAddress.DOMAIN || (bytes[0] == SocksAddress.IPV6 && destination.isIpv4());
+            check(
+                    consumed == SocksAddress.encodedLength(destination) || normalised,
+                    "length disagrees with what was consumed");
             ByteBuf again = Unpooled.buffer();
             try {
                 SocksAddress.encode(destination, again);

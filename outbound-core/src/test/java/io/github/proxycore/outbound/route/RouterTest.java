@@ -39,7 +39,8 @@ class RouterTest {
 
     private static Router router(String route, Path base) {
         ProxyConfig config = ConfigLoader.parse("{" + OUTBOUNDS + ", \"route\": " + route + "}");
-        Outbounds outbounds = Outbounds.builder(config.outbounds()).transport(transport).build();
+        Outbounds outbounds =
+                Outbounds.builder(config.outbounds()).transport(transport).build();
         return Router.create(config.route(), outbounds, base);
     }
 
@@ -53,11 +54,13 @@ class RouterTest {
 
     @Test
     void firstMatchingRuleWinsAndTheRestGoToFinal() {
-        Router router = router("{\"rules\": ["
-                + "{\"domain_suffix\": \"ads.example\", \"outbound\": \"block\"},"
-                + "{\"domain\": \"exact.example\", \"domain_keyword\": \"tracker\", \"outbound\": \"other\"},"
-                + "{\"ip_cidr\": \"10.0.0.0/8\", \"port\": 443, \"outbound\": \"block\"}"
-                + "], \"final\": \"direct\"}", null);
+        Router router = router(
+                "{\"rules\": ["
+                        + "{\"domain_suffix\": \"ads.example\", \"outbound\": \"block\"},"
+                        + "{\"domain\": \"exact.example\", \"domain_keyword\": \"tracker\", \"outbound\": \"other\"},"
+                        + "{\"ip_cidr\": \"10.0.0.0/8\", \"port\": 443, \"outbound\": \"block\"}"
+                        + "], \"final\": \"direct\"}",
+                null);
         assertThat(router.route(tcp("ads.example", 80)).outbound().tag()).isEqualTo("block");
         assertThat(router.route(tcp("x.ads.example", 80)).outbound().tag()).isEqualTo("block");
         assertThat(router.route(tcp("badads.example", 80)).outbound().tag()).isEqualTo("direct");
@@ -77,12 +80,14 @@ class RouterTest {
 
     @Test
     void ruleSetMatchesAreRecordedInTheMetadata() {
-        Router router = router("{\"rule_set\": ["
-                + "{\"type\": \"inline\", \"tag\": \"geosite-ads\", \"rules\": [{\"domain_suffix\": [\"ads.example\"]}]},"
-                + "{\"type\": \"inline\", \"tag\": \"geosite-video\", \"rules\": [{\"domain_keyword\": \"video\"},"
-                + "  {\"ip_cidr\": \"203.0.113.0/24\"}]}],"
-                + "\"rules\": [{\"rule_set\": \"geosite-ads\", \"outbound\": \"block\"},"
-                + "  {\"rule_set\": [\"geosite-ads\", \"geosite-video\"], \"outbound\": \"other\"}]}", null);
+        Router router = router(
+                "{\"rule_set\": ["
+                        + "{\"type\": \"inline\", \"tag\": \"geosite-ads\", \"rules\": [{\"domain_suffix\": [\"ads.example\"]}]},"
+                        + "{\"type\": \"inline\", \"tag\": \"geosite-video\", \"rules\": [{\"domain_keyword\": \"video\"},"
+                        + "  {\"ip_cidr\": \"203.0.113.0/24\"}]}],"
+                        + "\"rules\": [{\"rule_set\": \"geosite-ads\", \"outbound\": \"block\"},"
+                        + "  {\"rule_set\": [\"geosite-ads\", \"geosite-video\"], \"outbound\": \"other\"}]}",
+                null);
         Router.Route ads = router.route(tcp("x.ads.example", 443));
         assertThat(ads.outbound().tag()).isEqualTo("block");
         assertThat(ads.metadata().matchedRuleSet()).isEqualTo("geosite-ads");
@@ -90,7 +95,8 @@ class RouterTest {
         Router.Route video = router.route(tcp("video.example", 443));
         assertThat(video.outbound().tag()).isEqualTo("other");
         assertThat(video.metadata().matchedRuleSet()).isEqualTo("geosite-video");
-        assertThat(router.route(tcp("203.0.113.9", 443)).metadata().matchedRuleSet()).isEqualTo("geosite-video");
+        assertThat(router.route(tcp("203.0.113.9", 443)).metadata().matchedRuleSet())
+                .isEqualTo("geosite-video");
 
         Router.Route plain = router.route(tcp("example.com", 443));
         assertThat(plain.outbound().tag()).isEqualTo("direct");
@@ -99,17 +105,33 @@ class RouterTest {
 
     @Test
     void inboundNetworkSourceAndInvert() {
-        Router router = router("{\"rules\": ["
-                + "{\"inbound\": \"other-in\", \"outbound\": \"block\"},"
-                + "{\"network\": \"udp\", \"outbound\": \"other\"},"
-                + "{\"source_ip_cidr\": \"192.168.0.0/16\", \"source_port_range\": \"40000:40010\", \"domain\": \"s.example\","
-                + "  \"outbound\": \"block\"},"
-                + "{\"port\": [80, 443], \"invert\": true, \"outbound\": \"other\"}]}", null);
-        assertThat(router.route(tcp("a.example", 80).toBuilder().inboundTag("other-in").build()).outbound().tag()).isEqualTo("block");
-        assertThat(router.route(tcp("a.example", 53).toBuilder().network(Network.UDP).build()).outbound().tag()).isEqualTo("other");
+        Router router = router(
+                "{\"rules\": ["
+                        + "{\"inbound\": \"other-in\", \"outbound\": \"block\"},"
+                        + "{\"network\": \"udp\", \"outbound\": \"other\"},"
+                        + "{\"source_ip_cidr\": \"192.168.0.0/16\", \"source_port_range\": \"40000:40010\", \"domain\": \"s.example\","
+                        + "  \"outbound\": \"block\"},"
+                        + "{\"port\": [80, 443], \"invert\": true, \"outbound\": \"other\"}]}",
+                null);
+        assertThat(router.route(tcp("a.example", 80).toBuilder()
+                                .inboundTag("other-in")
+                                .build())
+                        .outbound()
+                        .tag())
+                .isEqualTo("block");
+        assertThat(router.route(tcp("a.example", 53).toBuilder()
+                                .network(Network.UDP)
+                                .build())
+                        .outbound()
+                        .tag())
+                .isEqualTo("other");
         assertThat(router.route(tcp("s.example", 443)).outbound().tag()).isEqualTo("block");
-        assertThat(router.route(tcp("s.example", 443).toBuilder().source(new InetSocketAddress("10.0.0.1", 40000)).build())
-                .outbound().tag()).isEqualTo("direct");
+        assertThat(router.route(tcp("s.example", 443).toBuilder()
+                                .source(new InetSocketAddress("10.0.0.1", 40000))
+                                .build())
+                        .outbound()
+                        .tag())
+                .isEqualTo("direct");
         assertThat(router.route(tcp("a.example", 8080)).outbound().tag()).isEqualTo("other");
         assertThat(router.route(tcp("a.example", 443)).outbound().tag()).isEqualTo("direct");
     }
@@ -119,28 +141,45 @@ class RouterTest {
         Router router = router("{\"rules\": [{\"domain\": \"sniffed.example\", \"outbound\": \"block\"}]}", null);
         Metadata ip = tcp("198.51.100.1", 443);
         assertThat(router.route(ip).outbound().tag()).isEqualTo("direct");
-        assertThat(router.route(ip.toBuilder().sniffedDomain("sniffed.example").build()).outbound().tag()).isEqualTo("block");
+        assertThat(router.route(ip.toBuilder().sniffedDomain("sniffed.example").build())
+                        .outbound()
+                        .tag())
+                .isEqualTo("block");
     }
 
     @Test
     void localSourceRuleSetsAreRead(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("ads.json"),
-                "{\"version\": 2, \"rules\": [{\"domain_suffix\": [\"ads.example\"]}]}", StandardCharsets.UTF_8);
-        Router router = router("{\"rule_set\": [{\"type\": \"local\", \"tag\": \"ads\", \"path\": \"ads.json\"}],"
-                + "\"rules\": [{\"rule_set\": \"ads\", \"outbound\": \"block\"}]}", dir);
-        assertThat(router.route(tcp("x.ads.example", 1)).metadata().matchedRuleSet()).isEqualTo("ads");
+        Files.writeString(
+                dir.resolve("ads.json"),
+                "{\"version\": 2, \"rules\": [{\"domain_suffix\": [\"ads.example\"]}]}",
+                StandardCharsets.UTF_8);
+        Router router = router(
+                "{\"rule_set\": [{\"type\": \"local\", \"tag\": \"ads\", \"path\": \"ads.json\"}],"
+                        + "\"rules\": [{\"rule_set\": \"ads\", \"outbound\": \"block\"}]}",
+                dir);
+        assertThat(router.route(tcp("x.ads.example", 1)).metadata().matchedRuleSet())
+                .isEqualTo("ads");
     }
 
     @Test
     void ruleSetsThisBuildCannotReadAreConfigProblems(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("bad.json"), "{\"version\": 9, \"rules\": []}", StandardCharsets.UTF_8);
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> router("{\"rule_set\": ["
-                + "{\"type\": \"remote\", \"tag\": \"r\", \"url\": \"https://example.com/r.srs\"},"
-                + "{\"type\": \"local\", \"tag\": \"b\", \"path\": \"b.srs\"},"
-                + "{\"type\": \"local\", \"tag\": \"missing\", \"path\": \"missing.json\"},"
-                + "{\"type\": \"local\", \"tag\": \"bad\", \"path\": \"bad.json\"}]}", dir));
-        assertThat(e.problems()).extracting(ConfigProblem::path).containsExactly(
-                "$.route.rule_set[0]", "$.route.rule_set[1].format", "$.route.rule_set[2].path", "$.route.rule_set[3].path");
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> router(
+                        "{\"rule_set\": ["
+                                + "{\"type\": \"remote\", \"tag\": \"r\", \"url\": \"https://example.com/r.srs\"},"
+                                + "{\"type\": \"local\", \"tag\": \"b\", \"path\": \"b.srs\"},"
+                                + "{\"type\": \"local\", \"tag\": \"missing\", \"path\": \"missing.json\"},"
+                                + "{\"type\": \"local\", \"tag\": \"bad\", \"path\": \"bad.json\"}]}",
+                        dir));
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path)
+                .containsExactly(
+                        "$.route.rule_set[0]",
+                        "$.route.rule_set[1].format",
+                        "$.route.rule_set[2].path",
+                        "$.route.rule_set[3].path");
         assertThat(e.problems().get(3).message()).contains("$.version: unsupported rule-set version 9");
     }
 }
