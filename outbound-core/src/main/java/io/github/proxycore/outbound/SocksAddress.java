@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The SOCKS5 address format of RFC 1928 §5, which AnyTLS and UDP-over-TCP also use for destinations:
  * {@code 01} + 4-byte IPv4, {@code 03} + length + domain, or {@code 04} + 16-byte IPv6, each followed by a
- * big-endian port.
+ * big-endian port. Protocols that lay addresses out the same way under other family codes pass their own
+ * {@link Families}.
  *
  * <p>Pure functions over {@link ByteBuf}s; they neither retain nor release the buffers they are given.
  */
@@ -17,6 +18,16 @@ public final class SocksAddress {
     public static final byte IPV4 = 0x01;
     public static final byte DOMAIN = 0x03;
     public static final byte IPV6 = 0x04;
+
+    /**
+     * The family codes of an address format with this layout.
+     *
+     * @param name the format's name, for errors
+     */
+    public record Families(String name, byte ipv4, byte domain, byte ipv6) {
+        /** RFC 1928's codes. */
+        public static final Families SOCKS = new Families("SOCKS", IPV4, DOMAIN, IPV6);
+    }
 
     private SocksAddress() {}
 
@@ -30,13 +41,18 @@ public final class SocksAddress {
 
     /** Writes {@code destination} at the writer index of {@code out}. */
     public static void encode(Destination destination, ByteBuf out) {
+        encode(destination, out, Families.SOCKS);
+    }
+
+    /** Writes {@code destination} at the writer index of {@code out}, with {@code families}' codes. */
+    public static void encode(Destination destination, ByteBuf out, Families families) {
         if (destination.isDomain()) {
             byte[] domain = destination.domain().getBytes(StandardCharsets.UTF_8);
-            out.writeByte(DOMAIN);
+            out.writeByte(families.domain());
             out.writeByte(domain.length);
             out.writeBytes(domain);
         } else {
-            out.writeByte(destination.isIpv4() ? IPV4 : IPV6);
+            out.writeByte(destination.isIpv4() ? families.ipv4() : families.ipv6());
             out.writeBytes(destination.address().getAddress());
         }
         out.writeShort(destination.port());
@@ -50,42 +66,44 @@ public final class SocksAddress {
      *     consumed
      */
     public static Destination decode(ByteBuf in) {
+        return decode(in, Families.SOCKS);
+    }
+
+    /** {@link #decode(ByteBuf)} with {@code families}' codes. */
+    public static Destination decode(ByteBuf in, Families families) {
         int start = in.readerIndex();
         if (!in.isReadable()) {
             return null;
         }
         byte type = in.getByte(start);
         int length;
-        switch (type) {
-            case IPV4:
-                length = 1 + 4 + 2;
-                break;
-            case IPV6:
-                length = 1 + 16 + 2;
-                break;
-            case DOMAIN:
-                if (in.readableBytes() < 2) {
-                    return null;
-                }
-                int domainLength = in.getUnsignedByte(start + 1);
-                if (domainLength == 0) {
-                    throw new CorruptedFrameException("empty domain in SOCKS address");
-                }
-                length = 2 + domainLength + 2;
-                break;
-            default:
-                throw new CorruptedFrameException(String.format("unknown SOCKS address type 0x%02x", type & 0xff));
+        if (type == families.ipv4()) {
+            length = 1 + 4 + 2;
+        } else if (type == families.ipv6()) {
+            length = 1 + 16 + 2;
+        } else if (type == families.domain()) {
+            if (in.readableBytes() < 2) {
+                return null;
+            }
+            int domainLength = in.getUnsignedByte(start + 1);
+            if (domainLength == 0) {
+                throw new CorruptedFrameException("empty domain in " + families.name() + " address");
+            }
+            length = 2 + domainLength + 2;
+        } else {
+            throw new CorruptedFrameException(
+                    String.format("unknown %s address type 0x%02x", families.name(), type & 0xff));
         }
         if (in.readableBytes() < length) {
             return null;
         }
         Destination destination;
-        if (type == DOMAIN) {
+        if (type == families.domain()) {
             int domainLength = in.getUnsignedByte(start + 1);
-            String domain = strictUtf8(in, start + 2, domainLength);
+            String domain = strictUtf8(in, start + 2, domainLength, families);
             destination = Destination.of(domain, in.getUnsignedShort(start + 2 + domainLength));
         } else {
-            byte[] ip = new byte[type == IPV4 ? 4 : 16];
+            byte[] ip = new byte[type == families.ipv4() ? 4 : 16];
             in.getBytes(start + 1, ip);
             destination = Destination.of(Destination.toAddress(ip), in.getUnsignedShort(start + 1 + ip.length));
         }
@@ -97,7 +115,7 @@ public final class SocksAddress {
      * The domain's bytes as text, refusing malformed UTF-8: replacement characters would change the bytes (and could
      * make the name longer than the format allows), so such a name could never be sent on as it came.
      */
-    private static String strictUtf8(ByteBuf in, int index, int length) {
+    private static String strictUtf8(ByteBuf in, int index, int length, Families families) {
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
@@ -106,7 +124,7 @@ public final class SocksAddress {
                     .decode(in.nioBuffer(index, length))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new CorruptedFrameException("domain in SOCKS address is not valid UTF-8");
+            throw new CorruptedFrameException("domain in " + families.name() + " address is not valid UTF-8");
         }
     }
 }

@@ -56,6 +56,35 @@ class SocksAddressTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}:{1}")
+    @CsvSource({
+        "127.0.0.1, 53, 007f0000010035",
+        "example.com, 53, 020b6578616d706c652e636f6d0035",
+        "::1, 53, 0100000000000000000000000000000001" + "0035",
+    })
+    void otherFamilyCodesKeepTheLayout(String host, int port, String hex) {
+        // UDP-over-TCP v2 (PROTOCOL.md §9) numbers the families 00 IPv4, 01 IPv6, 02 domain
+        SocksAddress.Families uot = new SocksAddress.Families("UoT", (byte) 0, (byte) 2, (byte) 1);
+        Destination destination = Destination.of(host, port);
+        ByteBuf out = Unpooled.buffer();
+        try {
+            SocksAddress.encode(destination, out, uot);
+            assertThat(ByteBufUtil.hexDump(out)).isEqualTo(hex);
+            assertThat(SocksAddress.decode(out, uot)).isEqualTo(destination);
+            assertThat(out.isReadable()).isFalse();
+        } finally {
+            out.release();
+        }
+        ByteBuf socksDomainCode = Unpooled.wrappedBuffer(HexFormat.of().parseHex("037f0000010035"));
+        try {
+            assertThatThrownBy(() -> SocksAddress.decode(socksDomainCode, uot))
+                    .isInstanceOf(CorruptedFrameException.class)
+                    .hasMessage("unknown UoT address type 0x03");
+        } finally {
+            socksDomainCode.release();
+        }
+    }
+
     @Test
     void decodingStopsAtTheEndOfTheAddress() {
         ByteBuf in = Unpooled.wrappedBuffer(HexFormat.of().parseHex("017f0000010050" + "474554"));
