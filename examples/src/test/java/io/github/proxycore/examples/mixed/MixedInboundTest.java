@@ -444,7 +444,7 @@ class MixedInboundTest {
     }
 
     /** "direct" whose dial returns an already completed future (it connects on its own transport and waits). */
-    static final class AlreadyDialled implements OutboundFactory {
+    static final class AlreadyDialled extends DecoratedDirect {
         private final io.github.proxycore.outbound.Transport transport;
 
         AlreadyDialled(io.github.proxycore.outbound.Transport transport) {
@@ -452,35 +452,14 @@ class MixedInboundTest {
         }
 
         @Override
-        public String type() {
-            return DirectOutboundOptions.TYPE;
+        OutboundContext context(OutboundContext engines) {
+            return OutboundContext.of(transport);
         }
 
         @Override
-        public Outbound create(OutboundOptions options, OutboundContext context) {
-            Outbound direct = DirectOutbound.create((DirectOutboundOptions) options, OutboundContext.of(transport));
-            return new Outbound() {
-                @Override
-                public String tag() {
-                    return direct.tag();
-                }
-
-                @Override
-                public String type() {
-                    return direct.type();
-                }
-
-                @Override
-                public Set<Network> networks() {
-                    return direct.networks();
-                }
-
-                @Override
-                public Future<Channel> dial(Destination destination, Metadata metadata) {
-                    // a test-only shortcut: the connect runs on another transport's loop, so waiting here is bounded
-                    return direct.dial(destination, metadata).awaitUninterruptibly();
-                }
-            };
+        Future<Channel> dial(Outbound direct, Destination destination, Metadata metadata) {
+            // a test-only shortcut: the connect runs on another transport's loop, so waiting here is bounded
+            return direct.dial(destination, metadata).awaitUninterruptibly();
         }
     }
 
@@ -493,17 +472,44 @@ class MixedInboundTest {
     }
 
     /** "direct", recording the metadata of every dial and which outbound tag served which destination. */
-    static final class RecordingDirect implements OutboundFactory {
+    static final class RecordingDirect extends DecoratedDirect {
         static final Map<String, String> byOutbound = new java.util.concurrent.ConcurrentHashMap<>();
 
+        @Override
+        Future<Channel> dial(Outbound direct, Destination destination, Metadata metadata) {
+            dialled.add(metadata);
+            byOutbound.put(destination.host(), direct.tag());
+            return direct.dial(destination, metadata);
+        }
+
+        @Override
+        Future<Channel> listenPacket(Outbound direct, Destination destination, Metadata metadata) {
+            dialled.add(metadata);
+            return direct.listenPacket(destination, metadata);
+        }
+    }
+
+    /** "direct", with its dials passed through {@link #dial} and {@link #listenPacket}. */
+    abstract static class DecoratedDirect implements OutboundFactory {
         @Override
         public String type() {
             return DirectOutboundOptions.TYPE;
         }
 
+        /** The context direct runs in: the engine's unless overridden. */
+        OutboundContext context(OutboundContext engines) {
+            return engines;
+        }
+
+        abstract Future<Channel> dial(Outbound direct, Destination destination, Metadata metadata);
+
+        Future<Channel> listenPacket(Outbound direct, Destination destination, Metadata metadata) {
+            return direct.listenPacket(destination, metadata);
+        }
+
         @Override
         public Outbound create(OutboundOptions options, OutboundContext context) {
-            Outbound direct = DirectOutbound.create((DirectOutboundOptions) options, context);
+            Outbound direct = DirectOutbound.create((DirectOutboundOptions) options, context(context));
             return new Outbound() {
                 @Override
                 public String tag() {
@@ -522,15 +528,12 @@ class MixedInboundTest {
 
                 @Override
                 public Future<Channel> dial(Destination destination, Metadata metadata) {
-                    dialled.add(metadata);
-                    byOutbound.put(destination.host(), tag());
-                    return direct.dial(destination, metadata);
+                    return DecoratedDirect.this.dial(direct, destination, metadata);
                 }
 
                 @Override
                 public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
-                    dialled.add(metadata);
-                    return direct.listenPacket(destination, metadata);
+                    return DecoratedDirect.this.listenPacket(direct, destination, metadata);
                 }
             };
         }
