@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -187,13 +188,7 @@ class ClientSessionTest {
         inbound(Command.SYNACK, 1, "");
         Channel stream = promise.getNow();
         List<String> read = new ArrayList<>();
-        stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                read.add(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
-                ReferenceCountUtil.release(msg);
-            }
-        });
+        stream.pipeline().addLast(reader(read, msg -> msg.toString(StandardCharsets.US_ASCII)));
         inbound(Command.PSH, 1, "hello");
         inbound(Command.FIN, 1, "");
         assertThat(stream.isOpen()).isTrue();
@@ -294,13 +289,7 @@ class ClientSessionTest {
         inbound(Command.SYNACK, 1, "");
         Channel stream = promise.getNow();
         List<Integer> read = new ArrayList<>();
-        stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                read.add(((ByteBuf) msg).readableBytes());
-                ReferenceCountUtil.release(msg);
-            }
-        });
+        stream.pipeline().addLast(reader(read, ByteBuf::readableBytes));
         int readsBefore = reads.count;
         for (int i = 0; i < 5; i++) {
             inbound(Command.PSH, 1, "x".repeat(60_000));
@@ -327,13 +316,7 @@ class ClientSessionTest {
         Channel stream = promise.getNow();
         List<String> read = new ArrayList<>();
         HeldRead held = new HeldRead();
-        stream.pipeline().addLast(held, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                read.add(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
-                ReferenceCountUtil.release(msg);
-            }
-        });
+        stream.pipeline().addLast(held, reader(read, msg -> msg.toString(StandardCharsets.US_ASCII)));
         stream.config().setAutoRead(true); // the read request is still on its way (held)
         inbound(Command.PSH, 1, "early");
         assertThat(read).isEmpty();
@@ -347,6 +330,17 @@ class ClientSessionTest {
         stream.read();
         held.release();
         assertThat(read).containsExactly("early", "flowing", "held back");
+    }
+
+    /** Adds what {@code view} makes of each buffer read to {@code read}, and releases the buffer. */
+    private static <T> ChannelInboundHandlerAdapter reader(List<T> read, Function<ByteBuf, T> view) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                read.add(view.apply((ByteBuf) msg));
+                ReferenceCountUtil.release(msg);
+            }
+        };
     }
 
     /** Holds the stream's read requests until released, as a request still queued for the event loop would be. */
