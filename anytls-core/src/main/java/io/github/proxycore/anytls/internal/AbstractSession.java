@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import java.util.ArrayList;
@@ -37,6 +39,9 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     private final List<StreamChannel> snapshot = new ArrayList<>();
 
     private ByteBuf cumulation;
+    /** Whether PSH frames are built in direct memory: for OpenSSL's engine, and heap arrays for the JDK's. */
+    private boolean directFrames;
+
     private int congestedStreams;
     private boolean reading;
     private boolean closed;
@@ -54,6 +59,8 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        directFrames = tls != null && tls.engine() instanceof ReferenceCountedOpenSslEngine;
         if (!ctx.channel().isActive()) {
             closed = true;
             return;
@@ -193,28 +200,39 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
         return stream;
     }
 
-    /** Writes PSH frames for {@code data} (owned by the session now), chunked at {@link #FRAME_DATA} bytes. */
+    /**
+     * Writes PSH frames for {@code data} (owned by the session now), chunked at {@link #FRAME_DATA} bytes. Each
+     * frame is copied into one buffer of the kind the TLS engine reads without further copies: the alternative,
+     * header and data as separate buffers, has SslHandler copy them together anyway, and the slices, headers and
+     * NIO views it takes cost some 450 B of garbage per frame (docs/benchmarks.md).
+     */
     void writeStreamData(int streamId, ByteBuf data) {
-        if (data.readableBytes() <= FRAME_DATA) {
-            writeData(streamId, data); // one frame: no slice object needed
-            return;
-        }
         try {
             while (data.isReadable()) {
                 int length = Math.min(data.readableBytes(), FRAME_DATA);
-                writeData(streamId, data.readRetainedSlice(length));
+                int size = Command.HEADER_LENGTH + length;
+                ByteBuf frame = directFrames
+                        ? ctx.alloc().directBuffer(size)
+                        : ctx.alloc().heapBuffer(size);
+                Frames.writeHeader(frame, Command.PSH, streamId, length);
+                copy(data, length, frame);
+                writePacket(frame);
             }
         } finally {
             data.release();
         }
     }
 
-    /** Writes one PSH frame for {@code chunk} (≤ 65535 bytes, owned by the session now). */
-    protected void writeData(int streamId, ByteBuf chunk) {
-        ByteBuf header = ctx.alloc().directBuffer(Command.HEADER_LENGTH);
-        Frames.writeHeader(header, Command.PSH, streamId, chunk.readableBytes());
-        ctx.write(header, ctx.voidPromise());
-        ctx.write(chunk, ctx.voidPromise());
+    /** Moves {@code length} bytes from {@code from} to {@code to}, straight into its array when it has one. */
+    private static void copy(ByteBuf from, int length, ByteBuf to) {
+        if (!to.hasArray()) {
+            to.writeBytes(from, length);
+            return;
+        }
+        // ByteBuf-to-ByteBuf copies go through NIO views of both buffers, objects made for every frame
+        from.getBytes(from.readerIndex(), to.array(), to.arrayOffset() + to.writerIndex(), length);
+        from.skipBytes(length);
+        to.writerIndex(to.writerIndex() + length);
     }
 
     /** Flushes what was written to the TLS channel. */

@@ -355,19 +355,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
     }
 
     @Override
-    protected void writeData(int streamId, ByteBuf chunk) {
-        if (!paddingActive) {
-            super.writeData(streamId, chunk);
-            return;
-        }
-        ByteBuf packet = ctx.alloc().buffer(Command.HEADER_LENGTH + chunk.readableBytes());
-        Frames.writeHeader(packet, Command.PSH, streamId, chunk.readableBytes());
-        packet.writeBytes(chunk);
-        chunk.release();
-        writePacket(packet);
-    }
-
-    @Override
     protected void onStreamData(StreamChannel stream) {
         serverAnswered = true;
         PendingOpen open = pending.get(stream.streamId());
