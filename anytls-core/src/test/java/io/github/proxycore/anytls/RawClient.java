@@ -11,6 +11,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -96,10 +97,23 @@ final class RawClient implements AutoCloseable {
         return client;
     }
 
-    /** Writes each argument as its own TLS record. */
+    /**
+     * Writes each argument as its own TLS record. Once the server has closed the connection the rest are not sent
+     * (a server that rejects the first record may close before the second is written): what the server did is for
+     * the test to assert.
+     */
     RawClient send(ByteBuf... records) {
-        for (ByteBuf record : records) {
-            channel.writeAndFlush(record).syncUninterruptibly();
+        for (int i = 0; i < records.length; i++) {
+            ChannelFuture write = channel.writeAndFlush(records[i]).awaitUninterruptibly();
+            if (!write.isSuccess()) {
+                if (channel.isOpen()) {
+                    throw new IllegalStateException("write failed", write.cause());
+                }
+                for (int rest = i + 1; rest < records.length; rest++) {
+                    records[rest].release();
+                }
+                break;
+            }
         }
         return this;
     }
