@@ -1,5 +1,7 @@
 package io.github.proxycore.anytls;
 
+import io.github.proxycore.anytls.internal.TlsContexts;
+import io.github.proxycore.anytls.internal.TlsRecordSplitter;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.OutboundContext;
@@ -9,19 +11,23 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-/** Loopback servers and clients for the tests: an echo server, a digest sink, a byte collector. */
+/** Loopback servers and clients for the tests: an echo server, a digest sink, a TLS record sink, a byte collector. */
 final class Loopback {
     static final String PASSWORD = "correct horse battery staple";
 
@@ -55,54 +61,64 @@ final class Loopback {
 
     /** Echoes every byte back. */
     static Channel echoServer(Transport transport) {
-        return new ServerBootstrap()
-                .group(transport.group())
-                .channel(transport.serverSocketChannelClass())
-                .childHandler(new ChannelInitializer<>() {
+        return listen(
+                transport,
+                ch -> ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                     @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ctx.write(msg);
-                            }
-
-                            @Override
-                            public void channelReadComplete(ChannelHandlerContext ctx) {
-                                ctx.flush();
-                            }
-                        });
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ctx.write(msg);
                     }
-                })
-                .bind(loopback(0))
-                .syncUninterruptibly()
-                .channel();
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        ctx.flush();
+                    }
+                }));
     }
 
     /** Reads {@code expected} bytes, answers the hex SHA-256 of them, and closes. */
     static Channel digestServer(Transport transport, long expected) {
+        return listen(transport, ch -> {
+            MessageDigest digest = io.github.proxycore.testing.TestData.sha256();
+            long[] received = {0};
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf buf = (ByteBuf) msg;
+                    received[0] += buf.readableBytes();
+                    digest.update(buf.nioBuffer());
+                    buf.release();
+                    if (received[0] >= expected) {
+                        String hex = HexFormat.of().formatHex(digest.digest()) + " " + received[0];
+                        ctx.writeAndFlush(Unpooled.copiedBuffer(hex, StandardCharsets.US_ASCII))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    }
+                }
+            });
+        });
+    }
+
+    /**
+     * A TLS server for {@code cert} that hands {@code sink} the plaintext of one TLS record per read: what a client
+     * writes, record by record.
+     */
+    static Channel recordSink(Transport transport, SelfSignedCertificate cert, ChannelHandler sink) {
+        SslContext tls =
+                TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null, List.of());
+        // one record per read into the SslHandler, so each read after it is one record's plaintext
+        return listen(
+                transport, ch -> ch.pipeline().addLast(new TlsRecordSplitter(), tls.newHandler(ch.alloc()), sink));
+    }
+
+    /** A listener on 127.0.0.1 whose accepted channels {@code init} sets up. */
+    private static Channel listen(Transport transport, Consumer<Channel> init) {
         return new ServerBootstrap()
                 .group(transport.group())
                 .channel(transport.serverSocketChannelClass())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        MessageDigest digest = io.github.proxycore.testing.TestData.sha256();
-                        long[] received = {0};
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ByteBuf buf = (ByteBuf) msg;
-                                received[0] += buf.readableBytes();
-                                digest.update(buf.nioBuffer());
-                                buf.release();
-                                if (received[0] >= expected) {
-                                    String hex = HexFormat.of().formatHex(digest.digest()) + " " + received[0];
-                                    ctx.writeAndFlush(Unpooled.copiedBuffer(hex, StandardCharsets.US_ASCII))
-                                            .addListener(ChannelFutureListener.CLOSE);
-                                }
-                            }
-                        });
+                        init.accept(ch);
                     }
                 })
                 .bind(loopback(0))

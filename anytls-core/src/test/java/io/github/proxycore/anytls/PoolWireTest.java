@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.internal.Command;
 import io.github.proxycore.anytls.internal.Frames;
-import io.github.proxycore.anytls.internal.TlsContexts;
-import io.github.proxycore.anytls.internal.TlsRecordSplitter;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.Destination;
@@ -13,15 +11,12 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -98,20 +93,7 @@ class PoolWireTest {
     @Test
     void heartbeatsAreSevenBytesEachOnlyAfterTheServerAnnouncedV2AndTakeNoPaddingPacket() throws Exception {
         Sink sink = new Sink();
-        SslContext tls =
-                TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null, List.of());
-        Channel listener = new ServerBootstrap()
-                .group(transport.group())
-                .channel(transport.serverSocketChannelClass())
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new TlsRecordSplitter(), tls.newHandler(ch.alloc()), sink);
-                    }
-                })
-                .bind(Loopback.loopback(0))
-                .syncUninterruptibly()
-                .channel();
+        Channel listener = Loopback.recordSink(transport, cert, sink);
         AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder(
                         "wire", "127.0.0.1", ((InetSocketAddress) listener.localAddress()).getPort(), "test")
                 .tls(OutboundTlsOptions.builder()

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.internal.Command;
 import io.github.proxycore.anytls.internal.Frames;
-import io.github.proxycore.anytls.internal.TlsContexts;
-import io.github.proxycore.anytls.internal.TlsRecordSplitter;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.Destination;
@@ -13,15 +11,12 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,24 +74,6 @@ class WireTest {
         }
     }
 
-    private static Channel sink(Sink sink) {
-        SslContext tls =
-                TlsContexts.server(List.of(cert.certificate()), cert.privateKey(), List.of(), null, null, List.of());
-        return new ServerBootstrap()
-                .group(transport.group())
-                .channel(transport.serverSocketChannelClass())
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // one record per read into the SslHandler, so each read after it is one record's plaintext
-                        ch.pipeline().addLast(new TlsRecordSplitter(), tls.newHandler(ch.alloc()), sink);
-                    }
-                })
-                .bind(Loopback.loopback(0))
-                .syncUninterruptibly()
-                .channel();
-    }
-
     private static AnyTlsOutbound client(Channel sink, PaddingScheme scheme) {
         AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder(
                         "wire", "127.0.0.1", ((InetSocketAddress) sink.localAddress()).getPort(), "test")
@@ -110,7 +87,7 @@ class WireTest {
     @Test
     void deterministicSchemeGivesTheDocumentedRecordSizes() throws Exception {
         Sink sink = new Sink();
-        Channel listener = sink(sink);
+        Channel listener = Loopback.recordSink(transport, cert, sink);
         PaddingScheme scheme = PaddingScheme.parse("stop=3\n0=10-10\n1=200-200\n2=50-50,c,100-100");
         try (AnyTlsOutbound outbound = client(listener, scheme)) {
             Destination target = Destination.of("127.0.0.1", 80);
@@ -144,7 +121,7 @@ class WireTest {
     @Test
     void defaultSchemeShapesTheFirstPacketsWithinItsRanges() throws Exception {
         Sink sink = new Sink();
-        Channel listener = sink(sink);
+        Channel listener = Loopback.recordSink(transport, cert, sink);
         try (AnyTlsOutbound outbound = client(listener, PaddingScheme.DEFAULT)) {
             Destination target = Destination.of("example.com", 80);
             Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
