@@ -1,5 +1,10 @@
 package io.github.proxycore.config;
 
+import io.github.proxycore.config.route.IpPrefix;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
 /**
  * {@code experimental.clash_api}: a small HTTP status endpoint in the style of the Clash API, for dashboards.
  *
@@ -9,6 +14,39 @@ package io.github.proxycore.config;
 public record ClashApiOptions(String externalController, String secret) {
     public ClashApiOptions {
         secret = secret == null ? "" : secret;
+    }
+
+    /**
+     * The address {@code externalController} names: an IP literal ({@code [v6]} for IPv6) and a port, 0 for any free
+     * one. {@code null} when it is absent or names no such address (the validator reports that).
+     */
+    public InetSocketAddress listenAddress() {
+        if (externalController == null) {
+            return null;
+        }
+        int colon = externalController.lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String host = externalController.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        byte[] ip = IpPrefix.parseAddress(host);
+        int port;
+        try {
+            port = Integer.parseInt(externalController.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (ip == null || port < 0 || port > 65535) {
+            return null;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(ip), port);
+        } catch (UnknownHostException e) {
+            return null; // not 4 or 16 bytes: parseAddress never returns such
+        }
     }
 
     @Override

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * Loads sing-box-style JSON configurations, strictly.
@@ -69,16 +71,7 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem
      */
     public static ProxyConfig parse(String json, String source) {
-        Objects.requireNonNull(json, "json");
-        Problems problems = new Problems();
-        JsonNode root = readTree(json, problems);
-        problems.throwIfAny(source);
-        ProxyConfig config = ConfigBinder.bindConfig(root, problems);
-        if (config != null) {
-            Validator.validate(config, problems);
-        }
-        problems.throwIfAny(source);
-        return config;
+        return load(json, source, ConfigBinder::bindConfig, Validator::validate);
     }
 
     /**
@@ -88,16 +81,11 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem
      */
     public static OutboundOptions parseOutbound(String json) {
-        Objects.requireNonNull(json, "json");
-        Problems problems = new Problems();
-        JsonNode root = readTree(json, problems);
-        problems.throwIfAny(null);
-        OutboundOptions outbound = ConfigBinder.bindOutbound(root, "$", problems);
-        if (outbound != null) {
-            Validator.validateOutbound(outbound, "$", problems);
-        }
-        problems.throwIfAny(null);
-        return outbound;
+        return load(
+                json,
+                null,
+                (root, problems) -> ConfigBinder.bindOutbound(root, "$", problems),
+                (outbound, problems) -> Validator.validateOutbound(outbound, "$", problems));
     }
 
     /**
@@ -107,16 +95,26 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem
      */
     public static List<HeadlessRule> parseRuleSetSource(String json, String source) {
+        return load(
+                json,
+                source,
+                ConfigBinder::bindRuleSetSource,
+                (rules, problems) -> Validator.validateHeadlessRules(rules, "$.rules", problems));
+    }
+
+    /** Reads the JSON, binds it, validates what was bound; every problem of a stage is thrown at its end. */
+    private static <T> T load(
+            String json, String source, BiFunction<JsonNode, Problems, T> bind, BiConsumer<T, Problems> validate) {
         Objects.requireNonNull(json, "json");
         Problems problems = new Problems();
         JsonNode root = readTree(json, problems);
         problems.throwIfAny(source);
-        List<HeadlessRule> rules = ConfigBinder.bindRuleSetSource(root, problems);
-        if (rules != null) {
-            Validator.validateHeadlessRules(rules, "$.rules", problems);
+        T value = bind.apply(root, problems);
+        if (value != null) {
+            validate.accept(value, problems);
         }
         problems.throwIfAny(source);
-        return rules;
+        return value;
     }
 
     /**

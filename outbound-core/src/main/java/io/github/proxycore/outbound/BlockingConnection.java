@@ -62,15 +62,25 @@ public final class BlockingConnection implements Closeable {
             channel = dial.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            dial.cancel(false);
+            abandon(dial);
             throw new InterruptedIOException("interrupted while dialling");
         } catch (TimeoutException e) {
-            dial.cancel(false);
+            abandon(dial);
             throw new IOException("dial did not complete within " + timeout);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
         return wrap(channel);
+    }
+
+    /** Cancels a dial nobody waits for any more, and closes its channel if it connected all the same. */
+    private static void abandon(Future<Channel> dial) {
+        dial.cancel(false);
+        dial.addListener(f -> {
+            if (f.isSuccess()) {
+                ((Channel) f.getNow()).close();
+            }
+        });
     }
 
     /** Wraps a channel returned by a dial (auto-read off, nothing read yet). */

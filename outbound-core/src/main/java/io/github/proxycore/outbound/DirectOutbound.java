@@ -68,18 +68,18 @@ public final class DirectOutbound implements Outbound {
 
     @Override
     public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
-        EventLoop loop = dialer.transport().group().next();
+        if (dialer.detour() != null) {
+            return dialer.detour().listenPacket(destination, metadata);
+        }
+        EventLoop loop = dialer.transport().currentOrNext();
         Promise<Channel> promise = loop.newPromise();
-        String bind = destination.isIpv6() ? options.inet6BindAddress() : options.inet4BindAddress();
-        InetSocketAddress local = bind == null
-                ? new InetSocketAddress(0)
-                : new InetSocketAddress(Destination.of(bind, 0).address(), 0);
+        InetSocketAddress local = dialer.localAddress(destination.isIpv6());
         ChannelFuture bound = new Bootstrap()
                 .group(loop)
                 .channel(dialer.transport().datagramChannelClass())
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new DirectUdpCodec(resolver, options.domainStrategy()))
-                .bind(local);
+                .bind(local == null ? new InetSocketAddress(0) : local);
         bound.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 if (!promise.trySuccess(f.channel())) {

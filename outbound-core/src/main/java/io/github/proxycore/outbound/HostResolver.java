@@ -2,7 +2,6 @@ package io.github.proxycore.outbound;
 
 import io.github.proxycore.config.DomainStrategy;
 import io.github.proxycore.outbound.internal.SystemHostResolver;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -80,10 +79,5 @@ public interface HostResolver {
                     + " address (domain_strategy " + strategy.configName() + ")");
         }
         return out;
-    }
-
-    /** Whether two addresses are of the same family. */
-    static boolean sameFamily(InetAddress a, InetAddress b) {
-        return (a instanceof Inet4Address) == (b instanceof Inet4Address);
     }
 }

@@ -84,6 +84,11 @@ public final class Metadata {
         return sniffedDomain;
     }
 
+    /** The destination's domain, else the sniffed one, else {@code null}: the name rules and hash keys match on. */
+    public String domain() {
+        return destination.isDomain() ? destination.domain() : sniffedDomain;
+    }
+
     /** Whether the connection came from an inbound (a user), as opposed to the application itself. */
     public boolean external() {
         return external;

@@ -155,8 +155,7 @@ public final class Outbounds implements AutoCloseable {
             }
             boolean owns = transport == null;
             Transport t = owns ? Transport.shared() : transport;
-            Map<String, Outbound> built = new LinkedHashMap<>();
-            List<Outbound> order = new ArrayList<>();
+            Map<String, Outbound> built = new LinkedHashMap<>(); // in build order: dependencies first
             OutboundContext context = new OutboundContext(t, resolver, ticker, Collections.unmodifiableMap(built));
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < options.size(); i++) {
@@ -165,17 +164,17 @@ public final class Outbounds implements AutoCloseable {
             try {
                 Set<String> visiting = new HashSet<>();
                 for (OutboundOptions o : options) {
-                    buildWithDependencies(o, index, context, built, order, visiting);
+                    buildWithDependencies(o, index, context, built, visiting);
                 }
             } catch (RuntimeException e) {
-                new Outbounds(built, order, t, owns).close();
+                new Outbounds(built, List.copyOf(built.values()), t, owns).close();
                 throw e;
             }
             Map<String, Outbound> inConfigOrder = new LinkedHashMap<>();
             for (OutboundOptions o : options) {
                 inConfigOrder.put(o.tag(), built.get(o.tag()));
             }
-            return new Outbounds(Collections.unmodifiableMap(inConfigOrder), List.copyOf(order), t, owns);
+            return new Outbounds(Collections.unmodifiableMap(inConfigOrder), List.copyOf(built.values()), t, owns);
         }
 
         private void buildWithDependencies(
@@ -183,13 +182,12 @@ public final class Outbounds implements AutoCloseable {
                 Map<String, Integer> index,
                 OutboundContext context,
                 Map<String, Outbound> built,
-                List<Outbound> order,
                 Set<String> visiting) {
-            if (built.containsKey(o.tag()) || !visiting.add(o.tag())) {
-                return; // validation rules out cycles, so "visiting" only guards against surprises
+            if (!visiting.add(o.tag())) {
+                return; // built or being built (validation rules out cycles)
             }
             for (String dependency : o.dependencies()) {
-                buildWithDependencies(options.get(index.get(dependency)), index, context, built, order, visiting);
+                buildWithDependencies(options.get(index.get(dependency)), index, context, built, visiting);
             }
             Outbound outbound;
             try {
@@ -198,7 +196,6 @@ public final class Outbounds implements AutoCloseable {
                 throw e.under("$.outbounds[" + index.get(o.tag()) + "]");
             }
             built.put(o.tag(), outbound);
-            order.add(outbound);
         }
     }
 

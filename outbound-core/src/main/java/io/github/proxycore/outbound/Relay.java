@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +47,10 @@ public final class Relay {
             b.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
         Promise<Void> done = ImmediateEventExecutor.INSTANCE.newPromise();
-        Direction ab = new Direction(b, halfClose);
-        Direction ba = new Direction(a, halfClose);
-        ab.reverse = ba;
-        ba.reverse = ab;
+        // the two directions may run on two event loops: the count of ended inputs is theirs to share
+        AtomicInteger inputsDone = halfClose ? new AtomicInteger() : null;
+        Direction ab = new Direction(b, inputsDone);
+        Direction ba = new Direction(a, inputsDone);
         a.pipeline().addLast("relay", ab);
         b.pipeline().addLast("relay", ba);
         a.closeFuture().addListener(f -> b.closeFuture().addListener(g -> done.trySuccess(null)));
@@ -75,13 +76,11 @@ public final class Relay {
     /** Reads from the channel it is installed on and writes to {@code peer}. */
     private static final class Direction extends ChannelInboundHandlerAdapter {
         private final Channel peer;
-        private final boolean halfClose;
-        private Direction reverse;
-        private boolean inputDone;
+        private final AtomicInteger inputsDone; // null without half-close
 
-        Direction(Channel peer, boolean halfClose) {
+        Direction(Channel peer, AtomicInteger inputsDone) {
             this.peer = peer;
-            this.halfClose = halfClose;
+            this.inputsDone = inputsDone;
         }
 
         @Override
@@ -112,9 +111,8 @@ public final class Relay {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (halfClose && event instanceof ChannelInputShutdownEvent) {
-                inputDone = true;
-                if (reverse.inputDone) {
+            if (inputsDone != null && event instanceof ChannelInputShutdownEvent) {
+                if (inputsDone.incrementAndGet() == 2) {
                     closeOnFlush(peer);
                     ctx.close();
                 } else {

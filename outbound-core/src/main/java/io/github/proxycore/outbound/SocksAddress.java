@@ -1,6 +1,7 @@
 package io.github.proxycore.outbound;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -34,7 +35,7 @@ public final class SocksAddress {
     /** How many bytes {@link #encode} writes for {@code destination}. */
     public static int encodedLength(Destination destination) {
         if (destination.isDomain()) {
-            return 1 + 1 + destination.domain().getBytes(StandardCharsets.UTF_8).length + 2;
+            return 1 + 1 + ByteBufUtil.utf8Bytes(destination.domain()) + 2;
         }
         return 1 + (destination.isIpv4() ? 4 : 16) + 2;
     }
@@ -47,10 +48,10 @@ public final class SocksAddress {
     /** Writes {@code destination} at the writer index of {@code out}, with {@code families}' codes. */
     public static void encode(Destination destination, ByteBuf out, Families families) {
         if (destination.isDomain()) {
-            byte[] domain = destination.domain().getBytes(StandardCharsets.UTF_8);
+            String domain = destination.domain();
             out.writeByte(families.domain());
-            out.writeByte(domain.length);
-            out.writeBytes(domain);
+            out.writeByte(ByteBufUtil.utf8Bytes(domain));
+            ByteBufUtil.writeUtf8(out, domain);
         } else {
             out.writeByte(destination.isIpv4() ? families.ipv4() : families.ipv6());
             out.writeBytes(destination.address().getAddress());

@@ -1,6 +1,7 @@
 package io.github.proxycore.outbound;
 
 import io.github.proxycore.config.DialOptions;
+import io.github.proxycore.outbound.internal.Futures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -35,8 +35,12 @@ public final class TcpDialer {
     private final Transport transport;
     private final HostResolver resolver;
     private final DialOptions options;
-    private final Duration defaultKeepAliveIdle;
     private final Outbound detour;
+    /** Every option of a connection but its event loop and local address, set up once. */
+    private final Bootstrap template;
+
+    private final InetSocketAddress inet4Local;
+    private final InetSocketAddress inet6Local;
 
     /**
      * @param defaultKeepAliveIdle the first keep-alive probe's delay when the options give none, or {@code null} to
@@ -52,12 +56,27 @@ public final class TcpDialer {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.options = Objects.requireNonNull(options, "options");
-        this.defaultKeepAliveIdle = defaultKeepAliveIdle;
         this.detour = detour;
+        this.template = template(transport, options, defaultKeepAliveIdle);
+        this.inet4Local = local(options.inet4BindAddress());
+        this.inet6Local = local(options.inet6BindAddress());
     }
 
     public Transport transport() {
         return transport;
+    }
+
+    /** The outbound this dialer goes through instead of the network, or {@code null}. */
+    public Outbound detour() {
+        return detour;
+    }
+
+    /**
+     * The local address to bind for talking to an address of the given family: the configured bind address, or
+     * {@code null} for the system's choice.
+     */
+    public InetSocketAddress localAddress(boolean ipv6) {
+        return ipv6 ? inet6Local : inet4Local;
     }
 
     /**
@@ -68,7 +87,7 @@ public final class TcpDialer {
         if (detour != null) {
             return detour.dial(destination, metadata);
         }
-        EventLoop loop = currentOrNextLoop();
+        EventLoop loop = transport.currentOrNext();
         Promise<Channel> promise = loop.newPromise();
         if (!destination.isDomain()) {
             new Attempts(loop, List.of(destination.address()), destination.port(), promise).start();
@@ -77,7 +96,7 @@ public final class TcpDialer {
         resolver.resolve(destination.domain())
                 .whenComplete((addresses, error) -> loop.execute(() -> {
                     if (error != null) {
-                        promise.tryFailure(unwrap(error));
+                        promise.tryFailure(Futures.unwrap(error));
                         return;
                     }
                     try {
@@ -91,18 +110,8 @@ public final class TcpDialer {
         return promise;
     }
 
-    private EventLoop currentOrNextLoop() {
-        for (EventExecutor executor : transport.group()) {
-            if (executor.inEventLoop()) {
-                return (EventLoop) executor;
-            }
-        }
-        return transport.group().next();
-    }
-
-    private Bootstrap bootstrap(EventLoop loop, InetAddress remote) {
+    private static Bootstrap template(Transport transport, DialOptions options, Duration defaultKeepAliveIdle) {
         Bootstrap b = new Bootstrap()
-                .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -127,11 +136,19 @@ public final class TcpDialer {
                         .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
             }
         }
-        String bind = remote instanceof Inet6Address ? options.inet6BindAddress() : options.inet4BindAddress();
-        if (bind != null) {
-            b.localAddress(new InetSocketAddress(Destination.of(bind, 0).address(), 0));
-        }
         return b;
+    }
+
+    private static InetSocketAddress local(String bindAddress) {
+        return bindAddress == null
+                ? null
+                : new InetSocketAddress(Destination.of(bindAddress, 0).address(), 0);
+    }
+
+    private Bootstrap bootstrap(EventLoop loop, InetAddress remote) {
+        Bootstrap b = template.clone(loop);
+        InetSocketAddress local = localAddress(remote instanceof Inet6Address);
+        return local == null ? b : b.localAddress(local);
     }
 
     /**
@@ -223,19 +240,13 @@ public final class TcpDialer {
         }
     }
 
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause()
-                : error;
-    }
-
     /**
      * A short, plain reason for a dial failure, for {@link DialException} messages: {@code Connection refused:
      * /127.0.0.1:1}, {@code connection timed out after 5000 ms: /10.0.0.1:443}, {@code cannot resolve
      * nowhere.invalid: Name or service not known}.
      */
     public static String describe(Throwable cause) {
-        Throwable c = unwrap(cause);
+        Throwable c = Futures.unwrap(cause);
         String message = c.getMessage();
         if (c instanceof UnknownHostException) {
             return "cannot resolve " + message;

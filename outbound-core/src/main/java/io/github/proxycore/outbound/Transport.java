@@ -1,6 +1,6 @@
 package io.github.proxycore.outbound;
 
-import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -117,9 +118,17 @@ public final class Transport implements AutoCloseable {
         return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
-    /** Whether {@code channel} belongs to this transport's kind (so it can share its event loop). */
-    public boolean owns(Channel channel) {
-        return epoll ? channel instanceof EpollSocketChannel : channel instanceof NioSocketChannel;
+    /**
+     * The event loop the caller runs on if it is one of this group's, else the next one: channels made from an
+     * event loop stay on it, so a relay between them never crosses threads.
+     */
+    public EventLoop currentOrNext() {
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return (EventLoop) executor;
+            }
+        }
+        return group.next();
     }
 
     /** Shuts the group down if this transport started it (or was the last lease on the shared one). */

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.testing.TestData;
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.Ticker;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -115,6 +119,19 @@ class BlockingConnectionTest {
         assertThatThrownBy(() -> open(unused))
                 .isInstanceOf(DialException.class)
                 .hasMessageContaining("Connection refused");
+    }
+
+    @Test
+    void aDialThatConnectsAfterTheTimeoutIsClosedNotLeaked() {
+        // a dial past the point of cancelling: the timeout gives up on it, its channel must not be left open
+        Promise<Channel> dial = ImmediateEventExecutor.INSTANCE.newPromise();
+        dial.setUncancellable();
+        assertThatThrownBy(() -> BlockingConnection.open(dial, Duration.ofMillis(20)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("dial did not complete within PT0.02S");
+        EmbeddedChannel late = new EmbeddedChannel();
+        dial.setSuccess(late);
+        assertThat(late.isOpen()).isFalse();
     }
 
     @Test

@@ -202,6 +202,22 @@ class DirectOutboundTest {
     }
 
     @Test
+    void aDetourCarriesUdpAsWellAsTcp() throws Exception {
+        BlockOutbound deny = new BlockOutbound("deny");
+        DirectOutbound viaDeny = DirectOutbound.create(
+                "via-deny",
+                DialOptions.builder().detour("deny").build(),
+                new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of("deny", deny)));
+        Destination d = Destination.of("127.0.0.1", 53);
+        // both go through the block outbound, neither leaves the host directly
+        assertThat(viaDeny.dial(d, metadata(53)).await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(viaDeny.dial(d, metadata(53)).cause()).hasMessageContaining("\"deny\" (block)");
+        Future<Channel> udp = viaDeny.listenPacket(d, Metadata.internal(Network.UDP, d));
+        assertThat(udp.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(udp.cause()).hasMessageContaining("\"deny\" (block)");
+    }
+
+    @Test
     void blockRefusesBothNetworks() throws Exception {
         BlockOutbound block = new BlockOutbound("deny");
         Destination d = Destination.of("example.com", 443);

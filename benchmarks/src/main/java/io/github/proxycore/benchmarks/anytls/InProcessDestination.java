@@ -13,7 +13,6 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.SocketAddress;
@@ -44,7 +43,7 @@ final class InProcessDestination implements ConnectionRouter {
 
     @Override
     public Future<Channel> dial(Metadata metadata) {
-        EventLoop loop = currentLoop();
+        EventLoop loop = transport.currentOrNext();
         MemoryChannel channel = new MemoryChannel(metadata.destination().port() == SOURCE);
         Promise<Channel> promise = loop.newPromise();
         loop.register(channel).addListener(f -> {
@@ -60,15 +59,6 @@ final class InProcessDestination implements ConnectionRouter {
     @Override
     public Future<Channel> listenPacket(Metadata metadata) {
         throw new UnsupportedOperationException("TCP only");
-    }
-
-    private EventLoop currentLoop() {
-        for (EventExecutor executor : transport.group()) {
-            if (executor.inEventLoop()) {
-                return (EventLoop) executor;
-            }
-        }
-        return transport.group().next();
     }
 
     private final class MemoryChannel extends AbstractChannel {

@@ -46,8 +46,8 @@ import java.util.regex.PatternSyntaxException;
  * document, builders over what they build, and the outbound registry over what it is given, so an invalid value
  * is rejected the same way however it was written.
  *
- * <p>Fields missing from JSON were already reported by the binder and arrive here as {@code null}; they are
- * skipped rather than reported twice.
+ * <p>Required fields are checked here too, for options built in Java; one missing from JSON was already reported
+ * by the binder at the same path, and {@link Problems#add} keeps one reason per path.
  */
 public final class Validator {
     /** The ring must stay small enough to rebuild quickly; 10,000 points per member is far beyond useful. */
@@ -92,28 +92,11 @@ public final class Validator {
         }
         validateRoute(config.route(), outboundIndex.keySet(), problems);
         ClashApiOptions clash = config.experimental().clashApi();
-        if (clash != null && clash.externalController() != null) {
-            hostPort(clash.externalController(), "$.experimental.clash_api.external_controller", problems);
-        }
-    }
-
-    /** {@code host:port} with an IP literal host ({@code [v6]:port} for IPv6) and a port (0: any free port). */
-    private static void hostPort(String value, String path, Problems problems) {
-        int colon = value.lastIndexOf(':');
-        String host = colon < 0 ? value : value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = -1;
-        if (colon > 0) {
-            try {
-                port = Integer.parseInt(value.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-        }
-        if (IpPrefix.parseAddress(host) == null || port < 0 || port > 65535) {
-            problems.add(path, "must be an IP address and a port such as 127.0.0.1:9090, got \"" + value + "\"");
+        if (clash != null && clash.externalController() != null && clash.listenAddress() == null) {
+            problems.add(
+                    "$.experimental.clash_api.external_controller",
+                    "must be an IP address and a port such as 127.0.0.1:9090, got \"" + clash.externalController()
+                            + "\"");
         }
     }
 

@@ -69,10 +69,6 @@ public final class StatusServer implements AutoCloseable {
             throws InterruptedException {
         this.outbounds = outbounds;
         this.secret = options.secret().getBytes(StandardCharsets.UTF_8);
-        String controller = options.externalController();
-        int colon = controller.lastIndexOf(':');
-        String host = controller.substring(0, colon).replace("[", "").replace("]", "");
-        int port = Integer.parseInt(controller.substring(colon + 1));
         this.listener = new ServerBootstrap()
                 .group(transport.group())
                 .channel(transport.serverSocketChannelClass())
@@ -82,7 +78,7 @@ public final class StatusServer implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
                     }
                 })
-                .bind(new InetSocketAddress(host, port))
+                .bind(options.listenAddress())
                 .sync()
                 .channel();
     }

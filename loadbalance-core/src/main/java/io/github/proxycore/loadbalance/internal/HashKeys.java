@@ -112,7 +112,7 @@ public final class HashKeys {
                 out.write(m.network() == Network.UDP ? UDP : TCP);
                 return true;
             case DOMAIN:
-                return writeDomain(domainOf(m), out);
+                return writeDomain(m.domain(), out);
             case INBOUND_TAG:
                 return writeText(m.inboundTag(), out);
             case MATCHED_RULESET:
@@ -138,12 +138,6 @@ public final class HashKeys {
         return writeText(source.getHostString(), out);
     }
 
-    /** The domain the connection is for: the destination's, else the one sniffed from its first bytes. */
-    static String domainOf(Metadata m) {
-        Destination d = m.destination();
-        return d.isDomain() ? d.domain() : m.sniffedDomain();
-    }
-
     private static boolean writeDomain(String domain, KeyBuffer out) {
         if (domain == null) {
             return false;
@@ -160,7 +154,7 @@ public final class HashKeys {
     }
 
     private boolean writeEtld(Metadata m, KeyBuffer out) {
-        String domain = domainOf(m);
+        String domain = m.domain();
         if (domain == null || domain.isEmpty()) {
             return false;
         }

@@ -85,7 +85,7 @@ public final class DirectUdpCodec extends ChannelDuplexHandler {
                         return; // the channel closed meanwhile and released everything
                     }
                     InetAddress address = null;
-                    Throwable failure = error;
+                    Throwable failure = error == null ? null : Futures.unwrap(error);
                     if (failure == null) {
                         try {
                             address = HostResolver.order(domain, addresses, strategy)

@@ -8,6 +8,13 @@ import java.util.function.Function;
 public final class Futures {
     private Futures() {}
 
+    /** The cause inside a {@link java.util.concurrent.CompletionException}, as CompletableFuture stages wrap it. */
+    public static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
+    }
+
     /**
      * Completes {@code target} like {@code source}, with failures passed through {@code mapError}. Cancelling the
      * target cancels the source. A value that arrives when the target is already done (cancelled) is handed to

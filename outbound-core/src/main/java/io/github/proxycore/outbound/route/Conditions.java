@@ -97,7 +97,7 @@ final class Conditions {
 
     private boolean matchesDestination(Metadata m) {
         Destination d = m.destination();
-        String domain = d.isDomain() ? d.domain() : m.sniffedDomain();
+        String domain = m.domain();
         if (domain != null) {
             String n = normalize(domain);
             if (domains.contains(n) || matchesSuffix(n)) {
@@ -132,8 +132,8 @@ final class Conditions {
     }
 
     private static boolean inAny(InetAddress address, List<IpPrefix> prefixes) {
-        if (address == null) {
-            return false;
+        if (address == null || prefixes.isEmpty()) {
+            return false; // most rules have no CIDRs: skip the unmapped copy of the address
         }
         byte[] bytes = Destination.of(address, 0).address().getAddress(); // unmapped
         for (IpPrefix prefix : prefixes) {
