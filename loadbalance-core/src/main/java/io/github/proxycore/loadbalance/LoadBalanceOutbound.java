@@ -20,6 +20,7 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.OutboundContext;
+import io.github.proxycore.outbound.internal.Futures;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -172,7 +173,7 @@ public final class LoadBalanceOutbound implements Outbound {
         Metadata forward = target == destination
                 ? metadata
                 : metadata.toBuilder().destination(target).build();
-        TierView view = balancer.viewFor(snapshot, network);
+        TierView view = snapshot.serving(network);
         if (view == null) {
             if (direct != null) {
                 return dialDirect(network, target, forward);
@@ -203,27 +204,14 @@ public final class LoadBalanceOutbound implements Outbound {
     private Future<Channel> dialDirect(Network network, Destination target, Metadata forward) {
         Future<Channel> future =
                 network == Network.UDP ? direct.listenPacket(target, forward) : direct.dial(target, forward);
-        // Tracked before the caller sees the channel, so that an interrupt cannot miss it.
-        Promise<Channel> promise = ImmediateEventExecutor.INSTANCE.newPromise();
+        // Tracked before the caller sees the channel (listeners run in the order they were added), so that an
+        // interrupt cannot miss it.
         future.addListener(f -> {
             if (f.isSuccess()) {
-                Channel channel = (Channel) f.getNow();
-                balancer.directConnections().add(channel, forward.external());
-                if (!promise.trySuccess(channel)) {
-                    channel.close();
-                }
-            } else if (f.isCancelled()) {
-                promise.cancel(false);
-            } else {
-                promise.tryFailure(f.cause());
+                balancer.directConnections().add((Channel) f.getNow(), forward.external());
             }
         });
-        promise.addListener(f -> {
-            if (f.isCancelled()) {
-                future.cancel(false);
-            }
-        });
-        return promise;
+        return Futures.relay(future, ImmediateEventExecutor.INSTANCE.newPromise(), cause -> cause, Channel::close);
     }
 
     private String emptyPoolReason(Network network) {

@@ -43,14 +43,13 @@ public final class Balancer {
     private final Scheduler scheduler;
     private final SyncContext sync = new SyncContext();
     private final HealthChecker checker;
-    private final TierView everyMember;
+    private final TierView everyMember; // fallback_all's view; null under the other empty-pool actions
     private final ConnectionTracker directConnections = new ConnectionTracker();
 
     private volatile Snapshot snapshot;
 
     // sync-context state
     private boolean bootstrap = true;
-    private final boolean[][] previousTopN = new boolean[Tier.values().length][];
     private Scheduler.Cancellable holdTimer = Scheduler.Cancellable.NONE;
     private boolean closed;
 
@@ -92,7 +91,9 @@ public final class Balancer {
         this.hysteresis = new Hysteresis(
                 options.hysteresis().primaryFailures(),
                 options.hysteresis().backupHoldTime().toNanos());
-        this.everyMember = TierView.of(memberList, virtualNodes, null);
+        this.everyMember = options.emptyPoolAction() == EmptyPoolAction.FALLBACK_ALL
+                ? TierView.of(memberList, virtualNodes, null)
+                : null;
         this.checker = new HealthChecker(
                 tag,
                 memberList,
@@ -152,23 +153,11 @@ public final class Balancer {
     }
 
     /**
-     * The view a new {@code network} connection picks from: the serving tier, or every member when the pool is
-     * empty and the action is {@code fallback_all}; {@code null} when nothing can serve.
-     */
-    public TierView viewFor(Snapshot s, Network network) {
-        TierView view = s.serving(network);
-        if (view == null && options.emptyPoolAction() == EmptyPoolAction.FALLBACK_ALL && everyMember.serves(network)) {
-            return everyMember;
-        }
-        return view;
-    }
-
-    /**
      * The member a new connection with this metadata goes to first, or {@code null} if no member can take it (the
      * empty-pool action decides). Allocates nothing.
      */
     public MemberState pick(Network network, Metadata metadata) {
-        TierView view = viewFor(snapshot, network);
+        TierView view = snapshot.serving(network);
         return view == null ? null : choose(view, network, metadata);
     }
 
@@ -178,15 +167,12 @@ public final class Balancer {
             return view.pickRandom(network);
         }
         KeyBuffer key = HashKeys.buffer();
-        if (!keys.write(metadata, key)) {
-            if (randomOnEmptyKey) {
-                MemberState m = view.pickRandom(network);
-                if (log.isDebugEnabled()) {
-                    log.debug("[{}] hash key {} has no parts; random pick {}", tag, key, m.tag);
-                }
-                return m;
+        if (!writeKey(metadata, key)) {
+            MemberState m = view.pickRandom(network);
+            if (log.isDebugEnabled()) {
+                log.debug("[{}] hash key {} has no parts; random pick {}", tag, key, m.tag);
             }
-            keys.writeEmpty(key);
+            return m;
         }
         MemberState m = view.pickHash(key.hash(), network);
         if (log.isDebugEnabled()) {
@@ -204,13 +190,22 @@ public final class Balancer {
             return view.nextRandom(network, tried);
         }
         KeyBuffer key = HashKeys.buffer();
-        if (!keys.write(metadata, key)) {
-            if (randomOnEmptyKey) {
-                return view.nextRandom(network, tried);
-            }
-            keys.writeEmpty(key);
+        return writeKey(metadata, key) ? view.nextHash(key.hash(), network, tried) : view.nextRandom(network, tried);
+    }
+
+    /**
+     * Writes the hash key of {@code metadata}; {@code false} when it has no parts and {@code on_empty_key} says to
+     * pick at random instead of hashing the empty key.
+     */
+    private boolean writeKey(Metadata metadata, KeyBuffer key) {
+        if (keys.write(metadata, key)) {
+            return true;
         }
-        return view.nextHash(key.hash(), network, tried);
+        if (randomOnEmptyKey) {
+            return false;
+        }
+        keys.writeEmpty(key);
+        return true;
     }
 
     /**
@@ -246,11 +241,10 @@ public final class Balancer {
             if (closed) {
                 return;
             }
-            boolean wasUsable = member.usable();
-            member.markUnhealthy("dial failed: " + reason);
-            refresh("dial through " + member.tag + " failed");
-            if (wasUsable) {
-                // A failed dial may be the destination's fault; a prompt check of the member tells.
+            if (member.markUnhealthy("dial failed: " + reason)) {
+                // it was usable: reselect without it; a failed dial may be the destination's fault, and a prompt
+                // check of the member tells (already unhealthy, it is in no view and nothing changes)
+                refresh("dial through " + member.tag + " failed");
                 checker.check(member);
             }
         });
@@ -344,6 +338,7 @@ public final class Balancer {
                 usable.add(m);
             }
         }
+        Snapshot old = snapshot;
         List<MemberState> chosen;
         if (bootstrap) {
             chosen = usable;
@@ -351,20 +346,15 @@ public final class Balancer {
             int n = tier == Tier.PRIMARY
                     ? options.topN().primary()
                     : options.topN().backup();
-            List<TopN.Candidate> selected = TopN.select(
-                    candidates,
-                    n,
-                    previousTopN[tier.ordinal()],
-                    options.tolerance().toNanos());
-            boolean[] marks = new boolean[members.length];
+            // the incumbents: the published Top-N, none while the last snapshot was still the bootstrap one
+            boolean[] incumbents = old == null || old.bootstrap() ? null : old.inTopN();
+            List<TopN.Candidate> selected =
+                    TopN.select(candidates, n, incumbents, options.tolerance().toNanos());
             chosen = new ArrayList<>(selected.size());
             for (TopN.Candidate c : selected) {
-                marks[c.member()] = true;
                 chosen.add(members[c.member()]);
             }
-            previousTopN[tier.ordinal()] = marks;
         }
-        Snapshot old = snapshot;
         TierView previous = old == null ? null : (tier == Tier.PRIMARY ? old.primary() : old.backup());
         return TierView.of(chosen, virtualNodes, previous);
     }
@@ -385,12 +375,12 @@ public final class Balancer {
         boolean[] active = new boolean[members.length + 1];
         for (Network network : networks) {
             TierView view = first.serves(network) ? first : second.serves(network) ? second : null;
-            serving[network.ordinal()] = view;
-            if (view == null && options.emptyPoolAction() == EmptyPoolAction.FALLBACK_ALL) {
-                view = everyMember.serves(network) ? everyMember : null;
+            if (view == null && everyMember != null) {
+                view = everyMember.serves(network) ? everyMember : null; // fallback_all
             } else if (view == null && options.emptyPoolAction() == EmptyPoolAction.DIRECT) {
                 active[members.length] = true;
             }
+            serving[network.ordinal()] = view;
             if (view != null) {
                 for (int i = 0; i < view.size(); i++) {
                     active[view.member(i).index] = true;

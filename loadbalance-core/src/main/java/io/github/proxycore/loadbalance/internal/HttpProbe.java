@@ -1,5 +1,7 @@
 package io.github.proxycore.loadbalance.internal;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
@@ -96,10 +98,13 @@ public final class HttpProbe implements Prober {
         String requestTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         SslContext context = null;
         if (https) {
-            context = ssl != null ? ssl : defaultClientContext();
+            context = ssl != null ? ssl : DEFAULT_TLS.get();
         }
         return new HttpProbe(Destination.of(bare, port), bare, hostHeader, requestTarget, context, clock);
     }
+
+    /** Certificate checks with the JDK's trust store; built once, when the first https URL needs it. */
+    private static final Supplier<SslContext> DEFAULT_TLS = Suppliers.memoize(HttpProbe::defaultClientContext);
 
     private static SslContext defaultClientContext() {
         try {

@@ -55,14 +55,12 @@ public final class MemberState {
         return health.state() != MemberHealth.UNHEALTHY;
     }
 
-    /** Records a successful check; returns whether the state or latency changed. */
-    boolean markHealthy(long latencyNanos) {
-        Health old = health;
+    /** Records a successful check. */
+    void markHealthy(long latencyNanos) {
         health = new Health(MemberHealth.HEALTHY, latencyNanos, null);
-        return old.state() != MemberHealth.HEALTHY || old.latencyNanos() != latencyNanos;
     }
 
-    /** Records a failed check or dial; keeps the last good latency; returns whether the state changed. */
+    /** Records a failed check or dial; keeps the last good latency; returns whether the member was usable. */
     boolean markUnhealthy(String error) {
         Health old = health;
         health = new Health(MemberHealth.UNHEALTHY, old.latencyNanos(), error);

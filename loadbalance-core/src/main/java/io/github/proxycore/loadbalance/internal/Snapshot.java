@@ -58,9 +58,17 @@ public final class Snapshot {
         return !primary.isEmpty();
     }
 
-    /** The view new connections of {@code network} are picked from, or {@code null} when the pool is empty. */
+    /**
+     * The view new connections of {@code network} are picked from: the serving tier, every member when the pool is
+     * empty under {@code fallback_all}, or {@code null} when nothing can serve.
+     */
     public TierView serving(Network network) {
         return serving[network.ordinal()];
+    }
+
+    /** Which member indices are in their tier's Top-N; the caller must not change the array. */
+    boolean[] inTopN() {
+        return inTopN;
     }
 
     /** Whether member {@code index} is in its tier's Top-N. */

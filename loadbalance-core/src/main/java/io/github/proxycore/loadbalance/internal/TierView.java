@@ -13,6 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * a failed dial may.
  */
 public final class TierView {
+    /** The first pick has tried no one; never written, so it is shared by every thread. */
+    private static final BitSet NONE_TRIED = new BitSet();
+
     private final MemberState[] members;
     private final HashRing ring;
     /** Per {@link Network#ordinal()}: positions in {@link #members} of those supporting that network. */
@@ -106,16 +109,11 @@ public final class TierView {
      * {@code network}; the view must have a ring and serve the network.
      */
     public MemberState pickHash(long hash, Network network) {
-        int size = ring.size();
-        int start = ring.ceiling(hash);
-        for (int k = 0; k < size; k++) {
-            int index = start + k;
-            MemberState m = members[ring.owner(index < size ? index : index - size)];
-            if (m.supports(network)) {
-                return m;
-            }
+        MemberState m = nextHash(hash, network, NONE_TRIED);
+        if (m == null) {
+            throw new IllegalStateException("no member carries " + network);
         }
-        throw new IllegalStateException("no member carries " + network);
+        return m;
     }
 
     /**
