@@ -22,9 +22,7 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.OutboundContext;
-import io.github.proxycore.outbound.SocksAddress;
 import io.github.proxycore.outbound.TcpDialer;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -125,7 +123,6 @@ public final class AnyTlsOutbound implements Outbound {
                 CLIENT_NAME,
                 new ClientPadding(padding),
                 random,
-                ticker,
                 new ServerVersion(),
                 config.heartbeat(),
                 config.heartbeatTimeout());
@@ -167,7 +164,7 @@ public final class AnyTlsOutbound implements Outbound {
 
     /**
      * Opens a UDP association through a UDP-over-TCP v2 stream (not-connect mode: every datagram carries its
-     * address). The request header travels with the first datagram.
+     * address). The request travels with the stream's address, before any datagram.
      */
     @Override
     public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
@@ -182,7 +179,7 @@ public final class AnyTlsOutbound implements Outbound {
             Channel channel = stream.getNow();
             channel.eventLoop().execute(() -> {
                 channel.pipeline().addLast("uot-decoder", new UotDecoder(null));
-                channel.pipeline().addLast("uot-encoder", new UotEncoder(false, null));
+                channel.pipeline().addLast("uot-encoder", new UotEncoder(false));
                 if (!result.trySuccess(channel)) {
                     channel.close();
                 }
@@ -193,13 +190,9 @@ public final class AnyTlsOutbound implements Outbound {
                 stream.cancel(false);
             }
         });
-        // the request header goes out right after the stream's address: the server answers SYNACK only once it has
-        // the request, and this dial waits for that SYNACK
-        byte[] request = new byte[1 + SocksAddress.encodedLength(destination)];
-        ByteBuf header = Unpooled.wrappedBuffer(request).clear();
-        header.writeByte(0);
-        SocksAddress.encode(destination, header);
-        open(UotAddress.MAGIC, request, destination, stream, false);
+        // the request goes out right after the stream's address: the server answers SYNACK only once it has the
+        // request, and this dial waits for that SYNACK
+        open(UotAddress.MAGIC, UotAddress.request(false, destination), destination, stream, false);
         return result;
     }
 
@@ -211,10 +204,10 @@ public final class AnyTlsOutbound implements Outbound {
             Destination target, byte[] initial, Destination reported, Promise<Channel> result, boolean retried) {
         ClientSession idle = retried ? null : sessions.checkout();
         if (idle != null) {
-            idle.channel().eventLoop().execute(() -> openOn(idle, target, initial, reported, result, true, retried));
+            idle.channel().eventLoop().execute(() -> openOn(idle, target, initial, reported, result, true));
             return;
         }
-        Future<ClientSession> dial = closed ? null : sessions.dialForDemand();
+        Future<ClientSession> dial = sessions.dialForDemand(); // null once the pool is closed
         if (dial == null) {
             fail(result, new DialException(tag, type(), reported, "the outbound is closed", null));
             return;
@@ -226,7 +219,7 @@ public final class AnyTlsOutbound implements Outbound {
             }
             ClientSession session = (ClientSession) f.getNow();
             // on the session's event loop already (the connector completes there)
-            openOn(session, target, initial, reported, result, false, retried);
+            openOn(session, target, initial, reported, result, false);
         });
     }
 
@@ -236,11 +229,10 @@ public final class AnyTlsOutbound implements Outbound {
             byte[] initial,
             Destination reported,
             Promise<Channel> result,
-            boolean fromIdle,
-            boolean retried) {
+            boolean fromIdle) {
         if (fromIdle && !session.isActive()) {
             // died between checkout and now, before anything was sent on it: take another; it reports its own close
-            open(target, initial, reported, result, retried);
+            open(target, initial, reported, result, false);
             return;
         }
         Promise<Channel> stream = session.channel().eventLoop().newPromise();
@@ -259,7 +251,7 @@ public final class AnyTlsOutbound implements Outbound {
                 }
             } else if (f.isCancelled()) {
                 return;
-            } else if (f.cause() instanceof StaleSessionException && fromIdle && !retried) {
+            } else if (f.cause() instanceof StaleSessionException && fromIdle) { // a retry never uses an idle one
                 // the idle session was dead and nothing reached the destination: once more, on a fresh session
                 log.debug(
                         "{}: {} on an idle session ({}); retrying on a fresh session",

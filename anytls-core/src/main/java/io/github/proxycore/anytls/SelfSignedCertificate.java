@@ -1,10 +1,10 @@
 package io.github.proxycore.anytls;
 
+import io.github.proxycore.config.route.IpPrefix;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ public final class SelfSignedCertificate {
             Set<GeneralName> alternatives = new LinkedHashSet<>();
             for (String name : names) {
                 alternatives.add(
-                        isIpLiteral(name)
+                        IpPrefix.parseAddress(name) != null // an IP literal (no lookup)
                                 ? new GeneralName(GeneralName.iPAddress, name)
                                 : new GeneralName(GeneralName.dNSName, name));
             }
@@ -109,22 +109,6 @@ public final class SelfSignedCertificate {
             return new SelfSignedCertificate(certificate, keys.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate", e);
-        }
-    }
-
-    private static boolean isIpLiteral(String name) {
-        if (name.indexOf(':') >= 0) {
-            return true;
-        }
-        return name.matches("\\d{1,3}(\\.\\d{1,3}){3}") && parses(name);
-    }
-
-    private static boolean parses(String ip) {
-        try {
-            InetAddress.getByName(ip); // an IPv4 literal: no lookup happens
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -43,6 +43,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     private boolean directFrames;
 
     private int congestedStreams;
+    private boolean heartbeatAnswered; // a response written in this read batch, not flushed yet
     private boolean reading;
     private boolean closed;
 
@@ -120,7 +121,12 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
             readComplete.get(i).batchComplete();
         }
         readComplete.clear();
-        flush();
+        if (heartbeatAnswered) {
+            // answers to heartbeats are flushed once per read batch; everything else flushes itself, and a flush
+            // with nothing pending still costs SslHandler a promise and an empty wrap
+            heartbeatAnswered = false;
+            flush();
+        }
         readMore();
     }
 
@@ -150,6 +156,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
             }
             case Command.HEART_REQUEST:
                 writePacket(Frames.empty(ctx.alloc(), Command.HEART_RESPONSE, streamId));
+                heartbeatAnswered = true;
                 return true;
             case Command.HEART_RESPONSE:
                 onHeartResponse(streamId);
@@ -285,22 +292,6 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releaseCumulation();
-    }
-
-    /** A one-line description of the flow-control state, for debug logs. */
-    public String state() {
-        StringBuilder out = new StringBuilder(getClass().getSimpleName())
-                .append("[reading=")
-                .append(reading)
-                .append(", congested=")
-                .append(congestedStreams)
-                .append(", writable=")
-                .append(ctx != null && ctx.channel().isWritable())
-                .append(", streams=");
-        for (StreamChannel stream : streams.values()) {
-            out.append(stream.state()).append(' ');
-        }
-        return out.append(']').toString();
     }
 
     /** Closes the TLS connection and with it every stream (without FINs). */

@@ -77,7 +77,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         int padding = first.getUnsignedShort(first.readerIndex() + HASH_LENGTH);
         first.skipBytes(HASH_LENGTH + 2 + padding);
         log.debug("{}: user {} authenticated", ctx.channel(), user);
-        ServerSession session = new ServerSession(config, user);
+        ServerSession session = new ServerSession(config);
         ctx.pipeline().addAfter(ctx.name(), "anytls-session", session);
         handOver(ctx, first);
     }

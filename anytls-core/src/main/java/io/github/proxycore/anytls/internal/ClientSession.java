@@ -53,7 +53,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
     public static final long FIRST_SYNACK_TIMEOUT_MILLIS = 10_000;
 
     private final long seq;
-    private final long createdNanos;
     private final byte[] passwordHash;
     private final String clientName;
     private final ClientPadding padding;
@@ -78,13 +77,12 @@ public final class ClientSession extends AbstractSession implements PooledSessio
 
     public ClientSession(
             long seq,
-            long createdNanos,
             byte[] passwordHash,
             String clientName,
             ClientPadding padding,
             RandomGenerator random,
             SessionListener listener) {
-        this(seq, createdNanos, passwordHash, clientName, padding, random, listener, new ServerVersion(), 0, 0);
+        this(seq, passwordHash, clientName, padding, random, listener, new ServerVersion(), 0, 0);
     }
 
     /**
@@ -94,7 +92,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
      */
     public ClientSession(
             long seq,
-            long createdNanos,
             byte[] passwordHash,
             String clientName,
             ClientPadding padding,
@@ -104,7 +101,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
             long heartbeatNanos,
             long heartbeatTimeoutNanos) {
         this.seq = seq;
-        this.createdNanos = createdNanos;
         this.passwordHash = passwordHash.clone();
         this.clientName = clientName;
         this.padding = padding;
@@ -120,10 +116,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
     @Override
     public long seq() {
         return seq;
-    }
-
-    public long createdNanos() {
-        return createdNanos;
     }
 
     /** Why the session closed (or will close): as the pool or the session itself decided, else {@code remote}. */
@@ -147,14 +139,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         }
     }
 
-    /** Closes the session on its event loop, for {@code reason}. */
-    void closeFor(SessionCloseReason reason) {
-        if (closeKind == null) {
-            closeKind = reason;
-        }
-        close();
-    }
-
     /** A close not decided by the pool or the peer is a local failure (watchdog, malformed frames, I/O errors). */
     @Override
     public void close() {
@@ -162,14 +146,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
             closeKind = SessionCloseReason.ERROR;
         }
         super.close();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (closeKind == null) {
-            closeKind = SessionCloseReason.ERROR;
-        }
-        super.exceptionCaught(ctx, cause);
     }
 
     @Override
@@ -181,11 +157,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
     /** How many times the TLS channel delivered data; event loop only. */
     long reads() {
         return reads;
-    }
-
-    /** Whether reading is paused by a congested stream; event loop only. */
-    boolean readPausedNow() {
-        return readPaused();
     }
 
     /** The version the server stated in ServerSettings, 0 until then (v1 behaviour). */
@@ -249,8 +220,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         flush();
         if (!isActive() || !stream.isOpen()) {
             // the write found the connection dead (a reset) and closed the session on the spot
-            IOException cause = closedCause();
-            promise.tryFailure(fromIdle ? new StaleSessionException(cause.getMessage()) : cause);
+            promise.tryFailure(openFailure(fromIdle, closedCause()));
             return;
         }
         promise.addListener(f -> {
@@ -323,8 +293,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         closeReason = watchdog
                 ? "no SYNACK within " + SYNACK_WATCHDOG_MILLIS + " ms on a reused session; session closed"
                 : "no SYNACK within " + FIRST_SYNACK_TIMEOUT_MILLIS + " ms; session closed";
-        String message = "timeout: " + closeReason;
-        open.promise.tryFailure(open.fromIdle ? new StaleSessionException(message) : new IOException(message));
+        open.promise.tryFailure(openFailure(open.fromIdle, new IOException("timeout: " + closeReason)));
         close();
     }
 
@@ -381,12 +350,6 @@ public final class ClientSession extends AbstractSession implements PooledSessio
                     peerVersion = version;
                     if (version >= 2) {
                         peerIsV2();
-                        for (PendingOpen p : pending.values()) {
-                            if (!p.watchdog) {
-                                p.timer.cancel(false);
-                                p.timer = schedule(p.stream.streamId(), FIRST_SYNACK_TIMEOUT_MILLIS, false);
-                            }
-                        }
                     }
                     return true;
                 case Command.UPDATE_PADDING_SCHEME:
@@ -402,7 +365,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
                     }
                     closeReason = "server alert: " + data.toString(StandardCharsets.UTF_8);
                     log.warn("{}: {}", channel(), closeReason);
-                    closeFor(SessionCloseReason.REMOTE);
+                    retire(SessionCloseReason.REMOTE);
                     return false;
                 case Command.FIN:
                 default:
@@ -436,8 +399,17 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         }
     }
 
-    /** The server speaks v2: remember it for the outbound, and start the heartbeat if one is configured. */
+    /**
+     * The server speaks v2 (its ServerSettings or a SYNACK said so): streams waiting out the v1 grace now wait for
+     * their SYNACK; remember it for the outbound; start the heartbeat if one is configured.
+     */
     private void peerIsV2() {
+        for (PendingOpen p : pending.values()) {
+            if (!p.watchdog) {
+                p.timer.cancel(false);
+                p.timer = schedule(p.stream.streamId(), FIRST_SYNACK_TIMEOUT_MILLIS, false);
+            }
+        }
         serverVersion.sawV2();
         v1Assumed = false;
         if (heartbeatNanos > 0 && heartbeat == null && isActive()) {
@@ -459,9 +431,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
             open.promise.tryFailure(
                     isActive()
                             ? new IOException("the server closed the stream without confirming it")
-                            : open.fromIdle
-                                    ? new StaleSessionException(closedCause().getMessage())
-                                    : closedCause());
+                            : openFailure(open.fromIdle, closedCause()));
         }
         listener.streamClosed(this);
     }
@@ -474,11 +444,18 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         IOException cause = closedCause();
         for (PendingOpen p : new ArrayList<>(pending.values())) {
             p.timer.cancel(false);
-            // a session from the idle set that died before the server replied: nothing reached the destination
-            p.promise.tryFailure(p.fromIdle ? new StaleSessionException(cause.getMessage()) : cause);
+            p.promise.tryFailure(openFailure(p.fromIdle, cause));
         }
         pending.clear();
         listener.sessionClosed(this);
+    }
+
+    /**
+     * Why a stream could not be opened: on a session from the idle set that died before the server replied,
+     * nothing reached the destination, so the failure is a {@link StaleSessionException} (the outbound retries once).
+     */
+    private static IOException openFailure(boolean fromIdle, IOException cause) {
+        return fromIdle ? new StaleSessionException(cause.getMessage()) : cause;
     }
 
     private IOException closedCause() {

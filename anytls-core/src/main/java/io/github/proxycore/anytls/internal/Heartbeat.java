@@ -74,10 +74,10 @@ final class Heartbeat {
 
     private void verify(long readsBefore) {
         check = null;
-        if (stopped || !session.isActive() || session.reads() != readsBefore || session.readPausedNow()) {
+        if (stopped || !session.isActive() || session.reads() != readsBefore || session.readPaused()) {
             return;
         }
         log.debug("[Heartbeat] No answer within {} ({}): closing the session", PoolLog.duration(timeout), session);
-        session.closeFor(SessionCloseReason.HEARTBEAT_TIMEOUT);
+        session.retire(SessionCloseReason.HEARTBEAT_TIMEOUT);
     }
 }

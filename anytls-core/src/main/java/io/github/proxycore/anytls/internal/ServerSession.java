@@ -17,23 +17,11 @@ public final class ServerSession extends AbstractSession {
     static final String NO_SETTINGS = "client did not send its settings";
 
     private final ServerConfig config;
-    private final String user;
     private boolean settingsReceived;
-    private int peerVersion;
+    private int peerVersion; // as the client stated it in Settings, 0 until then
 
-    public ServerSession(ServerConfig config, String user) {
+    public ServerSession(ServerConfig config) {
         this.config = config;
-        this.user = user;
-    }
-
-    /** The version the client stated in Settings (0 until then). */
-    public int peerVersion() {
-        return peerVersion;
-    }
-
-    /** The authenticated user's name. */
-    public String user() {
-        return user;
     }
 
     ServerConfig config() {

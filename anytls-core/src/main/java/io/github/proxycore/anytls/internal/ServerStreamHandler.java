@@ -133,7 +133,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
         session.synAck(stream.streamId(), null);
         if (udp) {
             ctx.pipeline().addLast("uot-decoder", new UotDecoder(connected));
-            ctx.pipeline().addLast("uot-encoder", new UotEncoder(connected != null, null));
+            ctx.pipeline().addLast("uot-encoder", new UotEncoder(connected != null));
         }
         ByteBuf rest = cumulation;
         cumulation = null;

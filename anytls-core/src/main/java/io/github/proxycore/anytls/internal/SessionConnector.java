@@ -10,7 +10,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.Ticker;
+import java.io.IOException;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLEngine;
@@ -51,7 +51,6 @@ public final class SessionConnector {
     private final String clientName;
     private final ClientPadding padding;
     private final RandomGenerator random;
-    private final Ticker ticker;
     private final ServerVersion serverVersion;
     private final long heartbeatNanos;
     private final long heartbeatTimeoutNanos;
@@ -73,7 +72,6 @@ public final class SessionConnector {
             String clientName,
             ClientPadding padding,
             RandomGenerator random,
-            Ticker ticker,
             ServerVersion serverVersion,
             long heartbeatNanos,
             long heartbeatTimeoutNanos) {
@@ -86,7 +84,6 @@ public final class SessionConnector {
         this.clientName = clientName;
         this.padding = padding;
         this.random = random;
-        this.ticker = ticker;
         this.serverVersion = serverVersion;
         this.heartbeatNanos = heartbeatNanos;
         this.heartbeatTimeoutNanos = heartbeatTimeoutNanos;
@@ -144,7 +141,6 @@ public final class SessionConnector {
             }
             ClientSession session = new ClientSession(
                     seq,
-                    ticker.nanoTime(),
                     passwordHash,
                     clientName,
                     padding,
@@ -155,7 +151,10 @@ public final class SessionConnector {
                     heartbeatTimeoutNanos);
             channel.pipeline().remove("tls-failure");
             channel.pipeline().addLast("anytls", session);
-            if (!promise.trySuccess(session)) {
+            if (!session.isActive()) {
+                promise.tryFailure(new SessionFailure(
+                        Stage.CONNECT, new IOException("the server closed the session as it opened")));
+            } else if (!promise.trySuccess(session)) {
                 channel.close();
             }
         });

@@ -2,6 +2,7 @@ package io.github.proxycore.anytls.internal;
 
 import io.github.proxycore.anytls.PoolStats;
 import io.github.proxycore.anytls.SessionOrigin;
+import io.github.proxycore.outbound.TcpDialer;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -74,12 +75,6 @@ public final class SessionManager implements SessionListener {
             }
             // the connector completes on the session's event loop: no close can be reported before this registers it
             ClientSession session = (ClientSession) f.getNow();
-            if (!session.isActive()) {
-                java.io.IOException cause = new java.io.IOException("the server closed the session as it opened");
-                pool.dialFailed(SessionOrigin.DEMAND, ticker.nanoTime(), cause);
-                result.tryFailure(cause);
-                return;
-            }
             pool.demandDialSucceeded(session, ticker.nanoTime());
             result.trySuccess(session);
         });
@@ -91,11 +86,8 @@ public final class SessionManager implements SessionListener {
             long number = seq.incrementAndGet();
             connector.connect(number, this).addListener(f -> {
                 long now = ticker.nanoTime();
-                ClientSession session = f.isSuccess() ? (ClientSession) f.getNow() : null;
-                if (session == null || !session.isActive()) {
-                    Throwable cause = f.isSuccess()
-                            ? new java.io.IOException("the server closed the session as it opened")
-                            : f.cause();
+                if (!f.isSuccess()) {
+                    Throwable cause = f.cause();
                     int failures = pool.dialFailed(SessionOrigin.ENSURE, now, cause);
                     // a warning when a streak starts; the rest of it (one probe per back-off step) at debug
                     if (failures == 1 ? log.isWarnEnabled() : log.isDebugEnabled()) {
@@ -109,6 +101,7 @@ public final class SessionManager implements SessionListener {
                         }
                     }
                 } else {
+                    ClientSession session = (ClientSession) f.getNow();
                     int pooled = pool.ensureDialSucceeded(session, now);
                     if (pooled > 0) {
                         session.sendSettingsNow(); // on its event loop already: see dialForDemand
@@ -124,9 +117,10 @@ public final class SessionManager implements SessionListener {
     }
 
     private static String describe(Throwable cause) {
-        Throwable root =
-                cause instanceof SessionConnector.SessionFailure && cause.getCause() != null ? cause.getCause() : cause;
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return TcpDialer.describe(
+                cause instanceof SessionConnector.SessionFailure && cause.getCause() != null
+                        ? cause.getCause()
+                        : cause);
     }
 
     @Override

@@ -311,11 +311,6 @@ public final class StreamChannel extends AbstractChannel {
         }
     }
 
-    String state() {
-        return id + "{queued=" + queuedBytes + ", autoRead=" + config.isAutoRead() + ", readPending=" + readPending
-                + ", congested=" + congested + ", open=" + open + ", fin=" + finReceived + "}";
-    }
-
     @Override
     public String toString() {
         return "StreamChannel[" + id + " on " + parent() + "]";

@@ -3,6 +3,7 @@ package io.github.proxycore.anytls.internal;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.SocksAddress;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.CorruptedFrameException;
 
 /**
@@ -21,6 +22,15 @@ public final class UotAddress {
     /** Whether a stream to {@code destination} is UDP-over-TCP (the reference matches any such domain). */
     public static boolean isUot(Destination destination) {
         return destination.isDomain() && destination.domain().contains("udp-over-tcp.arpa");
+    }
+
+    /** The request that opens a UoT v2 stream: {@code isConnect}, then the destination in SOCKS form. */
+    public static byte[] request(boolean connect, Destination destination) {
+        byte[] request = new byte[1 + SocksAddress.encodedLength(destination)];
+        ByteBuf out = Unpooled.wrappedBuffer(request).clear();
+        out.writeByte(connect ? 1 : 0);
+        SocksAddress.encode(destination, out);
+        return request;
     }
 
     public static void encode(Destination destination, ByteBuf out) {

@@ -7,20 +7,15 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Writes {@link UdpPacket}s to a stream as UDP-over-TCP v2 datagrams (§9). On the client, the request header
- * ({@code isConnect} + SOCKS destination) goes out with the first datagram, as the reference's lazy connection does.
+ * Writes {@link UdpPacket}s to a stream as UDP-over-TCP v2 datagrams (§9). The request that opens the stream
+ * ({@link UotAddress#request}) is not this encoder's: the client sends it with the stream's address.
  */
 public final class UotEncoder extends ChannelOutboundHandlerAdapter {
     private final boolean connect;
-    private ByteBuf request;
 
-    /**
-     * @param connect whether the stream is in connect mode (datagrams carry no address)
-     * @param request the request header to send first (owned by the encoder), or {@code null} on the server
-     */
-    public UotEncoder(boolean connect, ByteBuf request) {
+    /** @param connect whether the stream is in connect mode (datagrams carry no address) */
+    public UotEncoder(boolean connect) {
         this.connect = connect;
-        this.request = request;
     }
 
     @Override
@@ -36,13 +31,8 @@ public final class UotEncoder extends ChannelOutboundHandlerAdapter {
             return;
         }
         int headerLength = (connect ? 0 : UotAddress.encodedLength(packet.address())) + 2;
-        // one buffer per datagram, so that each datagram (with the request before the first) is one PSH frame
-        ByteBuf header = ctx.alloc().buffer((request == null ? 0 : request.readableBytes()) + headerLength + length);
-        if (request != null) {
-            header.writeBytes(request);
-            request.release();
-            request = null;
-        }
+        // one buffer per datagram, so that each datagram is one PSH frame
+        ByteBuf header = ctx.alloc().buffer(headerLength + length);
         if (!connect) {
             UotAddress.encode(packet.address(), header);
         }
@@ -50,13 +40,5 @@ public final class UotEncoder extends ChannelOutboundHandlerAdapter {
         header.writeBytes(packet.content(), packet.content().readerIndex(), length);
         packet.release();
         ctx.write(header, promise);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (request != null) {
-            request.release();
-            request = null;
-        }
     }
 }

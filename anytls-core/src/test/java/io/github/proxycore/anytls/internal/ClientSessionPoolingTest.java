@@ -43,7 +43,6 @@ class ClientSessionPoolingTest {
     private ClientSession start(PaddingScheme scheme, ServerVersion version, long heartbeat, RandomGenerator random) {
         ClientSession session = new ClientSession(
                 1,
-                0,
                 Passwords.sha256("test"),
                 "x/1",
                 new ClientPadding(scheme),
@@ -162,7 +161,7 @@ class ClientSessionPoolingTest {
         for (int i = 0; i < 5; i++) {
             inbound(session, Command.PSH, 1, "x".repeat(60_000)); // nobody reads the stream: congested
         }
-        assertThat(session.readPausedNow()).isTrue();
+        assertThat(session.readPaused()).isTrue();
         advance(session, 3 * HEARTBEAT);
         assertThat(session.isActive()).as("the answer may be waiting unread").isTrue();
         promise.getNow().read(); // drains; reading resumes; now silence counts again

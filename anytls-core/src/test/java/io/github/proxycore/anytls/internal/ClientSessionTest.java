@@ -35,16 +35,15 @@ class ClientSessionTest {
 
     private void start(PaddingScheme scheme) {
         padding = new ClientPadding(scheme);
-        session =
-                new ClientSession(1, 0, Passwords.sha256("test"), "x/1", padding, new Random(7), new SessionListener() {
-                    @Override
-                    public void streamClosed(ClientSession s) {
-                        returned.add(s);
-                    }
+        session = new ClientSession(1, Passwords.sha256("test"), "x/1", padding, new Random(7), new SessionListener() {
+            @Override
+            public void streamClosed(ClientSession s) {
+                returned.add(s);
+            }
 
-                    @Override
-                    public void sessionClosed(ClientSession s) {}
-                });
+            @Override
+            public void sessionClosed(ClientSession s) {}
+        });
         channel = new EmbeddedChannel();
         channel.config().setAutoRead(false); // as TLS channels run: only the session asks for reads
         channel.pipeline().addLast(reads, session);
@@ -253,6 +252,24 @@ class ClientSessionTest {
         Promise<Channel> second = open(DEST);
         assertThat(second.isSuccess()).isTrue();
         assertThat(session.peerVersion()).isZero();
+    }
+
+    @Test
+    void aSynAckBeforeServerSettingsEndsTheV1GraceOfEveryPendingStream() {
+        // a SYNACK says v2 as well as ServerSettings does: the other stream waits for its own SYNACK, not 1 s
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> first = open(DEST);
+        Promise<Channel> second = open(DEST);
+        inbound(Command.SYNACK, 1, "");
+        assertThat(first.isSuccess()).isTrue();
+        channel.advanceTimeBy(ClientSession.V1_GRACE_MILLIS + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(second.isDone()).isFalse();
+        assertThat(channel.isOpen()).isTrue();
+        inbound(Command.SYNACK, 2, "");
+        assertThat(second.isSuccess()).isTrue();
+        first.getNow().close();
+        second.getNow().close();
     }
 
     @Test

@@ -52,7 +52,6 @@ class VectorsTest {
     private static EmbeddedChannel sessionChannel(PaddingScheme scheme) {
         return new EmbeddedChannel(new ClientSession(
                 1,
-                0,
                 Passwords.sha256("test"),
                 "x/1",
                 new ClientPadding(scheme),
@@ -140,26 +139,23 @@ class VectorsTest {
     @Test
     void uotRequestAndDatagramNotConnect() {
         // what the client writes: request (not-connect, 0.0.0.0:0) + datagram to 127.0.0.1:19053
-        ByteBuf request = Unpooled.buffer();
-        request.writeByte(0);
-        SocksAddress.encode(Destination.of("0.0.0.0", 0), request);
-        EmbeddedChannel channel = new EmbeddedChannel(new UotEncoder(false, request));
+        byte[] request = UotAddress.request(false, Destination.of("0.0.0.0", 0));
+        EmbeddedChannel channel = new EmbeddedChannel(new UotEncoder(false));
         channel.writeOutbound(new UdpPacket(
                 Unpooled.copiedBuffer("ping-udp", StandardCharsets.US_ASCII), Destination.of("127.0.0.1", 19053)));
-        assertThat(hex(channel.readOutbound()))
+        assertThat(HexFormat.of().formatHex(request) + hex(channel.readOutbound()))
                 .isEqualTo("00" + "0100000000" + "0000" + "00" + "7f000001" + "4a6d" + "0008" + "70696e672d756470");
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
     @Test
     void uotRequestConnectThenDatagram() {
-        ByteBuf request = Unpooled.buffer();
-        request.writeByte(1);
-        SocksAddress.encode(Destination.of("8.8.8.8", 53), request);
-        EmbeddedChannel channel = new EmbeddedChannel(new UotEncoder(true, request));
+        byte[] request = UotAddress.request(true, Destination.of("8.8.8.8", 53));
+        EmbeddedChannel channel = new EmbeddedChannel(new UotEncoder(true));
         channel.writeOutbound(
                 new UdpPacket(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII), Destination.of("8.8.8.8", 53)));
-        assertThat(hex(channel.readOutbound())).isEqualTo("01" + "0108080808" + "0035" + "0003" + "616263");
+        assertThat(HexFormat.of().formatHex(request) + hex(channel.readOutbound()))
+                .isEqualTo("01" + "0108080808" + "0035" + "0003" + "616263");
         channel.finishAndReleaseAll();
     }
 
