@@ -8,8 +8,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import jdk.net.ExtendedSocketOptions;
 
 /**
  * Opens TCP connections the way sing-box's dial fields describe: bind addresses, connect timeout, keep-alive, the
@@ -125,16 +122,7 @@ public final class TcpDialer {
                 });
         Duration idle = options.tcpKeepAlive() != null ? options.tcpKeepAlive() : defaultKeepAliveIdle;
         if (!options.disableTcpKeepAlive() && idle != null) {
-            int idleSeconds = (int) Math.max(1, idle.toSeconds());
-            int intervalSeconds =
-                    (int) Math.max(1, options.tcpKeepAliveInterval().toSeconds());
-            if (transport.isEpoll()) {
-                b.option(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
-                        .option(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds);
-            } else {
-                b.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
-                        .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
-            }
+            transport.keepAliveOptions(idle, options.tcpKeepAliveInterval()).forEach(b::option);
         }
         return b;
     }

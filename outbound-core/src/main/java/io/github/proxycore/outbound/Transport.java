@@ -1,10 +1,12 @@
 package io.github.proxycore.outbound;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -13,13 +15,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The event loops everything runs on, and the channel classes that go with them: native epoll when the host has put
@@ -104,6 +110,23 @@ public final class Transport implements AutoCloseable {
     /** Whether the channels are native epoll ones. */
     public boolean isEpoll() {
         return epoll;
+    }
+
+    /**
+     * The socket options that set TCP keep-alive's idle time before the first probe and the interval between probes
+     * on this transport's channels (whole seconds, at least 1). Keep-alive itself is {@code SO_KEEPALIVE}.
+     */
+    public Map<ChannelOption<Integer>, Integer> keepAliveOptions(Duration idle, Duration interval) {
+        int idleSeconds = (int) Math.max(1, idle.toSeconds());
+        int intervalSeconds = (int) Math.max(1, interval.toSeconds());
+        return epoll
+                ? Map.of(
+                        EpollChannelOption.TCP_KEEPIDLE, idleSeconds, EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
+                : Map.of(
+                        NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE),
+                        idleSeconds,
+                        NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL),
+                        intervalSeconds);
     }
 
     public Class<? extends SocketChannel> socketChannelClass() {

@@ -52,6 +52,8 @@ public final class LocalHttpServer implements AutoCloseable {
             exchange.getResponseHeaders().add("X-Method", exchange.getRequestMethod());
             exchange.getResponseHeaders()
                     .add("X-Host", String.valueOf(exchange.getRequestHeaders().getFirst("Host")));
+            exchange.getResponseHeaders()
+                    .add("X-Query", String.valueOf(exchange.getRequestURI().getRawQuery()));
             if (path.equals("/hello")) {
                 byte[] body = ("hello from " + name).getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, body.length);

@@ -78,8 +78,14 @@ public final class FetchThroughOutbound {
         });
         channel.config().setAutoRead(true); // handlers are in place: start reading
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        channel.writeAndFlush(Unpooled.copiedBuffer(
-                "GET " + path + " HTTP/1.0\r\nHost: " + url.getHost() + "\r\n\r\n", StandardCharsets.US_ASCII));
-        return response.get(30, TimeUnit.SECONDS);
+        String target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+        String host = url.getRawAuthority().substring(url.getRawAuthority().lastIndexOf('@') + 1);
+        try {
+            channel.writeAndFlush(Unpooled.copiedBuffer(
+                    "GET " + target + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n", StandardCharsets.US_ASCII));
+            return response.get(30, TimeUnit.SECONDS);
+        } finally {
+            channel.close(); // already closed by the server unless this gave up waiting
+        }
     }
 }

@@ -37,8 +37,8 @@ final class Logging {
             }
         }
         setDefault("defaultLogLevel", level);
-        // Netty's own debug output is about Netty, not about traffic: only at trace
-        setDefault("log.io.netty", log.level() == io.github.proxycore.config.LogLevel.TRACE ? "trace" : "info");
+        // Netty's own debug output is about Netty, not about traffic: only at trace; never more than the rest
+        setDefault("log.io.netty", level.equals("debug") ? "info" : level);
         setDefault("showDateTime", Boolean.toString(log.timestamp()));
         setDefault("dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
         setDefault("showThreadName", "false");

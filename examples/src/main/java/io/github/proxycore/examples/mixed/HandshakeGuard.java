@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes a client that has not finished its proxy request in time (a truncated or stalled handshake must not hold
  * a connection forever), and is the last word on errors during the handshake: they are logged and the connection
- * closed, never left to reach the end of the pipeline. Removed when relaying starts.
+ * closed, never left to reach the end of the pipeline. Removed once the request is read.
  */
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeGuard.class);

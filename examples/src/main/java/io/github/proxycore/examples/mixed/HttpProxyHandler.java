@@ -25,6 +25,7 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
 
     private final MixedInbound inbound;
     private boolean answered; // after an error reply nothing more is read
+    private int scanned; // bytes of the head searched so far for its end
 
     HttpProxyHandler(MixedInbound inbound) {
         this.inbound = inbound;
@@ -38,8 +39,9 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
         }
         HttpRequestHead head;
         try {
-            head = HttpRequestHead.parse(in);
+            head = HttpRequestHead.parse(in, scanned);
             if (head == null) {
+                scanned = in.readableBytes();
                 return;
             }
             in.skipBytes(head.length());
@@ -83,10 +85,12 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
             throw new HttpRequestHead.BadRequest(
                     400, "only http:// can be proxied this way; use CONNECT for " + uri.getScheme());
         }
-        Destination destination = authority(uri.getRawAuthority(), 80);
+        String raw = uri.getRawAuthority();
+        String hostPort = raw.substring(raw.lastIndexOf('@') + 1); // user information is never sent on
+        Destination destination = authority(hostPort, 80);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String originTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-        ByteBuf rewritten = Unpooled.wrappedBuffer(head.forOrigin(originTarget, uri.getRawAuthority()));
+        ByteBuf rewritten = Unpooled.wrappedBuffer(head.forOrigin(originTarget, hostPort));
         start(ctx, destination, "http", rewritten, null);
     }
 

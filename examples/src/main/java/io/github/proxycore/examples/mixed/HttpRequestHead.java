@@ -41,8 +41,20 @@ record HttpRequestHead(String method, String target, String version, List<Header
      * @throws BadRequest if the head is malformed or too large
      */
     static HttpRequestHead parse(ByteBuf in) throws BadRequest {
+        return parse(in, 0);
+    }
+
+    /**
+     * {@link #parse(ByteBuf)} for a head that arrives in pieces: the search for its end resumes near where the last
+     * call stopped, so a head sent a byte at a time costs linear time, not quadratic.
+     *
+     * @param scanned how many bytes from the reader index earlier calls searched without finding the end
+     */
+    static HttpRequestHead parse(ByteBuf in, int scanned) throws BadRequest {
         int start = in.readerIndex();
-        int end = endOfHead(in, start, Math.min(in.writerIndex(), start + MAX_LENGTH));
+        // back up over a line end that may have been cut in two
+        int from = start + Math.max(0, scanned - 3);
+        int end = endOfHead(in, from, Math.min(in.writerIndex(), start + MAX_LENGTH));
         if (end < 0) {
             if (in.readableBytes() >= MAX_LENGTH) {
                 throw new BadRequest(431, "request head larger than " + MAX_LENGTH + " bytes");
@@ -122,8 +134,11 @@ record HttpRequestHead(String method, String target, String version, List<Header
     }
 
     /**
-     * This request rewritten for the origin server: origin-form target, hop-by-hop and proxy headers removed,
+     * This request rewritten for the origin server: origin-form target, {@code Host} from the absolute URI (RFC 9112
+     * §3.2.2: a proxy replaces whatever {@code Host} the client sent), hop-by-hop and proxy headers removed,
      * {@code Connection: close} so that one client connection carries one request to one destination.
+     *
+     * @param hostHeader the URI's {@code host[:port]}, without user information
      */
     byte[] forOrigin(String originTarget, String hostHeader) {
         StringBuilder out = new StringBuilder(length + 32);
@@ -132,26 +147,23 @@ record HttpRequestHead(String method, String target, String version, List<Header
                 .append(originTarget)
                 .append(' ')
                 .append(version)
+                .append("\r\nHost: ")
+                .append(hostHeader)
                 .append("\r\n");
-        boolean hasHost = false;
         for (Header header : headers) {
-            String name = header.name().toLowerCase(Locale.ROOT);
-            switch (name) {
+            switch (header.name().toLowerCase(Locale.ROOT)) {
+                case "host":
                 case "proxy-connection":
                 case "proxy-authorization":
                 case "connection":
                 case "keep-alive":
                     continue;
-                case "host":
-                    hasHost = true;
-                    break;
                 default:
-                    break;
+                    out.append(header.name())
+                            .append(": ")
+                            .append(header.value())
+                            .append("\r\n");
             }
-            out.append(header.name()).append(": ").append(header.value()).append("\r\n");
-        }
-        if (!hasHost) {
-            out.append("Host: ").append(hostHeader).append("\r\n");
         }
         out.append("Connection: close\r\n\r\n");
         return out.toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -13,16 +13,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import jdk.net.ExtendedSocketOptions;
 
 /**
  * The {@code mixed} inbound: SOCKS4/4a, SOCKS5 (CONNECT and UDP ASSOCIATE, optional username/password) and HTTP
@@ -71,17 +68,9 @@ public final class MixedInbound implements Inbound {
                     }
                 });
         if (!listen.disableTcpKeepAlive()) {
-            int idle = (int) Math.max(1, listen.tcpKeepAlive().toSeconds());
-            int interval = (int) Math.max(1, listen.tcpKeepAliveInterval().toSeconds());
-            if (transport.isEpoll()) {
-                bootstrap
-                        .childOption(EpollChannelOption.TCP_KEEPIDLE, idle)
-                        .childOption(EpollChannelOption.TCP_KEEPINTVL, interval);
-            } else {
-                bootstrap
-                        .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idle)
-                        .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), interval);
-            }
+            transport
+                    .keepAliveOptions(listen.tcpKeepAlive(), listen.tcpKeepAliveInterval())
+                    .forEach(bootstrap::childOption);
         }
         server = bootstrap
                 .bind(new InetSocketAddress(Destination.of(listen.listen(), 0).address(), listen.listenPort()))

@@ -34,7 +34,7 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
     private final Metadata metadata;
     private final String protocol;
     private ByteBuf toOutbound; // owned until handed to the outbound
-    private final Object successReply;
+    private Object successReply; // owned until written to the client
     private final Function<Throwable, Object> failureReply;
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private Future<Channel> dial;
@@ -71,6 +71,10 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
             Function<Throwable, Object> failureReply) {
         Channel client = ctx.channel();
         client.config().setAutoRead(false);
+        if (client.pipeline().get(HandshakeGuard.class) != null) {
+            // the request is complete: the dial is bounded by its own timeouts, and errors are this handler's now
+            client.pipeline().remove(HandshakeGuard.class);
+        }
         OutboundConnector connector = new OutboundConnector(metadata, protocol, toOutbound, successReply, failureReply);
         client.pipeline().addLast("connector", connector);
         log.debug("{} {} {} -> {}", metadata.inboundTag(), protocol, metadata.source(), metadata.destination());
@@ -135,17 +139,10 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
         }
         if (successReply != null) {
             client.writeAndFlush(successReply); // encoded now, before the encoders are removed below
+            successReply = null;
         }
         ChannelPipeline pipeline = client.pipeline();
-        List<ChannelHandler> protocolHandlers = new ArrayList<>();
-        for (Map.Entry<String, ChannelHandler> entry : pipeline) {
-            if (entry.getValue() != this) {
-                protocolHandlers.add(entry.getValue());
-            }
-        }
-        for (ChannelHandler handler : protocolHandlers) {
-            pipeline.remove(handler); // leftover bytes of decoders land in "early"
-        }
+        removeAllBut(pipeline, this); // leftover bytes of decoders land in "early"
         if (toOutbound != null) {
             outbound.write(toOutbound);
             toOutbound = null;
@@ -158,7 +155,22 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
         Relay.bind(client, outbound);
     }
 
+    /** Removes the protocol handlers: every handler of {@code pipeline} but {@code keep} (may be {@code null}). */
+    static void removeAllBut(ChannelPipeline pipeline, ChannelHandler keep) {
+        List<ChannelHandler> handlers = new ArrayList<>();
+        for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+            if (entry.getValue() != keep) {
+                handlers.add(entry.getValue());
+            }
+        }
+        for (ChannelHandler handler : handlers) {
+            pipeline.remove(handler);
+        }
+    }
+
     private void releaseAll() {
+        ReferenceCountUtil.release(successReply);
+        successReply = null;
         if (toOutbound != null) {
             toOutbound.release();
             toOutbound = null;

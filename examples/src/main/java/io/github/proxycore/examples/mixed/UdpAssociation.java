@@ -21,9 +21,6 @@ import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,13 +79,7 @@ final class UdpAssociation {
             control.writeAndFlush(
                     Socks5Handler.success((InetSocketAddress) f.channel().localAddress()));
             // the control connection now only keeps the association alive
-            List<String> names = new ArrayList<>();
-            for (Map.Entry<String, io.netty.channel.ChannelHandler> entry : control.pipeline()) {
-                names.add(entry.getKey());
-            }
-            for (String name : names) {
-                control.pipeline().remove(name);
-            }
+            OutboundConnector.removeAllBut(control.pipeline(), null);
             control.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext c, Object msg) {
@@ -97,7 +88,6 @@ final class UdpAssociation {
             });
             control.closeFuture().addListener(x -> association.close());
             f.channel().closeFuture().addListener(x -> association.close());
-            control.config().setAutoRead(true);
             log.debug(
                     "{} udp association for {} on {}",
                     inbound.tag(),

@@ -18,6 +18,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,6 +32,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,6 +43,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -48,8 +52,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <ul>
  *   <li>{@code GET /}, {@code GET /version};
- *   <li>{@code GET /proxies}, {@code GET /proxies/{name}}: type, UDP support, latency history; a balancer lists its
- *       members ({@code all}) and which of them serve ({@code active});
+ *   <li>{@code GET /proxies}, {@code GET /proxies/{name}}: type, UDP support, latency history (the delay tests
+ *       below, then, for a balancer's member, its latest health check, stamped with the time of the request); a
+ *       balancer lists its members ({@code all}) and which of them serve ({@code active});
  *   <li>{@code GET /proxies/{name}/delay?url=…&timeout=ms}: a URL test through that outbound, {@code {"delay": ms}}.
  * </ul>
  *
@@ -61,6 +66,7 @@ public final class StatusServer implements AutoCloseable {
     private static final int HISTORY = 10;
 
     private final Channel listener;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Outbounds outbounds;
     private final byte[] secret;
     private final Map<String, Deque<ObjectNode>> history = new ConcurrentHashMap<>();
@@ -75,6 +81,7 @@ public final class StatusServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch); // dashboards keep connections open: they close with the server
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
                     }
                 })
@@ -96,6 +103,7 @@ public final class StatusServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -222,6 +230,10 @@ public final class StatusServer implements AutoCloseable {
                 entries.addAll(recorded);
             }
         }
+        Duration checked = lastHealthCheck(outbound.tag());
+        if (checked != null) {
+            entries.add(entry((int) Math.max(1, checked.toMillis())));
+        }
         if (outbound instanceof LoadBalanceOutbound lb) {
             ArrayNode all = node.putArray("all");
             ArrayNode active = node.putArray("active");
@@ -230,22 +242,35 @@ public final class StatusServer implements AutoCloseable {
                 if (member.active()) {
                     active.add(member.tag());
                 }
-                if (member.lastLatency() != null && !history.containsKey(member.tag())) {
-                    remember(
-                            member.tag(), (int) Math.max(1, member.lastLatency().toMillis()));
-                }
             }
             node.put("now", active.isEmpty() ? "" : active.get(0).asText());
         }
         return node;
     }
 
+    /** The latency of the latest successful health check of {@code tag} by a balancer it belongs to, or null. */
+    private Duration lastHealthCheck(String tag) {
+        for (Outbound outbound : outbounds.all()) {
+            if (outbound instanceof LoadBalanceOutbound lb) {
+                for (MemberSnapshot member : lb.snapshot().members()) {
+                    if (member.tag().equals(tag) && member.lastLatency() != null) {
+                        return member.lastLatency();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode entry(int delayMillis) {
+        return JSON.createObjectNode().put("time", Instant.now().toString()).put("delay", delayMillis);
+    }
+
+    /** Records the result of a delay test. */
     private void remember(String tag, int delayMillis) {
         Deque<ObjectNode> recorded = history.computeIfAbsent(tag, t -> new ArrayDeque<>());
         synchronized (recorded) {
-            recorded.addLast(JSON.createObjectNode()
-                    .put("time", Instant.now().toString())
-                    .put("delay", delayMillis));
+            recorded.addLast(entry(delayMillis));
             while (recorded.size() > HISTORY) {
                 recorded.removeFirst();
             }

@@ -18,8 +18,12 @@ class FetchThroughOutboundTest {
                                         .outbounds())
                         .build()) {
             String response = FetchThroughOutbound.fetch(
-                    URI.create("http://127.0.0.1:" + http.port() + "/hello"), outbounds.get("out"));
+                    URI.create("http://127.0.0.1:" + http.port() + "/hello?x=1"), outbounds.get("out"));
             assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nhello from api");
+            // the request carried the query, and a Host with the port
+            assertThat(response.toLowerCase(java.util.Locale.ROOT))
+                    .contains("x-query: x=1\r\n")
+                    .contains("x-host: 127.0.0.1:" + http.port() + "\r\n");
         }
     }
 }

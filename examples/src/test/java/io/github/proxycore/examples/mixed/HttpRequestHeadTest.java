@@ -42,6 +42,26 @@ class HttpRequestHeadTest {
     }
 
     @Test
+    void aHeadArrivingAByteAtATimeIsFoundWhereverItsEndIsCut() throws Exception {
+        for (String head : new String[] {"GET http://a/ HTTP/1.1\r\nHost: a\r\n\r\n", "GET http://a/ HTTP/1.0\n\n"}) {
+            ByteBuf in = Unpooled.buffer();
+            try {
+                int scanned = 0;
+                HttpRequestHead parsed = null;
+                for (int i = 0; i < head.length() && parsed == null; i++) {
+                    in.writeByte(head.charAt(i));
+                    parsed = HttpRequestHead.parse(in, scanned);
+                    scanned = in.readableBytes();
+                }
+                assertThat(parsed).as(head).isNotNull();
+                assertThat(parsed.length()).isEqualTo(head.length());
+            } finally {
+                in.release();
+            }
+        }
+    }
+
+    @Test
     void incompleteHeadsWait() throws Exception {
         assertThat(parse("GET http://a/ HTTP/1.1\r\nHost: a\r\n")).isNull();
         assertThat(parse("")).isNull();
@@ -75,5 +95,9 @@ class HttpRequestHeadTest {
         HttpRequestHead noHost = parse("GET http://b.example:8080/ HTTP/1.0\r\n\r\n");
         assertThat(new String(noHost.forOrigin("/", "b.example:8080"), StandardCharsets.ISO_8859_1))
                 .isEqualTo("GET / HTTP/1.0\r\nHost: b.example:8080\r\nConnection: close\r\n\r\n");
+        // the client's own Host never reaches the origin: the URI's does
+        HttpRequestHead otherHost = parse("GET http://c.example/ HTTP/1.1\r\nX-A: 1\r\nHost: evil.example\r\n\r\n");
+        assertThat(new String(otherHost.forOrigin("/", "c.example"), StandardCharsets.ISO_8859_1))
+                .isEqualTo("GET / HTTP/1.1\r\nHost: c.example\r\nX-A: 1\r\nConnection: close\r\n\r\n");
     }
 }

@@ -167,6 +167,18 @@ class MixedInboundTest {
     }
 
     @Test
+    void theOriginSeesTheHostOfTheUriNotTheClientsHostNorItsUserInformation() throws Exception {
+        try (Socket s = connect(proxy())) {
+            s.getOutputStream()
+                    .write(("GET http://user:secret@" + origin() + "/hello HTTP/1.1\r\nHost: evil.example\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            ProxyClients.Response response = readHead(s.getInputStream());
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("X-Host")).isEqualTo(origin());
+        }
+    }
+
+    @Test
     void plainHttpIsRewrittenForTheOrigin() throws Exception {
         try (Socket s = connect(proxy())) {
             s.getOutputStream()

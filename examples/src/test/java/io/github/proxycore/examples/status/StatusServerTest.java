@@ -45,6 +45,11 @@ class StatusServerTest {
             assertThat(get(base + "/proxies", null).statusCode()).isEqualTo(401);
             assertThat(get(base + "/proxies", "Bearer wrong").statusCode()).isEqualTo(401);
 
+            // a member's latest health check is in its history however it is asked for, first or after its balancer
+            JsonNode b = JSON.readTree(get(base + "/proxies/b", "Bearer t0ken").body());
+            assertThat(b.get("history")).hasSize(1);
+            assertThat(b.get("history").get(0).get("delay").asInt()).isPositive();
+
             HttpResponse<String> proxies = get(base + "/proxies", "Bearer t0ken");
             assertThat(proxies.statusCode()).isEqualTo(200);
             assertThat(proxies.headers().firstValue("Access-Control-Allow-Origin"))
