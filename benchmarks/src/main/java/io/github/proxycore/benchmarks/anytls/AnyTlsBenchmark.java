@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The AnyTLS benchmark harness (issue 3 §6), one process on loopback:
@@ -134,27 +135,31 @@ public final class AnyTlsBenchmark {
                 InetSocketAddress relaySinkAddress = (InetSocketAddress) relaySink.localAddress();
                 InetSocketAddress relaySourceAddress = (InetSocketAddress) relaySource.localAddress();
 
+                // the four ways to move the bytes, for uploads (to a sink) or downloads (from a source)
+                Function<Boolean, Variants> variants = up -> new Variants(
+                        () -> plainTls(transport, clientTls, up ? tlsSinkAddress : tlsSourceAddress),
+                        () -> plainTls(transport, clientTls, up ? relaySinkAddress : relaySourceAddress),
+                        () -> dial(outbound, up ? sinkAddress : sourceAddress),
+                        () -> dial(terminated, up ? memorySink : memorySource));
+
                 System.out.println("\n== one-stream bulk throughput (MB/s = 10^6 bytes/s; best / median of runs) ==");
                 for (String direction : List.of("upload", "download")) {
                     boolean up = direction.equals("upload");
+                    Variants v = variants.apply(up);
                     double[] tls = new double[runs];
                     double[] relayed = new double[runs];
                     double[] anytls = new double[runs];
                     double[] anytlsTerminated = new double[runs];
-                    Opener direct = () -> plainTls(transport, clientTls, up ? tlsSinkAddress : tlsSourceAddress);
-                    Opener relay = () -> plainTls(transport, clientTls, up ? relaySinkAddress : relaySourceAddress);
-                    Opener tunnel = () -> dial(outbound, up ? sinkAddress : sourceAddress);
-                    Opener protocol = () -> dial(terminated, up ? memorySink : memorySource);
                     // interleaved so that all four see the same machine state; the first round warms up
-                    transfer(direct, up, bytes);
-                    transfer(relay, up, bytes);
-                    transfer(tunnel, up, bytes);
-                    transfer(protocol, up, bytes);
+                    transfer(v.direct(), up, bytes);
+                    transfer(v.relay(), up, bytes);
+                    transfer(v.tunnel(), up, bytes);
+                    transfer(v.protocol(), up, bytes);
                     for (int i = 0; i < runs; i++) {
-                        tls[i] = transfer(direct, up, bytes);
-                        relayed[i] = transfer(relay, up, bytes);
-                        anytls[i] = transfer(tunnel, up, bytes);
-                        anytlsTerminated[i] = transfer(protocol, up, bytes);
+                        tls[i] = transfer(v.direct(), up, bytes);
+                        relayed[i] = transfer(v.relay(), up, bytes);
+                        anytls[i] = transfer(v.tunnel(), up, bytes);
+                        anytlsTerminated[i] = transfer(v.protocol(), up, bytes);
                     }
                     report(direction + "  plain TLS, direct                 ", tls);
                     report(direction + "  AnyTLS, server-terminated         ", anytlsTerminated);
@@ -173,30 +178,8 @@ public final class AnyTlsBenchmark {
 
                 System.out.println("\n== stream open: dial() to usable channel (µs) ==");
                 Destination target = sinkAddress;
-                long[] warm = new long[2000];
-                for (int i = -200; i < warm.length; i++) {
-                    long start = System.nanoTime();
-                    Channel stream = dial(outbound, target);
-                    long took = System.nanoTime() - start;
-                    stream.close().syncUninterruptibly();
-                    awaitIdle(outbound);
-                    if (i >= 0) {
-                        warm[i] = took;
-                    }
-                }
-                percentiles("warm (reused session), server dials a socket", warm);
-                long[] warmTerminated = new long[2000];
-                for (int i = -200; i < warmTerminated.length; i++) {
-                    long start = System.nanoTime();
-                    Channel stream = dial(terminated, memorySink);
-                    long took = System.nanoTime() - start;
-                    stream.close().syncUninterruptibly();
-                    awaitIdle(terminated);
-                    if (i >= 0) {
-                        warmTerminated[i] = took;
-                    }
-                }
-                percentiles("warm (reused session), server-terminated", warmTerminated);
+                percentiles("warm (reused session), server dials a socket", warmOpens(outbound, target));
+                percentiles("warm (reused session), server-terminated", warmOpens(terminated, memorySink));
                 long[] cold = new long[200];
                 for (int i = -20; i < cold.length; i++) {
                     try (AnyTlsOutbound fresh = AnyTlsOutbound.create(options, OutboundContext.of(transport))) {
@@ -216,18 +199,11 @@ public final class AnyTlsBenchmark {
                 long chunks = allocBytes / CHUNK;
                 for (String direction : List.of("upload", "download")) {
                     boolean up = direction.equals("upload");
-                    double direct = allocationPerChunk(
-                            () -> plainTls(transport, clientTls, up ? tlsSinkAddress : tlsSourceAddress),
-                            up,
-                            allocBytes);
-                    double relay = allocationPerChunk(
-                            () -> plainTls(transport, clientTls, up ? relaySinkAddress : relaySourceAddress),
-                            up,
-                            allocBytes);
-                    double tunnel =
-                            allocationPerChunk(() -> dial(outbound, up ? sinkAddress : sourceAddress), up, allocBytes);
-                    double protocol =
-                            allocationPerChunk(() -> dial(terminated, up ? memorySink : memorySource), up, allocBytes);
+                    Variants v = variants.apply(up);
+                    double direct = allocationPerChunk(v.direct(), up, allocBytes);
+                    double relay = allocationPerChunk(v.relay(), up, allocBytes);
+                    double tunnel = allocationPerChunk(v.tunnel(), up, allocBytes);
+                    double protocol = allocationPerChunk(v.protocol(), up, allocBytes);
                     System.out.printf(
                             Locale.ROOT,
                             "%s, bytes allocated per %d-byte chunk (%d chunks): plain TLS direct %.0f, AnyTLS"
@@ -250,6 +226,25 @@ public final class AnyTlsBenchmark {
                 c.close().syncUninterruptibly();
             }
         }
+    }
+
+    /** Plain TLS direct and through a relay, the AnyTLS tunnel and the server-terminated AnyTLS stream. */
+    private record Variants(Opener direct, Opener relay, Opener tunnel, Opener protocol) {}
+
+    /** Times 2000 stream opens on a warm session after 200 for warm-up; each stream closes before the next. */
+    private static long[] warmOpens(AnyTlsOutbound outbound, Destination target) throws Exception {
+        long[] took = new long[2000];
+        for (int i = -200; i < took.length; i++) {
+            long start = System.nanoTime();
+            Channel stream = dial(outbound, target);
+            long elapsed = System.nanoTime() - start;
+            stream.close().syncUninterruptibly();
+            awaitIdle(outbound);
+            if (i >= 0) {
+                took[i] = elapsed;
+            }
+        }
+        return took;
     }
 
     private interface Opener {
