@@ -81,16 +81,19 @@ public final class Router implements ConnectionRouter {
         }
     }
 
-    private record CompiledRuleSet(String tag, List<Conditions> rules, List<Boolean> inverted) {
+    private record CompiledRuleSet(String tag, List<HeadlessMatcher> rules) {
         boolean matches(Metadata m) {
-            for (int i = 0; i < rules.size(); i++) {
-                if (rules.get(i).matches(m) != inverted.get(i)) {
+            for (HeadlessMatcher rule : rules) {
+                if (rule.conditions().matches(m) != rule.invert()) {
                     return true;
                 }
             }
             return false;
         }
     }
+
+    /** One rule of a rule set. */
+    private record HeadlessMatcher(Conditions conditions, boolean invert) {}
 
     private Router(List<CompiledRule> rules, Outbound finalOutbound) {
         this.rules = rules;
@@ -173,13 +176,11 @@ public final class Router implements ConnectionRouter {
     }
 
     private static CompiledRuleSet compile(String tag, List<HeadlessRule> rules) {
-        List<Conditions> conditions = new ArrayList<>();
-        List<Boolean> inverted = new ArrayList<>();
+        List<HeadlessMatcher> matchers = new ArrayList<>();
         for (HeadlessRule rule : rules) {
-            conditions.add(new Conditions(rule.conditions()));
-            inverted.add(rule.invert());
+            matchers.add(new HeadlessMatcher(new Conditions(rule.conditions()), rule.invert()));
         }
-        return new CompiledRuleSet(tag, List.copyOf(conditions), List.copyOf(inverted));
+        return new CompiledRuleSet(tag, List.copyOf(matchers));
     }
 
     /** The outbound for a connection, and its metadata with the matched rule set recorded. */
