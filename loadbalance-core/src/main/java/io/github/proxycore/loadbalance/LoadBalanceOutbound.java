@@ -251,6 +251,7 @@ public final class LoadBalanceOutbound implements Outbound {
 
     /** The balancer's state now: tier state, and each member's health, latency, Top-N place and connections. */
     public LoadBalanceSnapshot snapshot() {
+        long rounds = balancer.checker().rounds(); // first: the selection read next is at least that round's
         Snapshot s = balancer.snapshot();
         List<MemberState> members = balancer.members();
         List<MemberSnapshot> out = new ArrayList<>(members.size());
@@ -273,7 +274,7 @@ public final class LoadBalanceOutbound implements Outbound {
                 balancer.checker().paused(),
                 balancer.hysteresis().consecutiveFailures(),
                 balancer.holdRemaining(),
-                balancer.checker().rounds(),
+                rounds,
                 out,
                 balancer.directConnections().size());
     }

@@ -178,8 +178,8 @@ public final class HealthChecker {
             // after the member updates of the last check, in their own sync task
             sync.execute(() -> {
                 if (!closed) {
-                    rounds++;
                     listener.roundCompleted();
+                    rounds++; // after the round's snapshot is published: whoever sees the count sees the snapshot
                 }
                 all.complete(List.copyOf(results));
             });
