@@ -97,6 +97,12 @@ public final class Relay {
             peer.flush();
             if (!peer.isWritable()) {
                 ctx.channel().config().setAutoRead(false);
+                // the peer may run on another event loop and have drained between the check and the pause; its
+                // writability event then found reading still on and did nothing, and no other event would come:
+                // look once more now that the pause is visible to it
+                if (peer.isWritable()) {
+                    ctx.channel().config().setAutoRead(true);
+                }
             }
         }
 
