@@ -78,6 +78,7 @@ public final class DirectOutbound implements Outbound {
                 .group(loop)
                 .channel(dialer.transport().datagramChannelClass())
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, Datagrams.RECEIVE_ALLOCATOR)
                 .handler(new DirectUdpCodec(resolver, options.domainStrategy()))
                 .bind(local == null ? new InetSocketAddress(0) : local);
         bound.addListener((ChannelFuture f) -> {

@@ -1,5 +1,6 @@
 package io.github.proxycore.examples.mixed;
 
+import io.github.proxycore.outbound.Datagrams;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
@@ -11,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
@@ -61,6 +63,7 @@ final class UdpAssociation {
         ChannelFuture bound = new Bootstrap()
                 .group(ctx.channel().eventLoop())
                 .channel(inbound.transport().datagramChannelClass())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, Datagrams.RECEIVE_ALLOCATOR)
                 .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -130,7 +133,7 @@ final class UdpAssociation {
             if (destination == null) {
                 return;
             }
-            UdpPacket out = new UdpPacket(datagram.retainedSlice(), destination);
+            UdpPacket out = new UdpPacket(Datagrams.retainedCompact(datagram), destination);
             if (outbound != null) {
                 send(out);
             } else if (waiting.size() < MAX_WAITING) {

@@ -1,9 +1,11 @@
 package io.github.proxycore.outbound.internal;
 
 import io.github.proxycore.config.DomainStrategy;
+import io.github.proxycore.outbound.Datagrams;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.HostResolver;
 import io.github.proxycore.outbound.UdpPacket;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -40,7 +42,9 @@ public final class DirectUdpCodec extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DatagramPacket packet) {
-            ctx.fireChannelRead(new UdpPacket(packet.content(), Destination.of(packet.sender())));
+            ByteBuf content = Datagrams.retainedCompact(packet.content());
+            packet.release();
+            ctx.fireChannelRead(new UdpPacket(content, Destination.of(packet.sender())));
         } else {
             ctx.fireChannelRead(msg);
         }
