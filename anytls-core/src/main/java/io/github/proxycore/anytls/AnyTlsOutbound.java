@@ -2,6 +2,7 @@ package io.github.proxycore.anytls;
 
 import io.github.proxycore.anytls.internal.ClientPadding;
 import io.github.proxycore.anytls.internal.ClientSession;
+import io.github.proxycore.anytls.internal.ClientTls;
 import io.github.proxycore.anytls.internal.Passwords;
 import io.github.proxycore.anytls.internal.PoolConfig;
 import io.github.proxycore.anytls.internal.PoolMetrics;
@@ -30,12 +31,15 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.Ticker;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -294,14 +298,28 @@ public final class AnyTlsOutbound implements Outbound {
     }
 
     /**
-     * The message of the TLS failure itself (the JDK puts the certificate problem there, e.g. "PKIX path building
-     * failed"), skipping Netty's wrappers.
+     * The certificate problem when there is one (the JDK's "PKIX path building failed", a name mismatch; OpenSSL
+     * wraps them in "General OpenSslEngine problem"), else the TLS failure itself, skipping Netty's wrappers; for a
+     * certificate the JDK cannot parse, what it refused and what to do.
      */
     private static String describeTls(Throwable cause) {
+        CertificateParsingException unparsable = ClientTls.unparsableCertificate(cause);
+        if (unparsable != null) {
+            return "the server's certificate cannot be parsed by the JDK (" + unparsable.getMessage()
+                    + "); servers like anytls-go generate such certificates: set tls.insecure, or pin that"
+                    + " certificate with tls.certificate";
+        }
+        String tls = null;
         for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof javax.net.ssl.SSLException && c.getMessage() != null) {
+            if (c instanceof CertificateException && c.getMessage() != null) {
                 return c.getMessage();
             }
+            if (tls == null && c instanceof SSLException && c.getMessage() != null) {
+                tls = c.getMessage();
+            }
+        }
+        if (tls != null) {
+            return tls;
         }
         return cause.getMessage() != null
                 ? cause.getMessage()

@@ -12,13 +12,14 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Opens new client sessions: TCP through the outbound's {@link TcpDialer}, TLS (one {@link SslContext} per
- * outbound, so the provider's session cache resumes TLS sessions to the same server), then a {@link ClientSession}.
+ * Opens new client sessions: TCP through the outbound's {@link TcpDialer}, TLS (one {@link ClientTls} per outbound,
+ * so the provider's session cache resumes TLS sessions to the same server), then a {@link ClientSession}.
  */
 public final class SessionConnector {
     /** Which step of opening a session failed; the outbound words its error by it. */
@@ -44,7 +45,7 @@ public final class SessionConnector {
 
     private final TcpDialer dialer;
     private final Destination server;
-    private final SslContext ssl;
+    private final ClientTls tls;
     private final String verifyHost;
     private final boolean sendSni;
     private final byte[] passwordHash;
@@ -65,7 +66,7 @@ public final class SessionConnector {
     public SessionConnector(
             TcpDialer dialer,
             Destination server,
-            SslContext ssl,
+            ClientTls tls,
             String verifyHost,
             boolean sendSni,
             byte[] passwordHash,
@@ -77,7 +78,7 @@ public final class SessionConnector {
             long heartbeatTimeoutNanos) {
         this.dialer = dialer;
         this.server = server;
-        this.ssl = ssl;
+        this.tls = tls;
         this.verifyHost = verifyHost;
         this.sendSni = sendSni;
         this.passwordHash = passwordHash.clone();
@@ -97,9 +98,22 @@ public final class SessionConnector {
         return padding;
     }
 
+    /** The outbound's TLS contexts. */
+    public ClientTls tls() {
+        return tls;
+    }
+
     /** Opens a session numbered {@code seq}; fails with a {@link SessionFailure}. */
     public Future<ClientSession> connect(long seq, SessionListener listener) {
         Promise<ClientSession> promise = ImmediateEventExecutor.INSTANCE.newPromise();
+        connect(seq, listener, promise, true);
+        return promise;
+    }
+
+    private void connect(long seq, SessionListener listener, Promise<ClientSession> promise, boolean firstTry) {
+        if (promise.isDone()) { // cancelled while the fallback was being built
+            return;
+        }
         Future<Channel> tcp = dialer.connect(server, Metadata.internal(Network.TCP, server));
         promise.addListener(f -> {
             if (f.isCancelled()) {
@@ -112,13 +126,14 @@ public final class SessionConnector {
                 return;
             }
             Channel channel = tcp.getNow();
-            channel.eventLoop().execute(() -> startTls(channel, seq, listener, promise));
+            channel.eventLoop().execute(() -> startTls(channel, seq, listener, promise, firstTry));
         });
-        return promise;
     }
 
-    private void startTls(Channel channel, long seq, SessionListener listener, Promise<ClientSession> promise) {
-        SslHandler handler = ssl.newHandler(channel.alloc(), verifyHost, server.port());
+    private void startTls(
+            Channel channel, long seq, SessionListener listener, Promise<ClientSession> promise, boolean firstTry) {
+        SslContext context = tls.context();
+        SslHandler handler = context.newHandler(channel.alloc(), verifyHost, server.port());
         if (!sendSni) {
             SSLEngine engine = handler.engine();
             SSLParameters parameters = engine.getSSLParameters();
@@ -136,7 +151,19 @@ public final class SessionConnector {
         handler.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
-                promise.tryFailure(new SessionFailure(Stage.TLS, f.cause()));
+                Throwable failure = f.cause();
+                CompletableFuture<SslContext> fallback = firstTry ? tls.fallbackFor(failure, context, server) : null;
+                if (fallback == null) {
+                    promise.tryFailure(new SessionFailure(Stage.TLS, failure));
+                } else { // once more, on a new connection, with the fallback
+                    fallback.whenComplete((ok, error) -> {
+                        if (error == null) {
+                            connect(seq, listener, promise, false);
+                        } else {
+                            promise.tryFailure(new SessionFailure(Stage.TLS, failure));
+                        }
+                    });
+                }
                 return;
             }
             ClientSession session = new ClientSession(

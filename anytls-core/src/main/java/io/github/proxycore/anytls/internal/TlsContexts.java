@@ -11,19 +11,24 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -31,8 +36,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * Builds Netty {@link SslContext}s from sing-box style TLS options: OpenSSL (netty-tcnative) when the host has put
- * it on the class path, the JDK provider otherwise. Certificates and keys are read with BouncyCastle's PEM parser;
- * BouncyCastle never does the TLS itself.
+ * it on the class path, the JDK provider otherwise. Keys are read with BouncyCastle's PEM parser, certificates by the
+ * JDK or, where it refuses them, by BouncyCastle. BouncyCastle's TLS engine runs only for servers whose certificate
+ * the JDK cannot parse, and then over the JDK's ciphers ({@link ClientTls}).
  */
 public final class TlsContexts {
     private TlsContexts() {}
@@ -47,26 +53,45 @@ public final class TlsContexts {
     }
 
     /**
-     * A client context. Verification is on unless {@code insecure}; {@code certificate} / {@code certificate_path}
-     * replace the trust store (pinning).
+     * The client contexts for {@code tls}. Verification is on unless {@code insecure}; {@code certificate} /
+     * {@code certificate_path} pin certificates: the server's chain must lead to one of them and match the server
+     * name, except that a pinned certificate naming no host is trusted as it is (see {@link PinnedTrustManager}).
+     * Insecure and pinned clients on the JDK provider fall back to a lenient engine for servers whose certificate the
+     * JDK cannot parse (see {@link ClientTls}).
      *
      * @throws ConfigException with paths relative to the outbound ({@code $.tls.certificate_path})
      */
-    public static SslContext client(OutboundTlsOptions tls) {
-        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider());
+    public static ClientTls client(OutboundTlsOptions tls) {
+        List<X509Certificate> pinned = new ArrayList<>();
+        if (!tls.insecure()) {
+            if (tls.certificate() != null) {
+                pinned.addAll(certificates(tls.certificate(), "$.tls.certificate"));
+            }
+            if (tls.certificatePath() != null) {
+                pinned.addAll(
+                        certificates(read(tls.certificatePath(), "$.tls.certificate_path"), "$.tls.certificate_path"));
+            }
+        }
+        SslProvider provider = provider();
+        SslContext standard = client(tls, pinned, provider, null);
+        boolean ownVerification = tls.insecure() || !pinned.isEmpty();
+        if (provider != SslProvider.JDK || !ownVerification) {
+            return ClientTls.of(standard);
+        }
+        return new ClientTls(standard, () -> client(tls, pinned, SslProvider.JDK, LenientX509.jsseProvider()));
+    }
+
+    private static SslContext client(
+            OutboundTlsOptions tls, List<X509Certificate> pinned, SslProvider provider, Provider jsse) {
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider);
+        if (jsse != null) {
+            builder.sslContextProvider(jsse).secureRandom(new SecureRandom());
+        }
         if (tls.insecure()) {
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
         } else {
-            List<X509Certificate> trusted = new ArrayList<>();
-            if (tls.certificate() != null) {
-                trusted.addAll(certificates(tls.certificate(), "$.tls.certificate"));
-            }
-            if (tls.certificatePath() != null) {
-                trusted.addAll(
-                        certificates(read(tls.certificatePath(), "$.tls.certificate_path"), "$.tls.certificate_path"));
-            }
-            if (!trusted.isEmpty()) {
-                builder.trustManager(trusted.toArray(new X509Certificate[0]));
+            if (!pinned.isEmpty()) {
+                builder.trustManager(new PinnedTrustManager(pinned, verifier(pinned)));
             }
             builder.endpointIdentificationAlgorithm("HTTPS");
         }
@@ -75,6 +100,27 @@ public final class TlsContexts {
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
             throw problem("$.tls", "cannot set up TLS: " + e.getMessage());
+        }
+    }
+
+    /** The JDK's PKIX verification with {@code anchors} as the only trust anchors. */
+    private static X509ExtendedTrustManager verifier(List<X509Certificate> anchors) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < anchors.size(); i++) {
+                store.setCertificateEntry("pinned-" + i, anchors.get(i));
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("the JDK's trust manager factory has no X509ExtendedTrustManager");
+        } catch (GeneralSecurityException | IOException e) {
+            throw problem("$.tls.certificate", "cannot use the pinned certificates: " + e.getMessage());
         }
     }
 
@@ -155,12 +201,7 @@ public final class TlsContexts {
     /** The certificates in PEM text. */
     public static List<X509Certificate> certificates(String pem, String jsonPath) {
         try {
-            List<X509Certificate> out = new ArrayList<>();
-            CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            byte[] bytes = pem.getBytes(StandardCharsets.US_ASCII);
-            for (var c : factory.generateCertificates(new ByteArrayInputStream(bytes))) {
-                out.add((X509Certificate) c);
-            }
+            List<X509Certificate> out = LenientX509.parse(pem.getBytes(StandardCharsets.US_ASCII));
             if (out.isEmpty()) {
                 throw problem(jsonPath, "no PEM certificate found");
             }

@@ -82,7 +82,7 @@ public final class AnyTlsBenchmark {
                 .maxVersion(TlsVersion.TLS_1_3)
                 .cipherSuites(List.of(CIPHER))
                 .build();
-        SslContext clientTls = TlsContexts.client(clientTlsOptions);
+        SslContext clientTls = TlsContexts.client(clientTlsOptions).context();
         System.out.printf(
                 Locale.ROOT,
                 "java %s, %d cores, TLS provider %s, %s, %d MiB per run, %d runs%n",

@@ -9,6 +9,11 @@ import io.github.proxycore.config.LogOptions;
  */
 final class Logging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
+    /**
+     * BouncyCastle's TLS engine (the fallback for servers whose certificate the JDK cannot parse) logs through
+     * java.util.logging, every alert at INFO with a stack trace. Held here: java.util.logging keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger BC_JSSE = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
 
     private Logging() {}
 
@@ -39,6 +44,7 @@ final class Logging {
         setDefault("defaultLogLevel", level);
         // Netty's own debug output is about Netty, not about traffic: only at trace; never more than the rest
         setDefault("log.io.netty", level.equals("debug") ? "info" : level);
+        BC_JSSE.setLevel(level.equals("trace") ? java.util.logging.Level.FINE : java.util.logging.Level.SEVERE);
         setDefault("showDateTime", Boolean.toString(log.timestamp()));
         setDefault("dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
         setDefault("showThreadName", "false");
