@@ -15,6 +15,7 @@ import io.github.proxycore.loadbalance.support.FakeScheduler;
 import io.github.proxycore.loadbalance.support.RecordingOutbound;
 import io.github.proxycore.loadbalance.support.ScriptedProber;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
@@ -295,6 +296,51 @@ class SelectionTest {
         assertThat(lb.snapshot().member(clockwise.get(0)).orElseThrow().lastError())
                 .isEqualTo("down now");
         retried.getNow().close();
+        lb.close();
+    }
+
+    @Test
+    void aDestinationErrorIsTheCallersItMarksNoMemberAndIsNotRetried() throws Exception {
+        List<RecordingOutbound> primaries = members("m1", "m2", "m3", "m4", "m5");
+        List<RecordingOutbound> backups = members("b1");
+        for (RecordingOutbound m : primaries) {
+            prober.ok(m.tag(), 10);
+            m.destinationError(true); // every member's server answers SYNACK "remote: dial tcp ...: refused"
+        }
+        prober.ok("b1", 10);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, backups)
+                        .hash(HashOptions.of(HashKeyPart.SRC_IP))
+                        .build(),
+                primaries,
+                backups,
+                null,
+                scheduler,
+                prober);
+        nextRound(lb, scheduler);
+        int probesAfterRound = prober.totalProbes();
+        for (int i = 0; i < 6; i++) {
+            Future<Channel> dial = lb.dial(Destination.of("127.0.0.1", 1), client(i));
+            assertThat(dial.cause())
+                    .isInstanceOf(DialException.class)
+                    .hasMessageStartingWith("outbound \"lb\" (loadbalance) could not reach 127.0.0.1:1: outbound \"m")
+                    .hasMessageContaining("remote: dial tcp 127.0.0.1:1: connect: connection refused")
+                    .hasMessageNotContaining("members failed");
+            assertThat(DestinationException.isCauseOf(dial.cause())).isTrue();
+        }
+        // one member per request, no retries, nobody marked, no extra checks, no primary failure
+        assertThat(primaries.stream().mapToInt(RecordingOutbound::dials).sum()).isEqualTo(6);
+        assertThat(lb.snapshot().members()).allMatch(MemberSnapshot::healthy);
+        assertThat(prober.totalProbes()).isEqualTo(probesAfterRound);
+        assertThat(lb.snapshot().activeMembers()).containsExactly("m1", "m2", "m3", "m4", "m5");
+        assertThat(lb.snapshot().consecutivePrimaryFailures()).isZero();
+
+        primaries.forEach(m -> m.destinationError(false));
+        for (int i = 0; i < 10; i++) {
+            lb.dial(Destination.of("example.com", 443), client(i)).getNow().close();
+        }
+        assertThat(backups.get(0).dials()).isZero();
+        assertThat(lb.snapshot().state()).isEqualTo(Tier.PRIMARY);
         lb.close();
     }
 

@@ -147,6 +147,15 @@ public final class Balancer {
         return checker;
     }
 
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Whether {@code view} is {@code fallback_all}'s view of every member (the pool is empty). */
+    public boolean isEveryMember(TierView view) {
+        return view != null && view == everyMember;
+    }
+
     /** Connections handed out through the {@code direct} empty-pool fallback. */
     public ConnectionTracker directConnections() {
         return directConnections;
@@ -235,15 +244,19 @@ public final class Balancer {
         }
     }
 
-    /** A real dial through {@code member} failed (any thread): passive health. */
+    /**
+     * A real dial through {@code member} failed because of the member (any thread): passive health. Destination
+     * errors never get here (see {@link DialAttempt}).
+     */
     public void dialFailed(MemberState member, String reason) {
         sync.execute(() -> {
             if (closed) {
                 return;
             }
             if (member.markUnhealthy("dial failed: " + reason)) {
-                // it was usable: reselect without it; a failed dial may be the destination's fault, and a prompt
-                // check of the member tells (already unhealthy, it is in no view and nothing changes)
+                // it was usable: reselect without it, and check it at once so that a passing member starts its way
+                // back (already unhealthy, it is in no view and nothing changes)
+                log.debug("[{}] {} is unhealthy: dial failed: {}", tag, member.tag, reason);
                 refresh("dial through " + member.tag + " failed");
                 checker.check(member);
             }
