@@ -114,6 +114,31 @@ class PoolIntegrationTest {
     }
 
     @Test
+    void idleSessionsBeyondMinIdleRotateOnTheWire() throws Exception {
+        // seed 000's interaction at a small scale: keep 1 from idle cleanup, ensure 3. Every cleanup closes the idle
+        // sessions beyond the newest one after 300 ms idle, and the ensure step dials new TCP connections for them
+        try (TcpRelay relay = TcpRelay.start(transport, server.localAddress());
+                AnyTlsOutbound outbound = outbound(options(relay.port())
+                        .minIdleSession(1)
+                        .ensureIdleSession(3)
+                        .idleSessionTimeout(Duration.ofMillis(300)))) {
+            await("3 pre-warmed sessions", () -> outbound.poolStats().idle() == 3, outbound);
+            await("two rounds of rotation", () -> relay.accepted() >= 3 + 4, outbound);
+            await("the first connections to be closed", () -> !relay.clientOpen(0) && !relay.clientOpen(1));
+            await(
+                    "the pool back at 3 idle over 3 open connections",
+                    () -> outbound.poolStats().idle() == 3 && relay.openClients() == 3,
+                    outbound);
+            PoolStats stats = outbound.poolStats();
+            assertThat(stats.closedIdleTimeout()).isGreaterThanOrEqualTo(4);
+            assertThat(stats.createdByEnsure()).isGreaterThanOrEqualTo(7);
+            assertThat(stats.closedError() + stats.closedRemote()).isZero();
+            echoOnce(outbound, "on a rotated session");
+            assertThat(outbound.poolStats().streamsFailed()).isZero();
+        }
+    }
+
+    @Test
     void rotationWithAShortLifetimeUnderContinuousLoadLosesNoStream() throws Exception {
         try (AnyTlsOutbound outbound = outbound(options(server.localAddress().getPort())
                 .ensureIdleSession(2)

@@ -72,6 +72,16 @@ final class TcpRelay implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Whether the connection accepted {@code index}-th (from 0) is still open on the client's side. */
+    boolean clientOpen(int index) {
+        return links.get(index).client.isActive();
+    }
+
+    /** Connections still open on the client's side. */
+    int openClients() {
+        return (int) links.stream().filter(l -> l.client.isActive()).count();
+    }
+
     /** The client addresses of the connections, in the order they were accepted. */
     List<InetSocketAddress> clients() {
         return links.stream()

@@ -321,11 +321,12 @@ public final class SessionPool<S extends PooledSession> {
 
     /**
      * Closes sessions idle for at least the timeout, walking the idle set newest first and keeping the first
-     * {@code max(min_idle_session, ensure_idle_session)}: the seed's floor, raised to the ensure target because the
-     * ensure step would dial a replacement for each extra session closed (PROTOCOL.md §12 pitfall 7's churn).
+     * {@code min_idle_session} (seed 000). Sessions beyond those close even when the ensure step then dials
+     * replacements: that rotation is the seed's documented interaction, and it replaces idle connections that NATs
+     * and servers drop silently. Who wants none sets {@code min_idle_session >= ensure_idle_session}.
      */
     private void idleCleanup(long now, List<Slot<S>> out, List<String> log) {
-        int keep = Math.max(config.minIdle(), config.ensureIdle());
+        int keep = config.minIdle();
         int seen = 0;
         int idleLong = 0;
         for (Iterator<Slot<S>> it = idle.descendingMap().values().iterator(); it.hasNext(); ) {
@@ -347,14 +348,9 @@ public final class SessionPool<S extends PooledSession> {
             return; // nothing closed, nothing to say (protected sessions are kept every cycle)
         }
         log.add(String.format(
-                "[IdleCleanup] Found %d sessions idle longer than %s, closing %d (keeping the %d newest"
-                        + " idle sessions: min_idle_session=%d, ensure_idle_session=%d)",
-                idleLong,
-                PoolLog.duration(config.idleTimeout()),
-                out.size(),
-                keep,
-                config.minIdle(),
-                config.ensureIdle()));
+                "[IdleCleanup] Found %d sessions idle longer than %s, closing %d (keeping the %d newest idle sessions:"
+                        + " min_idle_session=%d)",
+                idleLong, PoolLog.duration(config.idleTimeout()), out.size(), keep, config.minIdle()));
         for (int i = 0; i < out.size(); i++) {
             Slot<S> slot = out.get(i);
             log.add(String.format(
