@@ -139,6 +139,37 @@ class PoolIntegrationTest {
     }
 
     @Test
+    void whenNoNewSessionCanBeDialledASessionKeptPastItsLifetimeServes() throws Exception {
+        try (TcpRelay relay = TcpRelay.start(transport, server.localAddress());
+                AnyTlsOutbound outbound = outbound(options(relay.port())
+                        .ensureIdleSession(1)
+                        .minIdleSessionForAge(1)
+                        .maxConnectionLifetime(Duration.ofSeconds(1)))) {
+            await("a pre-warmed session", () -> outbound.poolStats().idle() == 1, outbound);
+            InetSocketAddress kept = relay.clients().get(0);
+            relay.refuseNew();
+            // the session expires; the ensure step's replacement cannot connect, the age floor keeps the old one
+            await("a failed replacement", () -> outbound.poolStats().dialsFailed() >= 1, outbound);
+            Destination target = Destination.of((InetSocketAddress) echo.localAddress());
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
+                    .get(15, TimeUnit.SECONDS);
+            assertThat(stream.parent().localAddress()).isEqualTo(kept);
+            Loopback.Collector collector = Loopback.Collector.on(stream);
+            stream.writeAndFlush(Unpooled.copiedBuffer("kept", StandardCharsets.US_ASCII));
+            assertThat(collector.awaitText(4)).isEqualTo("kept");
+            stream.close().syncUninterruptibly();
+            assertThat(outbound.poolStats().streamsFailed()).isZero();
+            assertThat(outbound.poolStats().dialsFailed())
+                    .as("the demand dial failed first")
+                    .isGreaterThanOrEqualTo(2);
+            await(
+                    "the kept session back in the idle set",
+                    () -> outbound.poolStats().idle() == 1,
+                    outbound);
+        }
+    }
+
+    @Test
     void rotationWithAShortLifetimeUnderContinuousLoadLosesNoStream() throws Exception {
         try (AnyTlsOutbound outbound = outbound(options(server.localAddress().getPort())
                 .ensureIdleSession(2)

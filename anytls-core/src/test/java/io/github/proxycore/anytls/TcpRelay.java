@@ -25,6 +25,7 @@ final class TcpRelay implements AutoCloseable {
     private final Channel listener;
     private final AtomicInteger accepted = new AtomicInteger();
     private final List<Link> links = new CopyOnWriteArrayList<>();
+    private volatile boolean refuseNew;
 
     private TcpRelay(Transport transport, InetSocketAddress target) {
         this.listener = new ServerBootstrap()
@@ -35,6 +36,10 @@ final class TcpRelay implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel client) {
                         accepted.incrementAndGet();
+                        if (refuseNew) {
+                            client.close(); // the server is unreachable for new connections
+                            return;
+                        }
                         Link link = new Link();
                         links.add(link);
                         link.client = client;
@@ -92,6 +97,11 @@ final class TcpRelay implements AutoCloseable {
     /** Reads of server bytes, over all connections: each is a sign the server said something. */
     int serverReads() {
         return links.stream().mapToInt(l -> l.serverReads.get()).sum();
+    }
+
+    /** Connections accepted from now on are closed at once; those already open keep forwarding. */
+    void refuseNew() {
+        refuseNew = true;
     }
 
     /** The current connections stop forwarding in both directions, without closing. */

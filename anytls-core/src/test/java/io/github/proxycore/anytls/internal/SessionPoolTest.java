@@ -164,6 +164,41 @@ class SessionPoolTest {
     }
 
     @Test
+    void whenNoNewSessionCanBeDialledTheNewestKeptSessionServes() {
+        Fields f = new Fields();
+        f.lifetime = 10 * MINUTE;
+        f.idleTimeout = HOUR;
+        f.minIdleForAge = 2;
+        SessionPool<FakeSession> pool = pool(f);
+        FakeSession older = idle(pool, 1, 0, 0);
+        FakeSession newer = idle(pool, 2, MINUTE, MINUTE);
+        assertThat(pool.checkout(20 * MINUTE))
+                .as("both expired, both kept by the floor")
+                .isNull();
+        // the caller's dial failed: the newest kept session serves
+        SessionPool.Kept<FakeSession> kept = pool.checkoutKept(20 * MINUTE);
+        assertThat(kept.session()).isSameAs(newer);
+        assertThat(kept.seq()).isEqualTo(2);
+        assertThat(kept.age()).isEqualTo(19 * MINUTE);
+        assertThat(kept.lifetime()).isEqualTo(10 * MINUTE);
+        assertThat(pool.stats().busy()).isEqualTo(1);
+        // its stream ends: the floor still wants it, so it is idle again, and still not handed out normally
+        pool.checkin(newer, 21 * MINUTE);
+        assertThat(newer.retired).isEmpty();
+        assertThat(pool.idleSeqs()).containsExactly(2L, 1L);
+        assertThat(pool.checkout(22 * MINUTE)).isNull();
+        // a dead one is skipped
+        newer.kill();
+        assertThat(pool.checkoutKept(23 * MINUTE).session()).isSameAs(older);
+        assertThat(pool.checkoutKept(23 * MINUTE)).isNull();
+        // fresh sessions came meanwhile: the floor is met, so the kept one closes when its stream ends
+        idle(pool, 3, 23 * MINUTE, 23 * MINUTE);
+        idle(pool, 4, 23 * MINUTE, 23 * MINUTE);
+        pool.checkin(older, 24 * MINUTE);
+        assertThat(older.retired).containsExactly(SessionCloseReason.MAX_AGE);
+    }
+
+    @Test
     void aBusySessionPastItsLifetimeIsClosedWhenItsStreamEnds() {
         Fields f = new Fields();
         f.lifetime = 10 * MINUTE;
