@@ -242,8 +242,12 @@ class EmptyPoolActionTest {
                             + backups.get(0).dials())
                     .isZero();
 
-            // a member is back: the direct fallback leaves the active set and its internal connections close
+            // a member is back (after rise, 2 passing checks): the direct fallback leaves the active set and its
+            // internal connections close
             prober.ok("p1", 10);
+            nextRound(lb, scheduler);
+            assertThat(lb.snapshot().member("p1").orElseThrow().health()).isEqualTo(MemberHealth.RECOVERING);
+            assertThat(channel.isOpen()).isTrue();
             nextRound(lb, scheduler);
             assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(udp.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();

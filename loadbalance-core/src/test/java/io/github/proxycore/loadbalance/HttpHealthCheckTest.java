@@ -183,7 +183,7 @@ class HttpHealthCheckTest {
     }
 
     @Test
-    void aRealDialFailureMarksTheMemberDownAndARecheckBringsItBack() throws Exception {
+    void aRealDialFailureOfTheMemberMarksItDownAndItRecoversAfterTwoPassingChecks() throws Exception {
         RedirectOutbound member = new RedirectOutbound("member", direct, http.port());
         LoadBalanceOutbound lb = balancer(URL, null, 10, List.of(member));
         lb.checkNow().get(10, TimeUnit.SECONDS);
@@ -206,10 +206,15 @@ class HttpHealthCheckTest {
                                 .startsWith("dial failed"));
         assertThat(lb.snapshot().member("member").orElseThrow().health()).isEqualTo(MemberHealth.UNHEALTHY);
 
-        member.redirect(http.port()); // repaired: the next check brings it back
+        member.redirect(http.port()); // repaired: it recovers, and serves again after two checks in a row
         CheckResult again = lb.checkNow("member").get(10, TimeUnit.SECONDS);
         assertThat(again.isSuccess()).isTrue();
         assertThat(http.requests()).isEqualTo(requestsBefore + 1);
+        assertThat(lb.snapshot().member("member").orElseThrow().health()).isEqualTo(MemberHealth.RECOVERING);
+        assertThat(lb.snapshot().activeMembers()).isEmpty();
+        assertThat(lb.checkNow("member").get(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+        assertThat(lb.snapshot().member("member").orElseThrow().health()).isEqualTo(MemberHealth.HEALTHY);
+        assertThat(lb.snapshot().activeMembers()).containsExactly("member");
         lb.close();
     }
 

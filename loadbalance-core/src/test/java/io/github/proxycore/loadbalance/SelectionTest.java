@@ -234,7 +234,7 @@ class SelectionTest {
     }
 
     @Test
-    void aFailedDialIsRetriedOnTheNextMembersClockwiseAtMostThreeAndCountsAsPassiveHealth() throws Exception {
+    void aMemberFailureIsRetriedOnTheNextMembersClockwiseAtMostThreeAndCountsAsPassiveHealth() throws Exception {
         List<RecordingOutbound> primaries = members("m1", "m2", "m3", "m4", "m5");
         primaries.forEach(m -> m.failing(true));
         for (RecordingOutbound m : primaries) {
@@ -278,8 +278,16 @@ class SelectionTest {
         for (String t : clockwise) {
             assertThat(dial.cause().getMessage()).contains("outbound \"" + t + "\"");
         }
-        // each failure marked its member down at once, and a check of it followed (which it passed)
+        // each failure marked its member down at once, and a check of it followed: it passed, so the member is
+        // recovering, and out of the pool until it passes rise (2) checks in a row
         assertThat(prober.totalProbes()).isEqualTo(probesAfterRound + 3);
+        for (MemberSnapshot m : lb.snapshot().members()) {
+            assertThat(m.health())
+                    .as(m.tag())
+                    .isEqualTo(clockwise.contains(m.tag()) ? MemberHealth.RECOVERING : MemberHealth.HEALTHY);
+        }
+        assertThat(lb.snapshot().activeMembers()).doesNotContainAnyElementsOf(clockwise);
+        nextRound(lb, scheduler);
         assertThat(lb.snapshot().members()).allMatch(MemberSnapshot::healthy);
 
         // the first member fails, the second clockwise succeeds

@@ -105,6 +105,7 @@ public final class Balancer {
                 options.timeout(),
                 options.idleTimeout(),
                 maxConcurrentChecks,
+                options.hysteresis().rise(),
                 new HealthChecker.Listener() {
                     @Override
                     public void checked(MemberState member, CheckResult result) {
@@ -256,7 +257,7 @@ public final class Balancer {
             if (member.markUnhealthy("dial failed: " + reason)) {
                 // it was usable: reselect without it, and check it at once so that a passing member starts its way
                 // back (already unhealthy, it is in no view and nothing changes)
-                log.debug("[{}] {} is unhealthy: dial failed: {}", tag, member.tag, reason);
+                log.info("[{}] {} is unhealthy: dial failed: {}", tag, member.tag, reason);
                 refresh("dial through " + member.tag + " failed");
                 checker.check(member);
             }

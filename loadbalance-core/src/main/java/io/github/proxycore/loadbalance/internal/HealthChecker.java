@@ -1,6 +1,7 @@
 package io.github.proxycore.loadbalance.internal;
 
 import io.github.proxycore.loadbalance.CheckResult;
+import io.github.proxycore.loadbalance.MemberHealth;
 import io.github.proxycore.outbound.Network;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * most one check in flight per member (a second request joins it); {@code idle_timeout}: a round that falls due
  * after that long without a dial is skipped and rounds pause until the next dial, which resumes them with an
  * immediate round.
+ *
+ * <p>A failed check marks a member unhealthy at once. An unhealthy member that passes is <em>recovering</em> until it
+ * has passed {@code rise} checks in a row (HAProxy's {@code rise}), and only then healthy and a candidate again.
  *
  * <p>Members that cannot carry TCP cannot be checked over HTTP; they are never checked and stay candidates.
  *
@@ -49,6 +53,7 @@ public final class HealthChecker {
     private final long timeoutNanos;
     private final long idleTimeoutNanos;
     private final int maxConcurrent;
+    private final int rise;
     private final Listener listener;
     private final String tag;
 
@@ -72,6 +77,7 @@ public final class HealthChecker {
             Duration timeout,
             Duration idleTimeout,
             int maxConcurrent,
+            int rise,
             Listener listener) {
         this.tag = Objects.requireNonNull(tag, "tag");
         this.members = List.copyOf(members);
@@ -86,6 +92,7 @@ public final class HealthChecker {
             throw new IllegalArgumentException("maxConcurrent must be positive");
         }
         this.maxConcurrent = maxConcurrent;
+        this.rise = Math.max(1, rise); // 0 means no damping: one passing check restores a member
         this.listener = Objects.requireNonNull(listener, "listener");
         this.lastDialNanos = scheduler.nanoTime();
     }
@@ -285,17 +292,33 @@ public final class HealthChecker {
             running.remove(this);
             CheckResult result;
             if (latencyNanos != null) {
-                member.markHealthy(latencyNanos);
+                MemberHealth before = member.health().state();
+                MemberState.Health after = member.markHealthy(latencyNanos, rise);
                 result = CheckResult.success(member.tag, member.tier, Duration.ofNanos(latencyNanos));
+                log.debug(
+                        "[{}] check of {}: {} ms",
+                        tag,
+                        member.tag,
+                        Duration.ofNanos(latencyNanos).toMillis());
+                if (after.state() == MemberHealth.RECOVERING) {
+                    log.info(
+                            "[{}] {} is recovering: {} of {} checks passed in a row",
+                            tag,
+                            member.tag,
+                            after.passes(),
+                            rise);
+                } else if (before == MemberHealth.UNHEALTHY || before == MemberHealth.RECOVERING) {
+                    log.info("[{}] {} is healthy again after {} checks passed in a row", tag, member.tag, rise);
+                }
             } else {
+                MemberHealth before = member.health().state();
                 member.markUnhealthy(error);
                 result = CheckResult.failure(member.tag, member.tier, error);
+                log.debug("[{}] check of {}: {}", tag, member.tag, error);
+                if (before != MemberHealth.UNHEALTHY) {
+                    log.info("[{}] {} is unhealthy ({}): {}", tag, member.tag, before, error);
+                }
             }
-            log.debug(
-                    "[{}] check of {}: {}",
-                    tag,
-                    member.tag,
-                    latencyNanos != null ? Duration.ofNanos(latencyNanos).toMillis() + " ms" : error);
             CompletableFuture<CheckResult> future = member.inFlight;
             member.inFlight = null;
             if (!closed) {
