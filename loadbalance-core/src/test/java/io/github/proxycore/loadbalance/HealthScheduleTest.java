@@ -44,15 +44,15 @@ class HealthScheduleTest {
                 scheduler,
                 prober);
         scheduler.runDue();
-        assertThat(prober.probes("m1")).isEqualTo(1);
+        assertThat(prober.probes("m1")).as("the first answer is taken twice").isEqualTo(2);
         List<Duration> gaps = new ArrayList<>();
         for (int round = 0; round < 20; round++) {
             Duration next = scheduler.pending().get(0);
             gaps.add(next);
             scheduler.advance(next.minusNanos(1));
-            assertThat(prober.probes("m1")).isEqualTo(round + 1);
-            scheduler.advance(Duration.ofNanos(1));
             assertThat(prober.probes("m1")).isEqualTo(round + 2);
+            scheduler.advance(Duration.ofNanos(1));
+            assertThat(prober.probes("m1")).isEqualTo(round + 3);
         }
         assertThat(gaps).allSatisfy(g -> assertThat(g).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(11)));
         assertThat(gaps.stream().distinct().count()).as("jittered, not fixed").isGreaterThan(15);
@@ -105,17 +105,22 @@ class HealthScheduleTest {
         CompletableFuture<List<CheckResult>> onDemand = lb.checkNow(); // joins the five checks in flight
         CompletableFuture<CheckResult> one = lb.checkNow("m1");
         assertThat(prober.totalProbes()).isEqualTo(2);
-        prober.answerHanging(15); // m1 and m2 answer: m3 and m4 start
+        prober.answerHanging(25); // m1 and m2 answer for the first time: each is taken again, in the same slot
         assertThat(prober.totalProbes()).isEqualTo(4);
+        assertThat(one).isNotDone();
+        prober.answerHanging(15); // m1 and m2 answer again: m3 and m4 start
+        assertThat(prober.totalProbes()).isEqualTo(6);
         assertThat(one.get()).isEqualTo(CheckResult.success("m1", Tier.PRIMARY, Duration.ofMillis(15)));
         scheduler.advance(Duration.ofSeconds(5)); // m3 and m4 time out: m5 starts
-        assertThat(prober.totalProbes()).isEqualTo(5);
+        assertThat(prober.totalProbes()).isEqualTo(7);
         assertThat(onDemand).isNotDone();
         scheduler.advance(Duration.ofSeconds(5));
         assertThat(onDemand).isDone();
         assertThat(onDemand.get()).extracting(CheckResult::isSuccess).containsExactly(true, true, false, false, false);
         for (RecordingOutbound m : primaries) {
-            assertThat(prober.probes(m.tag())).as(m.tag()).isEqualTo(1);
+            assertThat(prober.probes(m.tag()))
+                    .as(m.tag())
+                    .isEqualTo(m.tag().equals("m1") || m.tag().equals("m2") ? 2 : 1);
         }
         lb.close();
     }
@@ -135,20 +140,20 @@ class HealthScheduleTest {
                 prober);
         scheduler.runDue(); // round at t=0
         scheduler.advance(Duration.ofSeconds(34)); // rounds at ~10, ~20, ~30 s
-        assertThat(prober.probes("m1")).isEqualTo(4);
+        assertThat(prober.probes("m1")).isEqualTo(5); // the first answer was taken twice
         assertThat(lb.snapshot().checksPaused()).isFalse();
         scheduler.advance(Duration.ofSeconds(12)); // the round due at ~40-44 s finds 35 s without a dial
-        assertThat(prober.probes("m1")).isEqualTo(4);
+        assertThat(prober.probes("m1")).isEqualTo(5);
         assertThat(lb.snapshot().checksPaused()).isTrue();
         assertThat(scheduler.pending()).isEmpty();
         scheduler.advance(Duration.ofMinutes(30));
-        assertThat(prober.probes("m1")).isEqualTo(4);
+        assertThat(prober.probes("m1")).isEqualTo(5);
 
         lb.dial(CONNECTION.destination(), CONNECTION).getNow().close();
-        assertThat(prober.probes("m1")).as("the dial triggers a check at once").isEqualTo(5);
+        assertThat(prober.probes("m1")).as("the dial triggers a check at once").isEqualTo(6);
         assertThat(lb.snapshot().checksPaused()).isFalse();
         scheduler.advance(Duration.ofSeconds(11));
-        assertThat(prober.probes("m1")).as("and periodic rounds again").isEqualTo(6);
+        assertThat(prober.probes("m1")).as("and periodic rounds again").isEqualTo(7);
         lb.close();
     }
 

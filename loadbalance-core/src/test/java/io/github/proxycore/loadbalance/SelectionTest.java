@@ -139,6 +139,31 @@ class SelectionTest {
         lb.close();
     }
 
+    @Test
+    void aColdFirstSampleIsTakenAgainSoToleranceCannotLockAWrongTopN() throws Exception {
+        // the first health round pays the JVM's warm-up: "a" answers in 631 ms once, then in 24 ms
+        List<RecordingOutbound> primaries = members("a", "b", "c", "d");
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, List.of())
+                        .topN(new TopNOptions(2, 0))
+                        .tolerance(Duration.ofMillis(50))
+                        .build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober.sequence("a", 631, 24).ok("b", 30).ok("c", 40).ok("d", 45));
+        nextRound(lb, scheduler);
+        assertThat(prober.probes("a")).isEqualTo(2);
+        assertThat(lb.snapshot().member("a").orElseThrow().lastLatency()).isEqualTo(Duration.ofMillis(24));
+        // with the 631 ms sample, b and c would have been chosen and kept by the 50 ms tolerance for good
+        assertThat(lb.snapshot().activeMembers()).containsExactly("a", "b");
+        nextRound(lb, scheduler);
+        assertThat(prober.probes("a")).as("only the first answer is repeated").isEqualTo(3);
+        assertThat(lb.snapshot().activeMembers()).containsExactly("a", "b");
+        lb.close();
+    }
+
     private static List<String> inTopN(LoadBalanceOutbound lb) {
         return lb.snapshot().members().stream()
                 .filter(MemberSnapshot::inTopN)
