@@ -5,17 +5,20 @@ import static io.github.proxycore.loadbalance.TestBalancers.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
+import io.github.proxycore.loadbalance.internal.HealthChecker;
 import io.github.proxycore.loadbalance.support.FakeScheduler;
 import io.github.proxycore.loadbalance.support.RecordingOutbound;
 import io.github.proxycore.loadbalance.support.ScriptedProber;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
+import io.github.proxycore.testing.LogRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /** When checks run: interval with jitter, timeouts, the concurrency cap, idle pauses. All on a fake clock. */
 class HealthScheduleTest {
@@ -142,7 +145,11 @@ class HealthScheduleTest {
         scheduler.advance(Duration.ofSeconds(34)); // rounds at ~10, ~20, ~30 s
         assertThat(prober.probes("m1")).isEqualTo(5); // the first answer was taken twice
         assertThat(lb.snapshot().checksPaused()).isFalse();
-        scheduler.advance(Duration.ofSeconds(12)); // the round due at ~40-44 s finds 35 s without a dial
+        try (LogRecorder.Capture logs = LogRecorder.capture(HealthChecker.class, Level.DEBUG)) {
+            scheduler.advance(Duration.ofSeconds(12)); // the round due at ~40-44 s finds 35 s without a dial
+            assertThat(logs.containing("paused"))
+                    .containsExactly("DEBUG [lb] no dial for 35s; health checks paused until the next one");
+        }
         assertThat(prober.probes("m1")).isEqualTo(5);
         assertThat(lb.snapshot().checksPaused()).isTrue();
         assertThat(scheduler.pending()).isEmpty();

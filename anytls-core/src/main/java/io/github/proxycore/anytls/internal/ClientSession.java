@@ -421,7 +421,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
 
     @Override
     protected void onHeartResponse(int streamId) {
-        log.debug("[Heartbeat] Received heartbeat response ({})", this);
+        Heartbeat.responseReceived();
     }
 
     @Override

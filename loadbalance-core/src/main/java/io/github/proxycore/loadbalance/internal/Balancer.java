@@ -1,5 +1,6 @@
 package io.github.proxycore.loadbalance.internal;
 
+import io.github.proxycore.config.GoDuration;
 import io.github.proxycore.config.outbound.EmptyPoolAction;
 import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
@@ -238,8 +239,9 @@ public final class Balancer {
         if (closed || s.primaryUsable() || s.state() != Tier.PRIMARY) {
             return; // things changed since the dial looked
         }
-        log.debug("[{}] a dial found no usable primary ({} consecutive)", tag, hysteresis.consecutiveFailures() + 1);
-        if (hysteresis.primaryFailed(scheduler.nanoTime())) {
+        boolean entered = hysteresis.primaryFailed(scheduler.nanoTime());
+        log.debug("[{}] a dial found no usable primary ({} consecutive)", tag, hysteresis.consecutiveFailures());
+        if (entered) {
             enteredBackup("a dial");
             refresh("entered backup state");
         }
@@ -305,12 +307,19 @@ public final class Balancer {
         }
         TierView primary = select(Tier.PRIMARY);
         TierView backup = select(Tier.BACKUP);
-        if (primary.isEmpty()) {
+        if (primary.isEmpty() && hysteresis.state() == Tier.BACKUP) {
+            // the count stopped when the balancer switched: say where it stands instead of a count
+            log.debug(
+                    "[{}] health round found no usable primary (in backup state, hold {} left)",
+                    tag,
+                    GoDuration.format(holdRemaining().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+        } else if (primary.isEmpty()) {
+            boolean entered = hysteresis.primaryFailed(scheduler.nanoTime());
             log.debug(
                     "[{}] health round found no usable primary ({} consecutive)",
                     tag,
-                    hysteresis.consecutiveFailures() + 1);
-            if (hysteresis.primaryFailed(scheduler.nanoTime())) {
+                    hysteresis.consecutiveFailures());
+            if (entered) {
                 enteredBackup("a health round");
             }
         } else {
@@ -326,7 +335,7 @@ public final class Balancer {
                 tag,
                 hysteresis.consecutiveFailures(),
                 cause,
-                options.hysteresis().backupHoldTime());
+                GoDuration.format(options.hysteresis().backupHoldTime()));
         holdTimer.cancel();
         long hold = options.hysteresis().backupHoldTime().toNanos();
         holdTimer = scheduler.schedule(() -> sync.execute(() -> refresh("backup hold over")), hold);

@@ -1,5 +1,6 @@
 package io.github.proxycore.loadbalance.internal;
 
+import io.github.proxycore.config.GoDuration;
 import io.github.proxycore.loadbalance.CheckResult;
 import io.github.proxycore.loadbalance.MemberHealth;
 import io.github.proxycore.outbound.Network;
@@ -138,7 +139,7 @@ public final class HealthChecker {
             log.debug(
                     "[{}] no dial for {}; health checks paused until the next one",
                     tag,
-                    Duration.ofNanos(idleTimeoutNanos));
+                    GoDuration.format(Duration.ofNanos(idleTimeoutNanos)));
             return;
         }
         runPeriodicRound();
