@@ -218,7 +218,13 @@ public final class AnyTlsOutbound implements Outbound {
         }
         dial.addListener(f -> {
             if (!f.isSuccess()) {
-                fail(result, sessionFailure(reported, f.cause()));
+                // no new session: a session the age floor kept past its lifetime serves rather than nothing
+                ClientSession kept = retried ? null : sessions.checkoutKept(f.cause());
+                if (kept != null) {
+                    kept.channel().eventLoop().execute(() -> openOn(kept, target, initial, reported, result, true));
+                } else {
+                    fail(result, sessionFailure(reported, f.cause()));
+                }
                 return;
             }
             ClientSession session = (ClientSession) f.getNow();

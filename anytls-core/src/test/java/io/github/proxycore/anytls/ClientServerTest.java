@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
@@ -244,6 +245,9 @@ class ClientServerTest {
                     .isInstanceOf(DialException.class)
                     .hasMessageContaining("remote: ")
                     .hasMessageContaining("refused");
+            // the destination's failure, not the outbound's: a load balancer must not blame its member for it
+            assertThat(cause.getCause()).isInstanceOf(DestinationException.class);
+            assertThat(DestinationException.isCauseOf(cause)).isTrue();
             assertThat(outbound.sessionCount())
                     .as("a SYNACK error keeps the session")
                     .isEqualTo(1);

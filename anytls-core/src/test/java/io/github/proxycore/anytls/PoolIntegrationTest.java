@@ -114,6 +114,62 @@ class PoolIntegrationTest {
     }
 
     @Test
+    void idleSessionsBeyondMinIdleRotateOnTheWire() throws Exception {
+        // seed 000's interaction at a small scale: keep 1 from idle cleanup, ensure 3. Every cleanup closes the idle
+        // sessions beyond the newest one after 300 ms idle, and the ensure step dials new TCP connections for them
+        try (TcpRelay relay = TcpRelay.start(transport, server.localAddress());
+                AnyTlsOutbound outbound = outbound(options(relay.port())
+                        .minIdleSession(1)
+                        .ensureIdleSession(3)
+                        .idleSessionTimeout(Duration.ofMillis(300)))) {
+            await("3 pre-warmed sessions", () -> outbound.poolStats().idle() == 3, outbound);
+            await("two rounds of rotation", () -> relay.accepted() >= 3 + 4, outbound);
+            await("the first connections to be closed", () -> !relay.clientOpen(0) && !relay.clientOpen(1));
+            await(
+                    "the pool back at 3 idle over 3 open connections",
+                    () -> outbound.poolStats().idle() == 3 && relay.openClients() == 3,
+                    outbound);
+            PoolStats stats = outbound.poolStats();
+            assertThat(stats.closedIdleTimeout()).isGreaterThanOrEqualTo(4);
+            assertThat(stats.createdByEnsure()).isGreaterThanOrEqualTo(7);
+            assertThat(stats.closedError() + stats.closedRemote()).isZero();
+            echoOnce(outbound, "on a rotated session");
+            assertThat(outbound.poolStats().streamsFailed()).isZero();
+        }
+    }
+
+    @Test
+    void whenNoNewSessionCanBeDialledASessionKeptPastItsLifetimeServes() throws Exception {
+        try (TcpRelay relay = TcpRelay.start(transport, server.localAddress());
+                AnyTlsOutbound outbound = outbound(options(relay.port())
+                        .ensureIdleSession(1)
+                        .minIdleSessionForAge(1)
+                        .maxConnectionLifetime(Duration.ofSeconds(1)))) {
+            await("a pre-warmed session", () -> outbound.poolStats().idle() == 1, outbound);
+            InetSocketAddress kept = relay.clients().get(0);
+            relay.refuseNew();
+            // the session expires; the ensure step's replacement cannot connect, the age floor keeps the old one
+            await("a failed replacement", () -> outbound.poolStats().dialsFailed() >= 1, outbound);
+            Destination target = Destination.of((InetSocketAddress) echo.localAddress());
+            Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
+                    .get(15, TimeUnit.SECONDS);
+            assertThat(stream.parent().localAddress()).isEqualTo(kept);
+            Loopback.Collector collector = Loopback.Collector.on(stream);
+            stream.writeAndFlush(Unpooled.copiedBuffer("kept", StandardCharsets.US_ASCII));
+            assertThat(collector.awaitText(4)).isEqualTo("kept");
+            stream.close().syncUninterruptibly();
+            assertThat(outbound.poolStats().streamsFailed()).isZero();
+            assertThat(outbound.poolStats().dialsFailed())
+                    .as("the demand dial failed first")
+                    .isGreaterThanOrEqualTo(2);
+            await(
+                    "the kept session back in the idle set",
+                    () -> outbound.poolStats().idle() == 1,
+                    outbound);
+        }
+    }
+
+    @Test
     void rotationWithAShortLifetimeUnderContinuousLoadLosesNoStream() throws Exception {
         try (AnyTlsOutbound outbound = outbound(options(server.localAddress().getPort())
                 .ensureIdleSession(2)

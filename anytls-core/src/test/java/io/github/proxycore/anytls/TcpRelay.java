@@ -25,6 +25,7 @@ final class TcpRelay implements AutoCloseable {
     private final Channel listener;
     private final AtomicInteger accepted = new AtomicInteger();
     private final List<Link> links = new CopyOnWriteArrayList<>();
+    private volatile boolean refuseNew;
 
     private TcpRelay(Transport transport, InetSocketAddress target) {
         this.listener = new ServerBootstrap()
@@ -35,6 +36,10 @@ final class TcpRelay implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel client) {
                         accepted.incrementAndGet();
+                        if (refuseNew) {
+                            client.close(); // the server is unreachable for new connections
+                            return;
+                        }
                         Link link = new Link();
                         links.add(link);
                         link.client = client;
@@ -72,6 +77,16 @@ final class TcpRelay implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Whether the connection accepted {@code index}-th (from 0) is still open on the client's side. */
+    boolean clientOpen(int index) {
+        return links.get(index).client.isActive();
+    }
+
+    /** Connections still open on the client's side. */
+    int openClients() {
+        return (int) links.stream().filter(l -> l.client.isActive()).count();
+    }
+
     /** The client addresses of the connections, in the order they were accepted. */
     List<InetSocketAddress> clients() {
         return links.stream()
@@ -82,6 +97,11 @@ final class TcpRelay implements AutoCloseable {
     /** Reads of server bytes, over all connections: each is a sign the server said something. */
     int serverReads() {
         return links.stream().mapToInt(l -> l.serverReads.get()).sum();
+    }
+
+    /** Connections accepted from now on are closed at once; those already open keep forwarding. */
+    void refuseNew() {
+        refuseNew = true;
     }
 
     /** The current connections stop forwarding in both directions, without closing. */

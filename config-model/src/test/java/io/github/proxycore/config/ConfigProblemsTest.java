@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
+import io.github.proxycore.config.outbound.HysteresisOptions;
 import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
 import java.time.Duration;
@@ -215,6 +216,11 @@ class ConfigProblemsTest {
                         "negative primary_failures",
                         out(DIRECT + "," + LB + ", \"hysteresis\": {\"primary_failures\": -1}}"),
                         "$.outbounds[1].hysteresis.primary_failures",
+                        "must not be negative, got -1"),
+                bad(
+                        "negative rise",
+                        out(DIRECT + "," + LB + ", \"hysteresis\": {\"rise\": -1}}"),
+                        "$.outbounds[1].hysteresis.rise",
                         "must not be negative, got -1"),
                 bad(
                         "members of the wrong type",
@@ -458,6 +464,11 @@ class ConfigProblemsTest {
                 ConfigLoader.parse(json).outbound("lb").orElseThrow();
         assertThat(lb.hysteresis().primaryFailures()).isZero();
         assertThat(lb.hysteresis().backupHoldTime()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(lb.hysteresis().rise()).isEqualTo(2);
+        String rise = "{\"outbounds\": [" + DIRECT + "," + LB + ", \"hysteresis\": {\"rise\": 5}}]}";
+        LoadBalanceOutboundOptions five = (LoadBalanceOutboundOptions)
+                ConfigLoader.parse(rise).outbound("lb").orElseThrow();
+        assertThat(five.hysteresis()).isEqualTo(new HysteresisOptions(3, Duration.ofSeconds(30), 5));
     }
 
     @Test

@@ -49,9 +49,12 @@ import java.util.concurrent.CompletableFuture;
  *       the set (and the hash ring).
  *   <li><b>Strategy.</b> {@code random}, or {@code consistent_hash} over an XXH64 ring keyed by connection metadata,
  *       so one client (or site, or rule set) keeps its member while the set is unchanged.
- *   <li><b>Failures.</b> A failed dial is retried on the next member (clockwise on the ring), up to 3 members,
- *       and marks the member unhealthy until a check passes. With no usable member at all,
- *       {@code empty_pool_action} fails the connection, tries every member, or connects directly.
+ *   <li><b>Failures.</b> A dial that fails because of the member (TCP/TLS to it, auth, a dead session, a timeout)
+ *       is retried on the next member (clockwise on the ring), up to 3 members, and marks the member unhealthy
+ *       until it passes {@code hysteresis.rise} checks in a row. A destination error the member reports (an
+ *       AnyTLS SYNACK error) is the caller's: it is returned at once, marks nothing and is not retried. With no
+ *       usable member at all, {@code empty_pool_action} fails the connection, tries every member one at a time,
+ *       or connects directly.
  * </ul>
  *
  * <p>A pick reads an immutable snapshot and allocates nothing; health, Top-N and tier changes rebuild the snapshot
@@ -183,7 +186,17 @@ public final class LoadBalanceOutbound implements Outbound {
         }
         MemberState first = balancer.choose(view, network, metadata);
         Promise<Channel> promise = ImmediateEventExecutor.INSTANCE.newPromise();
-        new DialAttempt(balancer, type(), view, network, metadata, target, forward, promise).start(first);
+        new DialAttempt(
+                        balancer,
+                        type(),
+                        view,
+                        network,
+                        metadata,
+                        target,
+                        forward,
+                        promise,
+                        balancer.isEveryMember(view))
+                .start(first);
         return promise;
     }
 

@@ -7,9 +7,11 @@ import java.time.Duration;
  *
  * @param tag the member outbound's tag
  * @param tier its tier
- * @param health unknown (not checked yet), healthy or unhealthy
+ * @param health unknown (not checked yet), healthy, unhealthy, or recovering (passing again, not serving until it
+ *     has passed {@code hysteresis.rise} checks in a row)
  * @param lastLatency the latency of its last successful check, or {@code null} if none succeeded yet
- * @param lastError why its last check or dial failed, or {@code null} if the last one succeeded (or none ran)
+ * @param lastError why its last check or dial failed, or {@code null} if it is healthy (or nothing ran); a
+ *     recovering member keeps the error that took it down
  * @param inTopN whether it is among the fastest {@code top_n} usable members of its tier
  * @param active whether new connections may go to it now
  * @param openConnections connections handed out through it that are still open

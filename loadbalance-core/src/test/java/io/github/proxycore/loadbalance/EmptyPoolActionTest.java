@@ -10,6 +10,7 @@ import io.github.proxycore.config.outbound.EmptyPoolAction;
 import io.github.proxycore.config.outbound.HashKeyPart;
 import io.github.proxycore.config.outbound.HashOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
+import io.github.proxycore.loadbalance.internal.DialAttempt;
 import io.github.proxycore.loadbalance.internal.HashRing;
 import io.github.proxycore.loadbalance.support.FakeScheduler;
 import io.github.proxycore.loadbalance.support.RecordingOutbound;
@@ -31,6 +32,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -116,6 +118,90 @@ class EmptyPoolActionTest {
     }
 
     @Test
+    void fallbackAllTriesEveryMemberOneAtATimeUntilOneConnects() throws Exception {
+        List<RecordingOutbound> five = List.of(
+                new RecordingOutbound("m1"),
+                new RecordingOutbound("m2"),
+                new RecordingOutbound("m3"),
+                new RecordingOutbound("m4"),
+                new RecordingOutbound("m5"));
+        ScriptedProber down = new ScriptedProber();
+        five.forEach(m -> down.fail(m.tag(), "down"));
+        five.stream().filter(m -> !m.tag().equals("m4")).forEach(m -> m.failing(true));
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, five, List.of())
+                        .hash(HashOptions.of(HashKeyPart.DST_PORT))
+                        .emptyPoolAction(EmptyPoolAction.FALLBACK_ALL)
+                        .build(),
+                five,
+                List.of(),
+                null,
+                scheduler,
+                down);
+        nextRound(lb, scheduler);
+        // one member of five connects: every request reaches it, however far round the ring it is
+        for (int port = 1; port <= 20; port++) {
+            Future<Channel> dial = lb.dial(Destination.of("example.com", port), tcp("example.com", port));
+            assertThat(dial.isSuccess())
+                    .as("request %d: %s", port, dial.cause())
+                    .isTrue();
+            dial.getNow().close();
+        }
+        assertThat(five.get(3).dials()).isEqualTo(20);
+        assertThat(five.stream().mapToInt(RecordingOutbound::dials).sum())
+                .as("requests whose ring walk starts elsewhere tried failing members first")
+                .isGreaterThan(20);
+
+        // none connects: the error lists all five
+        five.get(3).failing(true);
+        Future<Channel> failed = lb.dial(Destination.of("example.com", 443), tcp("example.com", 443));
+        assertThat(failed.cause()).hasMessageContaining("5 members failed");
+        lb.close();
+    }
+
+    @Test
+    void fallbackAllTriesOneMemberAtATimeWithinItsTimeout() throws Exception {
+        List<RecordingOutbound> three =
+                List.of(new RecordingOutbound("m1"), new RecordingOutbound("m2"), new RecordingOutbound("m3"));
+        ScriptedProber down = new ScriptedProber();
+        three.forEach(m -> down.fail(m.tag(), "down"));
+        three.forEach(m -> m.hanging(true));
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, three, List.of())
+                        .emptyPoolAction(EmptyPoolAction.FALLBACK_ALL)
+                        .build(),
+                three,
+                List.of(),
+                null,
+                scheduler,
+                down);
+        nextRound(lb, scheduler);
+        Future<Channel> dial = lb.dial(Destination.of("example.com", 443), tcp("example.com", 443));
+        assertThat(pending(three)).hasSize(1); // one at a time
+        pending(three).get(0).setFailure(new java.io.IOException("member's connection refused"));
+        assertThat(pending(three)).hasSize(2);
+        assertThat(dial).isNotDone();
+        scheduler.advance(DialAttempt.FALLBACK_ALL_TIMEOUT.minusMillis(1));
+        assertThat(dial).isNotDone();
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(dial.cause())
+                .isInstanceOf(DialException.class)
+                .hasMessageContaining("fallback_all: no member connected within 15s (2 of 3 members tried")
+                .hasMessageContaining("member's connection refused");
+        assertThat(pending(three))
+                .as("the dial in flight is abandoned")
+                .allMatch(io.netty.util.concurrent.Future::isDone)
+                .filteredOn(io.netty.util.concurrent.Future::isCancelled)
+                .hasSize(1);
+        assertThat(three.stream().mapToInt(RecordingOutbound::dials).sum()).isEqualTo(2);
+        lb.close();
+    }
+
+    private static List<io.netty.util.concurrent.Promise<Channel>> pending(List<RecordingOutbound> members) {
+        return members.stream().flatMap(m -> m.pending().stream()).toList();
+    }
+
+    @Test
     void directConnectsStraightToTheDestinationAndIsInterruptedWhenMembersReturn() throws Exception {
         try (Transport transport = Transport.create(1);
                 LocalHttpServer http = LocalHttpServer.start("direct");
@@ -156,8 +242,12 @@ class EmptyPoolActionTest {
                             + backups.get(0).dials())
                     .isZero();
 
-            // a member is back: the direct fallback leaves the active set and its internal connections close
+            // a member is back (after rise, 2 passing checks): the direct fallback leaves the active set and its
+            // internal connections close
             prober.ok("p1", 10);
+            nextRound(lb, scheduler);
+            assertThat(lb.snapshot().member("p1").orElseThrow().health()).isEqualTo(MemberHealth.RECOVERING);
+            assertThat(channel.isOpen()).isTrue();
             nextRound(lb, scheduler);
             assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(udp.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();

@@ -15,6 +15,7 @@ import io.github.proxycore.loadbalance.support.FakeScheduler;
 import io.github.proxycore.loadbalance.support.RecordingOutbound;
 import io.github.proxycore.loadbalance.support.ScriptedProber;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
@@ -138,6 +139,31 @@ class SelectionTest {
         lb.close();
     }
 
+    @Test
+    void aColdFirstSampleIsTakenAgainSoToleranceCannotLockAWrongTopN() throws Exception {
+        // the first health round pays the JVM's warm-up: "a" answers in 631 ms once, then in 24 ms
+        List<RecordingOutbound> primaries = members("a", "b", "c", "d");
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.RANDOM, primaries, List.of())
+                        .topN(new TopNOptions(2, 0))
+                        .tolerance(Duration.ofMillis(50))
+                        .build(),
+                primaries,
+                List.of(),
+                null,
+                scheduler,
+                prober.sequence("a", 631, 24).ok("b", 30).ok("c", 40).ok("d", 45));
+        nextRound(lb, scheduler);
+        assertThat(prober.probes("a")).isEqualTo(2);
+        assertThat(lb.snapshot().member("a").orElseThrow().lastLatency()).isEqualTo(Duration.ofMillis(24));
+        // with the 631 ms sample, b and c would have been chosen and kept by the 50 ms tolerance for good
+        assertThat(lb.snapshot().activeMembers()).containsExactly("a", "b");
+        nextRound(lb, scheduler);
+        assertThat(prober.probes("a")).as("only the first answer is repeated").isEqualTo(3);
+        assertThat(lb.snapshot().activeMembers()).containsExactly("a", "b");
+        lb.close();
+    }
+
     private static List<String> inTopN(LoadBalanceOutbound lb) {
         return lb.snapshot().members().stream()
                 .filter(MemberSnapshot::inTopN)
@@ -233,7 +259,7 @@ class SelectionTest {
     }
 
     @Test
-    void aFailedDialIsRetriedOnTheNextMembersClockwiseAtMostThreeAndCountsAsPassiveHealth() throws Exception {
+    void aMemberFailureIsRetriedOnTheNextMembersClockwiseAtMostThreeAndCountsAsPassiveHealth() throws Exception {
         List<RecordingOutbound> primaries = members("m1", "m2", "m3", "m4", "m5");
         primaries.forEach(m -> m.failing(true));
         for (RecordingOutbound m : primaries) {
@@ -277,8 +303,16 @@ class SelectionTest {
         for (String t : clockwise) {
             assertThat(dial.cause().getMessage()).contains("outbound \"" + t + "\"");
         }
-        // each failure marked its member down at once, and a check of it followed (which it passed)
+        // each failure marked its member down at once, and a check of it followed: it passed, so the member is
+        // recovering, and out of the pool until it passes rise (2) checks in a row
         assertThat(prober.totalProbes()).isEqualTo(probesAfterRound + 3);
+        for (MemberSnapshot m : lb.snapshot().members()) {
+            assertThat(m.health())
+                    .as(m.tag())
+                    .isEqualTo(clockwise.contains(m.tag()) ? MemberHealth.RECOVERING : MemberHealth.HEALTHY);
+        }
+        assertThat(lb.snapshot().activeMembers()).doesNotContainAnyElementsOf(clockwise);
+        nextRound(lb, scheduler);
         assertThat(lb.snapshot().members()).allMatch(MemberSnapshot::healthy);
 
         // the first member fails, the second clockwise succeeds
@@ -295,6 +329,51 @@ class SelectionTest {
         assertThat(lb.snapshot().member(clockwise.get(0)).orElseThrow().lastError())
                 .isEqualTo("down now");
         retried.getNow().close();
+        lb.close();
+    }
+
+    @Test
+    void aDestinationErrorIsTheCallersItMarksNoMemberAndIsNotRetried() throws Exception {
+        List<RecordingOutbound> primaries = members("m1", "m2", "m3", "m4", "m5");
+        List<RecordingOutbound> backups = members("b1");
+        for (RecordingOutbound m : primaries) {
+            prober.ok(m.tag(), 10);
+            m.destinationError(true); // every member's server answers SYNACK "remote: dial tcp ...: refused"
+        }
+        prober.ok("b1", 10);
+        LoadBalanceOutbound lb = start(
+                options(LoadBalanceStrategy.CONSISTENT_HASH, primaries, backups)
+                        .hash(HashOptions.of(HashKeyPart.SRC_IP))
+                        .build(),
+                primaries,
+                backups,
+                null,
+                scheduler,
+                prober);
+        nextRound(lb, scheduler);
+        int probesAfterRound = prober.totalProbes();
+        for (int i = 0; i < 6; i++) {
+            Future<Channel> dial = lb.dial(Destination.of("127.0.0.1", 1), client(i));
+            assertThat(dial.cause())
+                    .isInstanceOf(DialException.class)
+                    .hasMessageStartingWith("outbound \"lb\" (loadbalance) could not reach 127.0.0.1:1: outbound \"m")
+                    .hasMessageContaining("remote: dial tcp 127.0.0.1:1: connect: connection refused")
+                    .hasMessageNotContaining("members failed");
+            assertThat(DestinationException.isCauseOf(dial.cause())).isTrue();
+        }
+        // one member per request, no retries, nobody marked, no extra checks, no primary failure
+        assertThat(primaries.stream().mapToInt(RecordingOutbound::dials).sum()).isEqualTo(6);
+        assertThat(lb.snapshot().members()).allMatch(MemberSnapshot::healthy);
+        assertThat(prober.totalProbes()).isEqualTo(probesAfterRound);
+        assertThat(lb.snapshot().activeMembers()).containsExactly("m1", "m2", "m3", "m4", "m5");
+        assertThat(lb.snapshot().consecutivePrimaryFailures()).isZero();
+
+        primaries.forEach(m -> m.destinationError(false));
+        for (int i = 0; i < 10; i++) {
+            lb.dial(Destination.of("example.com", 443), client(i)).getNow().close();
+        }
+        assertThat(backups.get(0).dials()).isZero();
+        assertThat(lb.snapshot().state()).isEqualTo(Tier.PRIMARY);
         lb.close();
     }
 

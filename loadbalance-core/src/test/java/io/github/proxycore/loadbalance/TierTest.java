@@ -7,15 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.outbound.HysteresisOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
+import io.github.proxycore.loadbalance.internal.Balancer;
 import io.github.proxycore.loadbalance.support.FakeScheduler;
 import io.github.proxycore.loadbalance.support.RecordingOutbound;
 import io.github.proxycore.loadbalance.support.ScriptedProber;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
+import io.github.proxycore.testing.LogRecorder;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /** Primary and backup tiers with the hysteresis of SPEC §4, on a fake clock. */
 class TierTest {
@@ -29,7 +32,9 @@ class TierTest {
     private LoadBalanceOutbound balancer(int primaryFailures, Duration hold) {
         return start(
                 options(LoadBalanceStrategy.RANDOM, primaries, backups)
-                        .hysteresis(new HysteresisOptions(primaryFailures, hold))
+                        // rise 1: one passing check restores a member, so these rounds show the tier rules alone
+                        // (RecoveringTest has rise and the tiers together)
+                        .hysteresis(new HysteresisOptions(primaryFailures, hold, 1))
                         .build(),
                 primaries,
                 backups,
@@ -67,6 +72,38 @@ class TierTest {
             assertThat(lb.snapshot().state()).isEqualTo(Tier.PRIMARY);
         }
         lb.close();
+    }
+
+    @Test
+    void logLinesCountFailuresOnlyWhileTheyCountAndPrintDurationsInGoSyntax() {
+        try (LogRecorder.Capture logs = LogRecorder.capture(Balancer.class, Level.DEBUG)) {
+            LoadBalanceOutbound lb = balancer(3, Duration.ofSeconds(30));
+            primaries(false);
+            for (int round = 0; round < 5; round++) {
+                nextRound(lb, scheduler);
+            }
+            assertThat(lb.snapshot().state()).isEqualTo(Tier.BACKUP);
+            assertThat(logs.containing("found no usable primary"))
+                    .satisfiesExactly(
+                            line -> assertThat(line)
+                                    .isEqualTo("DEBUG [lb] health round found no usable primary (1 consecutive)"),
+                            line -> assertThat(line)
+                                    .isEqualTo("DEBUG [lb] health round found no usable primary (2 consecutive)"),
+                            line -> assertThat(line)
+                                    .isEqualTo("DEBUG [lb] health round found no usable primary (3 consecutive)"),
+                            // rounds 10-11 s apart: about 20 s, then 10 s of the 30 s hold left; no count any more
+                            line -> assertThat(line)
+                                    .matches("DEBUG \\[lb\\] health round found no usable primary \\(in backup"
+                                            + " state, hold 1\\d(\\.\\d+)?s left\\)"),
+                            line -> assertThat(line)
+                                    .matches("DEBUG \\[lb\\] health round found no usable primary \\(in backup"
+                                            + " state, hold \\d(\\.\\d+)?s left\\)"));
+            assertThat(logs.containing("tier switch"))
+                    .containsExactly("DEBUG [lb] tier switch: primary -> backup after 3 consecutive primary failures"
+                            + " (last: a health round); holding for at least 30s");
+            assertThat(logs.lines()).noneMatch(line -> line.matches(".*\\bPT\\d.*"));
+            lb.close();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.proxycore.anytls.internal;
 
+import io.github.proxycore.config.GoDuration;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,7 +39,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                                 log.debug(
                                         "{}: no authentication within {}, closing",
                                         ctx.channel(),
-                                        config.authTimeout());
+                                        GoDuration.format(config.authTimeout()));
                                 ctx.close();
                             }
                         },

@@ -3,6 +3,7 @@ package io.github.proxycore.anytls.internal;
 import io.github.proxycore.anytls.PaddingScheme;
 import io.github.proxycore.anytls.SessionCloseReason;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.SocksAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -388,14 +389,14 @@ public final class ClientSession extends AbstractSession implements PooledSessio
             if (error == null) {
                 confirm(open.stream, open.promise);
             } else {
-                open.promise.tryFailure(new IOException(error));
+                open.promise.tryFailure(new DestinationException(error));
                 open.stream.close();
             }
             return;
         }
         StreamChannel stream = streams.get(streamId);
         if (stream != null && error != null) {
-            stream.fail(new IOException(error));
+            stream.fail(new DestinationException(error));
         }
     }
 
@@ -420,7 +421,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
 
     @Override
     protected void onHeartResponse(int streamId) {
-        log.debug("[Heartbeat] Received heartbeat response ({})", this);
+        Heartbeat.responseReceived();
     }
 
     @Override

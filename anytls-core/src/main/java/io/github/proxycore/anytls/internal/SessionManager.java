@@ -59,6 +59,26 @@ public final class SessionManager implements SessionListener {
     }
 
     /**
+     * The last resort after {@code failure} to dial a new session: the newest idle session the age floor kept past
+     * its lifetime, now busy, or {@code null}. Logged, since the caller is served by a session due for rotation.
+     */
+    public ClientSession checkoutKept(Throwable failure) {
+        SessionPool.Kept<ClientSession> kept = pool.checkoutKept(ticker.nanoTime());
+        if (kept == null) {
+            return null;
+        }
+        log.info(
+                "[AgeCleanup] A new session to {} failed ({}): using session seq={} kept by min_idle_session_for_age"
+                        + " (age={}, maxLife={})",
+                connector.server(),
+                describe(failure),
+                kept.seq(),
+                PoolLog.duration(kept.age()),
+                PoolLog.duration(kept.lifetime()));
+        return kept.session();
+    }
+
+    /**
      * Opens a session for a caller; it is busy from the start. Fails with a {@link SessionConnector.SessionFailure}, or
      * returns {@code null} if the pool is closed.
      */

@@ -25,8 +25,8 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li><b>Checkout</b> takes the newest (highest {@code seq}) idle session that is alive and within its lifetime. An
  *       expired idle session met on the way is closed ({@code max_age}) unless the age floor
- *       ({@code min_idle_session_for_age}) protects it; an expired session is never handed out, since a new dial can
- *       always serve instead.
+ *       ({@code min_idle_session_for_age}) protects it; an expired session is handed out only by
+ *       {@link #checkoutKept}, the last resort when a new dial failed.
  *   <li><b>Checkin</b> (a stream ended): the session becomes idle again, or is closed if it outlived its lifetime
  *       while busy.
  *   <li><b>Maintenance</b> ({@link #maintain}), the OkHttp-style pure function of {@code now} the housekeeper calls:
@@ -207,6 +207,38 @@ public final class SessionPool<S extends PooledSession> {
         return chosen;
     }
 
+    /** A session age cleanup kept past its lifetime, handed out as the last resort, with what a log line needs. */
+    public record Kept<S>(S session, long seq, long age, long lifetime) {}
+
+    /**
+     * The last resort when no idle session within its lifetime is left and a new session could not be dialled: the
+     * newest idle session kept past its lifetime by {@code min_idle_session_for_age} (SPEC §3: an expired session is
+     * never handed out <em>while</em> an unexpired one or a new dial can serve). {@code null} if there is none.
+     * When its stream ends it goes back to the idle set if the age floor still wants it.
+     */
+    public Kept<S> checkoutKept(long now) {
+        synchronized (this) {
+            if (closed) {
+                return null;
+            }
+            for (Map.Entry<Long, Slot<S>> entry = idle.lastEntry(); entry != null; ) {
+                Map.Entry<Long, Slot<S>> older = idle.lowerEntry(entry.getKey());
+                Slot<S> slot = entry.getValue();
+                idle.remove(slot.seq);
+                if (!slot.session.isActive()) {
+                    slot.state = State.DEAD; // removed() counts it when its close is reported
+                } else {
+                    slot.state = State.BUSY;
+                    slot.kept = true;
+                    busy++;
+                    return new Kept<>(slot.session, slot.seq, now - slot.created, slot.lifetime);
+                }
+                entry = older;
+            }
+            return null;
+        }
+    }
+
     /**
      * The stream of {@code session} ended: the session becomes idle again if it is alive and within its lifetime; a
      * session past its lifetime is closed now (a busy session is never interrupted, it is retired here); after
@@ -225,10 +257,11 @@ public final class SessionPool<S extends PooledSession> {
                 closeFor = SessionCloseReason.SHUTDOWN;
             } else if (!session.isActive()) {
                 slot.state = State.DEAD;
-            } else if (slot.expired(now)) {
+            } else if (slot.expired(now) && !(slot.kept && idle.size() < config.minIdleForAge())) {
                 all.remove(session);
                 closeFor = SessionCloseReason.MAX_AGE;
             } else {
+                // within its lifetime, or a last-resort session the age floor still keeps
                 slot.state = State.IDLE;
                 slot.idleSince = now;
                 idle.put(slot.seq, slot);
@@ -321,11 +354,12 @@ public final class SessionPool<S extends PooledSession> {
 
     /**
      * Closes sessions idle for at least the timeout, walking the idle set newest first and keeping the first
-     * {@code max(min_idle_session, ensure_idle_session)}: the seed's floor, raised to the ensure target because the
-     * ensure step would dial a replacement for each extra session closed (PROTOCOL.md §12 pitfall 7's churn).
+     * {@code min_idle_session} (seed 000). Sessions beyond those close even when the ensure step then dials
+     * replacements: that rotation is the seed's documented interaction, and it replaces idle connections that NATs
+     * and servers drop silently. Who wants none sets {@code min_idle_session >= ensure_idle_session}.
      */
     private void idleCleanup(long now, List<Slot<S>> out, List<String> log) {
-        int keep = Math.max(config.minIdle(), config.ensureIdle());
+        int keep = config.minIdle();
         int seen = 0;
         int idleLong = 0;
         for (Iterator<Slot<S>> it = idle.descendingMap().values().iterator(); it.hasNext(); ) {
@@ -347,14 +381,9 @@ public final class SessionPool<S extends PooledSession> {
             return; // nothing closed, nothing to say (protected sessions are kept every cycle)
         }
         log.add(String.format(
-                "[IdleCleanup] Found %d sessions idle longer than %s, closing %d (keeping the %d newest"
-                        + " idle sessions: min_idle_session=%d, ensure_idle_session=%d)",
-                idleLong,
-                PoolLog.duration(config.idleTimeout()),
-                out.size(),
-                keep,
-                config.minIdle(),
-                config.ensureIdle()));
+                "[IdleCleanup] Found %d sessions idle longer than %s, closing %d (keeping the %d newest idle sessions:"
+                        + " min_idle_session=%d)",
+                idleLong, PoolLog.duration(config.idleTimeout()), out.size(), keep, config.minIdle()));
         for (int i = 0; i < out.size(); i++) {
             Slot<S> slot = out.get(i);
             log.add(String.format(
@@ -564,6 +593,8 @@ public final class SessionPool<S extends PooledSession> {
         final long lifetime;
         State state;
         long idleSince;
+        /** Handed out past its lifetime as the last resort: the age floor kept it, and may keep it again. */
+        boolean kept;
 
         Slot(S session, long seq, long created, long lifetime) {
             this.session = session;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.proxycore.anytls.PaddingScheme;
 import io.github.proxycore.anytls.SessionCloseReason;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.testing.LogRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /**
  * What a client session does for the pool, over EmbeddedChannels with frozen time: heartbeats (none before v2, 7 bytes
@@ -123,6 +125,23 @@ class ClientSessionPoolingTest {
         assertThat(packet2).hasSize(1);
         assertThat(packet2.get(0)).hasSize(50 * 2).startsWith("01000000010000" + "02000000010007");
         assertThat(session.isActive()).isTrue();
+    }
+
+    @Test
+    void heartbeatLogLinesAreTheSeeds() {
+        try (LogRecorder.Capture logs = LogRecorder.capture(Heartbeat.class, Level.DEBUG)) {
+            ClientSession session = start(PaddingScheme.parse("stop=0"));
+            session.sendSettingsNow();
+            inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
+            advance(session, HEARTBEAT);
+            inbound(session, Command.HEART_RESPONSE, 0, "");
+            // seed 000, "调试日志": exactly these three lines, nothing appended
+            assertThat(logs.lines())
+                    .containsExactly(
+                            "DEBUG [Heartbeat] Sending heartbeat request",
+                            "DEBUG [Heartbeat] Heartbeat sent successfully",
+                            "DEBUG [Heartbeat] Received heartbeat response");
+        }
     }
 
     @Test

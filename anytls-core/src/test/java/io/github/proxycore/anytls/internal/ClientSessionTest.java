@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.PaddingScheme;
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DestinationException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -154,7 +155,9 @@ class ClientSessionTest {
         inbound(Command.SERVER_SETTINGS, 0, "v=2");
         inbound(Command.SYNACK, 1, "dial tcp 127.0.0.1:1: connect: connection refused");
         channel.runPendingTasks();
-        assertThat(promise.cause()).hasMessage("remote: dial tcp 127.0.0.1:1: connect: connection refused");
+        assertThat(promise.cause())
+                .isInstanceOf(DestinationException.class)
+                .hasMessage("remote: dial tcp 127.0.0.1:1: connect: connection refused");
         assertThat(frames()).containsExactly("FIN 1");
         assertThat(session.isActive()).isTrue();
         assertThat(returned).containsExactly(session);

@@ -39,8 +39,8 @@ class HousekeeperTest {
     @Test
     void prewarmsAtStartCleansEveryIntervalAndRetriesEarlyAfterAFailedDial() {
         loop.freezeTime();
-        // interval 800 ms (back-off from 100 ms), idle timeout 500 ms, keep 1 idle (ensure 1)
-        PoolConfig config = new PoolConfig(800 * MS, 500 * MS, 0, 0, 1, 0, 0, 0, 0);
+        // interval 800 ms (back-off from 100 ms), idle timeout 500 ms, min_idle_session 1, ensure 1
+        PoolConfig config = new PoolConfig(800 * MS, 500 * MS, 1, 0, 1, 0, 0, 0, 0);
         SessionPool<FakeSession> pool =
                 new SessionPool<>(config, new Random(1), new PoolMetrics(PoolListener.NONE), () -> 0L, ZoneOffset.UTC);
         Housekeeper housekeeper =

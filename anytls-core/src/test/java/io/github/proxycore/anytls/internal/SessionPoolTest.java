@@ -164,6 +164,41 @@ class SessionPoolTest {
     }
 
     @Test
+    void whenNoNewSessionCanBeDialledTheNewestKeptSessionServes() {
+        Fields f = new Fields();
+        f.lifetime = 10 * MINUTE;
+        f.idleTimeout = HOUR;
+        f.minIdleForAge = 2;
+        SessionPool<FakeSession> pool = pool(f);
+        FakeSession older = idle(pool, 1, 0, 0);
+        FakeSession newer = idle(pool, 2, MINUTE, MINUTE);
+        assertThat(pool.checkout(20 * MINUTE))
+                .as("both expired, both kept by the floor")
+                .isNull();
+        // the caller's dial failed: the newest kept session serves
+        SessionPool.Kept<FakeSession> kept = pool.checkoutKept(20 * MINUTE);
+        assertThat(kept.session()).isSameAs(newer);
+        assertThat(kept.seq()).isEqualTo(2);
+        assertThat(kept.age()).isEqualTo(19 * MINUTE);
+        assertThat(kept.lifetime()).isEqualTo(10 * MINUTE);
+        assertThat(pool.stats().busy()).isEqualTo(1);
+        // its stream ends: the floor still wants it, so it is idle again, and still not handed out normally
+        pool.checkin(newer, 21 * MINUTE);
+        assertThat(newer.retired).isEmpty();
+        assertThat(pool.idleSeqs()).containsExactly(2L, 1L);
+        assertThat(pool.checkout(22 * MINUTE)).isNull();
+        // a dead one is skipped
+        newer.kill();
+        assertThat(pool.checkoutKept(23 * MINUTE).session()).isSameAs(older);
+        assertThat(pool.checkoutKept(23 * MINUTE)).isNull();
+        // fresh sessions came meanwhile: the floor is met, so the kept one closes when its stream ends
+        idle(pool, 3, 23 * MINUTE, 23 * MINUTE);
+        idle(pool, 4, 23 * MINUTE, 23 * MINUTE);
+        pool.checkin(older, 24 * MINUTE);
+        assertThat(older.retired).containsExactly(SessionCloseReason.MAX_AGE);
+    }
+
+    @Test
     void aBusySessionPastItsLifetimeIsClosedWhenItsStreamEnds() {
         Fields f = new Fields();
         f.lifetime = 10 * MINUTE;
@@ -200,7 +235,7 @@ class SessionPoolTest {
         assertThat(m.log())
                 .containsExactly(
                         "[IdleCleanup] Found 3 sessions idle longer than 30s, closing 1 (keeping the 2 newest idle sessions:"
-                                + " min_idle_session=2, ensure_idle_session=0)",
+                                + " min_idle_session=2)",
                         "[IdleCleanup] Closing session #1 (seq=2, idle=45s)");
         assertThat(pool.maintain(1000 * SECOND).closed())
                 .as("the protected ones stay")
@@ -369,6 +404,7 @@ class SessionPoolTest {
         Fields f = new Fields();
         f.ensure = 10;
         f.rate = 3;
+        f.idleTimeout = HOUR; // filling the pool, without idle rotation
         SessionPool<FakeSession> pool = pool(f);
         List<Integer> perCycle = new ArrayList<>();
         long now = 0;
@@ -406,6 +442,7 @@ class SessionPoolTest {
     void dialsInFlightCountSoThePoolNeverOvershoots() {
         Fields f = new Fields();
         f.ensure = 4;
+        f.idleTimeout = HOUR; // no idle rotation
         SessionPool<FakeSession> pool = pool(f);
         assertThat(pool.maintain(0).dials()).isEqualTo(4);
         // the dials are slower than the check interval: the next cycles must not dial the deficit again
@@ -621,30 +658,60 @@ class SessionPoolTest {
         }
         burst.forEach(s -> pool.checkin(s, 20 * SECOND));
         assertThat(pool.stats().idle()).isEqualTo(8);
-        long now = 30 * SECOND;
-        int dials = 0;
+        // 5 min 30 s: the cleanup keeps the 2 newest and closes the 6 others; the ensure step dials 3 back
+        for (long now = 30 * SECOND; now < 5 * MINUTE + 30 * SECOND; now += 30 * SECOND) {
+            assertThat(pool.maintain(now).closed()).isEmpty();
+        }
+        m = pool.maintain(5 * MINUTE + 30 * SECOND);
+        assertThat(m.closed())
+                .extracting(SessionPool.Closed::reason)
+                .containsOnly(SessionCloseReason.IDLE_TIMEOUT)
+                .hasSize(6);
+        assertThat(m.dials()).isEqualTo(3);
+        assertThat(m.log())
+                .contains("[EnsureIdleSession] Current idle sessions: 2, target: 5, creating 3 new sessions");
+        completeEnsureDials(pool, 3, 5 * MINUTE + 30 * SECOND);
+        assertThat(pool.stats().idle()).isEqualTo(5);
+    }
+
+    @Test
+    void idleSessionsBeyondMinIdleRotateThroughTheEnsureStep() {
+        // the seed's example: min_idle_session 3, ensure_idle_session 10, idle_session_timeout 5m. Idle sessions
+        // beyond the newest 3 close after 5 min idle and the ensure step re-creates them ("如果池低于 10 个（例如清理
+        // 后…）将自动创建新会话"): every idle connection but 3 is replaced each 5 min, before a NAT forgets it
+        Fields f = new Fields();
+        f.minIdle = 3;
+        f.ensure = 10;
+        f.idleTimeout = 5 * MINUTE;
+        SessionPool<FakeSession> pool = pool(f);
+        SessionPool.Maintenance m = pool.maintain(0);
+        assertThat(m.dials()).isEqualTo(10);
+        completeEnsureDials(pool, 10, 0);
+        List<Long> first = pool.idleSeqs();
         List<SessionPool.Closed> closed = new ArrayList<>();
-        for (; now <= 10 * MINUTE; now += 30 * SECOND) {
+        int dials = 0;
+        for (long now = 30 * SECOND; now <= 5 * MINUTE; now += 30 * SECOND) {
             m = pool.maintain(now);
             closed.addAll(m.closed());
             dials += m.dials();
             completeEnsureDials(pool, m.dials(), now);
         }
-        // after 5 min idle the 3 extra close; the 5 the ensure step wants stay, so nothing is re-dialled (no churn)
         assertThat(closed)
-                .extracting(SessionPool.Closed::reason)
-                .containsOnly(SessionCloseReason.IDLE_TIMEOUT)
-                .hasSize(3);
-        assertThat(dials).isZero();
-        assertThat(pool.stats().idle()).isEqualTo(5);
-        // a session dies (network): the next run of the ensure step replaces it
-        FakeSession dead = pool.checkout(now);
-        dead.kill();
-        assertThat(pool.removed(dead, SessionCloseReason.REMOTE)).isTrue();
-        m = pool.maintain(now);
-        assertThat(m.dials()).isEqualTo(1);
-        assertThat(m.log())
-                .containsExactly("[EnsureIdleSession] Current idle sessions: 4, target: 5, creating 1 new sessions");
+                .hasSize(7)
+                .extracting(SessionPool.Closed::seq)
+                .containsExactlyInAnyOrderElementsOf(first.subList(3, 10));
+        assertThat(dials).isEqualTo(7);
+        assertThat(pool.idleSeqs()).hasSize(10).containsAll(first.subList(0, 3));
+        assertThat(pool.stats().closedIdleTimeout()).isEqualTo(7);
+        assertThat(pool.stats().createdByEnsure()).isEqualTo(17);
+        // one cycle later the 3 kept are no longer the newest: they close too, and every connection has been replaced
+        m = pool.maintain(5 * MINUTE + 30 * SECOND);
+        assertThat(m.closed())
+                .extracting(SessionPool.Closed::seq)
+                .containsExactlyInAnyOrderElementsOf(first.subList(0, 3));
+        assertThat(m.dials()).isEqualTo(3);
+        completeEnsureDials(pool, 3, 5 * MINUTE + 30 * SECOND);
+        assertThat(pool.idleSeqs()).hasSize(10).doesNotContainAnyElementsOf(first);
     }
 
     // ------------------------------------------------------------------------------------------ close, stats

@@ -249,9 +249,11 @@ public final class ConfigBinder {
             // an explicit 0 means "no damping"; an absent field takes the default
             Integer failures = hysteresisObject.optionalInteger("primary_failures");
             Duration hold = hysteresisObject.optionalDuration("backup_hold_time");
+            Integer rise = hysteresisObject.optionalInteger("rise");
             hysteresis = new HysteresisOptions(
                     failures == null ? HysteresisOptions.DEFAULT_PRIMARY_FAILURES : failures,
-                    hold == null ? HysteresisOptions.DEFAULT_BACKUP_HOLD_TIME : hold);
+                    hold == null ? HysteresisOptions.DEFAULT_BACKUP_HOLD_TIME : hold,
+                    rise == null ? HysteresisOptions.DEFAULT_RISE : rise);
             hysteresisObject.finish();
         }
         EmptyPoolAction emptyPoolAction = o.enumValue(

@@ -180,6 +180,7 @@ public final class Validator {
         }
         nonNegative(o.hysteresis().primaryFailures(), path + ".hysteresis.primary_failures", problems);
         nonNegative(o.hysteresis().backupHoldTime(), path + ".hysteresis.backup_hold_time", problems);
+        nonNegative(o.hysteresis().rise(), path + ".hysteresis.rise", problems);
     }
 
     private static void memberList(List<String> tags, String path, Map<String, String> seen, Problems problems) {

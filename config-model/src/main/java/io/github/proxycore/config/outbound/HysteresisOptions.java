@@ -3,15 +3,23 @@ package io.github.proxycore.config.outbound;
 import java.time.Duration;
 
 /**
- * Damping between the primary and backup tiers (SPEC §4). An explicit 0 means no damping; an absent field takes
- * the default.
+ * Damping between the primary and backup tiers, and of a member's way back from unhealthy (SPEC §4). An explicit 0
+ * means no damping; an absent field takes the default.
  *
  * @param primaryFailures consecutive primary failures before the balancer enters backup state (default 3)
  * @param backupHoldTime least time spent in backup state before returning to primaries (default 30s)
+ * @param rise checks in a row an unhealthy member must pass before it serves again; until then it is
+ *     <em>recovering</em> (HAProxy's {@code rise}; default 2; 0 or 1: one passing check restores it)
  */
-public record HysteresisOptions(int primaryFailures, Duration backupHoldTime) {
+public record HysteresisOptions(int primaryFailures, Duration backupHoldTime, int rise) {
     public static final int DEFAULT_PRIMARY_FAILURES = 3;
     public static final Duration DEFAULT_BACKUP_HOLD_TIME = Duration.ofSeconds(30);
+    public static final int DEFAULT_RISE = 2;
     public static final HysteresisOptions DEFAULT =
-            new HysteresisOptions(DEFAULT_PRIMARY_FAILURES, DEFAULT_BACKUP_HOLD_TIME);
+            new HysteresisOptions(DEFAULT_PRIMARY_FAILURES, DEFAULT_BACKUP_HOLD_TIME, DEFAULT_RISE);
+
+    /** The tier settings with the default {@code rise}. */
+    public HysteresisOptions(int primaryFailures, Duration backupHoldTime) {
+        this(primaryFailures, backupHoldTime, DEFAULT_RISE);
+    }
 }

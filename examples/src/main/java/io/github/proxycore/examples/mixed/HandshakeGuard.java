@@ -1,5 +1,6 @@
 package io.github.proxycore.examples.mixed;
 
+import io.github.proxycore.config.GoDuration;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,7 +32,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
                             log.debug(
                                     "{}: no complete proxy request within {}, closing",
                                     ctx.channel().remoteAddress(),
-                                    timeout);
+                                    GoDuration.format(timeout));
                             ctx.close();
                         },
                         timeout.toMillis(),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.proxycore.config.ClashApiOptions;
 import io.github.proxycore.loadbalance.LoadBalanceOutbound;
+import io.github.proxycore.loadbalance.MemberHealth;
 import io.github.proxycore.loadbalance.MemberSnapshot;
 import io.github.proxycore.loadbalance.UrlTest;
 import io.github.proxycore.outbound.Network;
@@ -54,7 +55,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code GET /}, {@code GET /version};
  *   <li>{@code GET /proxies}, {@code GET /proxies/{name}}: type, UDP support, latency history (the delay tests
  *       below, then, for a balancer's member, its latest health check, stamped with the time of the request); a
- *       balancer lists its members ({@code all}) and which of them serve ({@code active});
+ *       balancer lists its members ({@code all}), which of them serve ({@code active}) and their health
+ *       ({@code health}: healthy, unhealthy, recovering or unknown); a member shows its own {@code health} and
+ *       {@code alive};
  *   <li>{@code GET /proxies/{name}/delay?url=…&timeout=ms}: a URL test through that outbound, {@code {"delay": ms}}.
  * </ul>
  *
@@ -234,11 +237,19 @@ public final class StatusServer implements AutoCloseable {
         if (checked != null) {
             entries.add(entry((int) Math.max(1, checked.toMillis())));
         }
+        MemberSnapshot asMember = memberSnapshot(outbound.tag());
+        if (asMember != null) {
+            // a balancer's member: healthy, unhealthy, recovering (not serving yet) or unknown
+            node.put("alive", asMember.health() == MemberHealth.HEALTHY);
+            node.put("health", asMember.health().toString());
+        }
         if (outbound instanceof LoadBalanceOutbound lb) {
             ArrayNode all = node.putArray("all");
             ArrayNode active = node.putArray("active");
+            ObjectNode health = node.putObject("health");
             for (MemberSnapshot member : lb.snapshot().members()) {
                 all.add(member.tag());
+                health.put(member.tag(), member.health().toString());
                 if (member.active()) {
                     active.add(member.tag());
                 }
@@ -246,6 +257,19 @@ public final class StatusServer implements AutoCloseable {
             node.put("now", active.isEmpty() ? "" : active.get(0).asText());
         }
         return node;
+    }
+
+    /** {@code tag} as a member of the first balancer it belongs to, or null. */
+    private MemberSnapshot memberSnapshot(String tag) {
+        for (Outbound outbound : outbounds.all()) {
+            if (outbound instanceof LoadBalanceOutbound lb) {
+                MemberSnapshot member = lb.snapshot().member(tag).orElse(null);
+                if (member != null) {
+                    return member;
+                }
+            }
+        }
+        return null;
     }
 
     /** The latency of the latest successful health check of {@code tag} by a balancer it belongs to, or null. */

@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.examples.cli.Engine;
 import io.github.proxycore.loadbalance.LoadBalanceOutbound;
+import io.github.proxycore.loadbalance.MemberHealth;
+import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.Metadata;
+import io.github.proxycore.outbound.Network;
 import io.github.proxycore.testing.LocalHttpServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -77,6 +83,52 @@ class StatusServerTest {
                     .isEqualTo(400);
             assertThat(get(base + "/proxies/nobody", "Bearer t0ken").statusCode())
                     .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void showsMembersThatAreRecovering() throws Exception {
+        try (LocalHttpServer http = LocalHttpServer.start("origin");
+                Engine engine = Engine.builder(ConfigLoader.parse("{\"outbounds\": ["
+                                + "  {\"type\": \"loadbalance\", \"tag\": \"lb\", \"primary_outbounds\": [\"a\"],"
+                                + "   \"url\": \"http://127.0.0.1:" + http.port() + "/generate_204\","
+                                + "   \"interval\": \"1h\", \"strategy\": \"random\"},"
+                                + "  {\"type\": \"direct\", \"tag\": \"a\"}],"
+                                + "\"experimental\": {\"clash_api\": {\"external_controller\": \"127.0.0.1:0\"}}}"))
+                        .start()) {
+            LoadBalanceOutbound lb = (LoadBalanceOutbound) engine.outbounds().get("lb");
+            lb.checkNow().get(10, TimeUnit.SECONDS);
+            String base = "http://127.0.0.1:"
+                    + engine.status().orElseThrow().localAddress().getPort();
+            JsonNode a = JSON.readTree(get(base + "/proxies/a", null).body());
+            assertThat(a.get("health").asText()).isEqualTo("healthy");
+            assertThat(a.get("alive").asBoolean()).isTrue();
+
+            // a direct member's own connection fails (nothing listens there): it is marked down, and the check
+            // that follows at once passes, so it is recovering
+            int closed;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                closed = socket.getLocalPort();
+            }
+            Destination nowhere = Destination.of("127.0.0.1", closed);
+            assertThat(lb.dial(nowhere, Metadata.internal(Network.TCP, nowhere)).await(10, TimeUnit.SECONDS))
+                    .isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lb.snapshot().member("a").orElseThrow().health() != MemberHealth.RECOVERING) {
+                assertThat(System.nanoTime()).as("a recovering").isLessThan(deadline);
+                Thread.sleep(5); // polling a condition
+            }
+            a = JSON.readTree(get(base + "/proxies/a", null).body());
+            assertThat(a.get("health").asText()).isEqualTo("recovering");
+            assertThat(a.get("alive").asBoolean()).isFalse();
+            JsonNode group = JSON.readTree(get(base + "/proxies/lb", null).body());
+            assertThat(group.get("health").get("a").asText()).isEqualTo("recovering");
+            assertThat(group.get("active")).isEmpty();
+
+            lb.checkNow("a").get(10, TimeUnit.SECONDS); // the second pass in a row
+            group = JSON.readTree(get(base + "/proxies/lb", null).body());
+            assertThat(group.get("health").get("a").asText()).isEqualTo("healthy");
+            assertThat(group.get("active")).extracting(JsonNode::asText).containsExactly("a");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.proxycore.loadbalance.internal;
 
+import io.github.proxycore.config.GoDuration;
 import io.github.proxycore.config.outbound.EmptyPoolAction;
 import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
@@ -105,6 +106,7 @@ public final class Balancer {
                 options.timeout(),
                 options.idleTimeout(),
                 maxConcurrentChecks,
+                options.hysteresis().rise(),
                 new HealthChecker.Listener() {
                     @Override
                     public void checked(MemberState member, CheckResult result) {
@@ -145,6 +147,15 @@ public final class Balancer {
 
     public HealthChecker checker() {
         return checker;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Whether {@code view} is {@code fallback_all}'s view of every member (the pool is empty). */
+    public boolean isEveryMember(TierView view) {
+        return view != null && view == everyMember;
     }
 
     /** Connections handed out through the {@code direct} empty-pool fallback. */
@@ -228,22 +239,27 @@ public final class Balancer {
         if (closed || s.primaryUsable() || s.state() != Tier.PRIMARY) {
             return; // things changed since the dial looked
         }
-        log.debug("[{}] a dial found no usable primary ({} consecutive)", tag, hysteresis.consecutiveFailures() + 1);
-        if (hysteresis.primaryFailed(scheduler.nanoTime())) {
+        boolean entered = hysteresis.primaryFailed(scheduler.nanoTime());
+        log.debug("[{}] a dial found no usable primary ({} consecutive)", tag, hysteresis.consecutiveFailures());
+        if (entered) {
             enteredBackup("a dial");
             refresh("entered backup state");
         }
     }
 
-    /** A real dial through {@code member} failed (any thread): passive health. */
+    /**
+     * A real dial through {@code member} failed because of the member (any thread): passive health. Destination
+     * errors never get here (see {@link DialAttempt}).
+     */
     public void dialFailed(MemberState member, String reason) {
         sync.execute(() -> {
             if (closed) {
                 return;
             }
             if (member.markUnhealthy("dial failed: " + reason)) {
-                // it was usable: reselect without it; a failed dial may be the destination's fault, and a prompt
-                // check of the member tells (already unhealthy, it is in no view and nothing changes)
+                // it was usable: reselect without it, and check it at once so that a passing member starts its way
+                // back (already unhealthy, it is in no view and nothing changes)
+                log.info("[{}] {} is unhealthy: dial failed: {}", tag, member.tag, reason);
                 refresh("dial through " + member.tag + " failed");
                 checker.check(member);
             }
@@ -291,12 +307,19 @@ public final class Balancer {
         }
         TierView primary = select(Tier.PRIMARY);
         TierView backup = select(Tier.BACKUP);
-        if (primary.isEmpty()) {
+        if (primary.isEmpty() && hysteresis.state() == Tier.BACKUP) {
+            // the count stopped when the balancer switched: say where it stands instead of a count
+            log.debug(
+                    "[{}] health round found no usable primary (in backup state, hold {} left)",
+                    tag,
+                    GoDuration.format(holdRemaining().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+        } else if (primary.isEmpty()) {
+            boolean entered = hysteresis.primaryFailed(scheduler.nanoTime());
             log.debug(
                     "[{}] health round found no usable primary ({} consecutive)",
                     tag,
-                    hysteresis.consecutiveFailures() + 1);
-            if (hysteresis.primaryFailed(scheduler.nanoTime())) {
+                    hysteresis.consecutiveFailures());
+            if (entered) {
                 enteredBackup("a health round");
             }
         } else {
@@ -312,7 +335,7 @@ public final class Balancer {
                 tag,
                 hysteresis.consecutiveFailures(),
                 cause,
-                options.hysteresis().backupHoldTime());
+                GoDuration.format(options.hysteresis().backupHoldTime()));
         holdTimer.cancel();
         long hold = options.hysteresis().backupHoldTime().toNanos();
         holdTimer = scheduler.schedule(() -> sync.execute(() -> refresh("backup hold over")), hold);

@@ -1,6 +1,8 @@
 package io.github.proxycore.loadbalance.internal;
 
+import io.github.proxycore.config.GoDuration;
 import io.github.proxycore.loadbalance.CheckResult;
+import io.github.proxycore.loadbalance.MemberHealth;
 import io.github.proxycore.outbound.Network;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * most one check in flight per member (a second request joins it); {@code idle_timeout}: a round that falls due
  * after that long without a dial is skipped and rounds pause until the next dial, which resumes them with an
  * immediate round.
+ *
+ * <p>A member's first successful check is repeated at once and the faster sample counts: the first pays for
+ * warm-up and would skew Top-N.
+ *
+ * <p>A failed check marks a member unhealthy at once. An unhealthy member that passes is <em>recovering</em> until it
+ * has passed {@code rise} checks in a row (HAProxy's {@code rise}), and only then healthy and a candidate again.
  *
  * <p>Members that cannot carry TCP cannot be checked over HTTP; they are never checked and stay candidates.
  *
@@ -49,6 +57,7 @@ public final class HealthChecker {
     private final long timeoutNanos;
     private final long idleTimeoutNanos;
     private final int maxConcurrent;
+    private final int rise;
     private final Listener listener;
     private final String tag;
 
@@ -72,6 +81,7 @@ public final class HealthChecker {
             Duration timeout,
             Duration idleTimeout,
             int maxConcurrent,
+            int rise,
             Listener listener) {
         this.tag = Objects.requireNonNull(tag, "tag");
         this.members = List.copyOf(members);
@@ -86,6 +96,7 @@ public final class HealthChecker {
             throw new IllegalArgumentException("maxConcurrent must be positive");
         }
         this.maxConcurrent = maxConcurrent;
+        this.rise = Math.max(1, rise); // 0 means no damping: one passing check restores a member
         this.listener = Objects.requireNonNull(listener, "listener");
         this.lastDialNanos = scheduler.nanoTime();
     }
@@ -128,7 +139,7 @@ public final class HealthChecker {
             log.debug(
                     "[{}] no dial for {}; health checks paused until the next one",
                     tag,
-                    Duration.ofNanos(idleTimeoutNanos));
+                    GoDuration.format(Duration.ofNanos(idleTimeoutNanos)));
             return;
         }
         runPeriodicRound();
@@ -244,6 +255,8 @@ public final class HealthChecker {
         private Scheduler.Cancellable timeout = Scheduler.Cancellable.NONE;
         private Scheduler.Cancellable probe = Scheduler.Cancellable.NONE;
         private boolean done;
+        /** The member's first answer ever, taken again at once (see {@link #finish}); -1 until then. */
+        private long coldSample = -1;
 
         Check(MemberState member) {
             this.member = member;
@@ -277,6 +290,23 @@ public final class HealthChecker {
             if (done) {
                 return;
             }
+            if (latencyNanos != null && coldSample < 0 && member.health().latencyNanos() < 0 && !closed) {
+                // A member's first answer pays for warm-up: class loading and JIT in this JVM, its first TLS
+                // session (631 ms where the same member answered in 24 ms two seconds later). With tolerance, such
+                // a sample can lock a wrong Top-N in place; so it is taken again at once, and the faster counts.
+                coldSample = latencyNanos;
+                timeout.cancel();
+                log.debug(
+                        "[{}] check of {}: first answer {} ms, taken again (a first sample is cold)",
+                        tag,
+                        member.tag,
+                        Duration.ofNanos(latencyNanos).toMillis());
+                start();
+                return;
+            }
+            if (latencyNanos != null && coldSample >= 0) {
+                latencyNanos = Math.min(latencyNanos, coldSample);
+            }
             done = true;
             timeout.cancel();
             if (latencyNanos == null) {
@@ -285,17 +315,33 @@ public final class HealthChecker {
             running.remove(this);
             CheckResult result;
             if (latencyNanos != null) {
-                member.markHealthy(latencyNanos);
+                MemberHealth before = member.health().state();
+                MemberState.Health after = member.markHealthy(latencyNanos, rise);
                 result = CheckResult.success(member.tag, member.tier, Duration.ofNanos(latencyNanos));
+                log.debug(
+                        "[{}] check of {}: {} ms",
+                        tag,
+                        member.tag,
+                        Duration.ofNanos(latencyNanos).toMillis());
+                if (after.state() == MemberHealth.RECOVERING) {
+                    log.info(
+                            "[{}] {} is recovering: {} of {} checks passed in a row",
+                            tag,
+                            member.tag,
+                            after.passes(),
+                            rise);
+                } else if (before == MemberHealth.UNHEALTHY || before == MemberHealth.RECOVERING) {
+                    log.info("[{}] {} is healthy again after {} checks passed in a row", tag, member.tag, rise);
+                }
             } else {
+                MemberHealth before = member.health().state();
                 member.markUnhealthy(error);
                 result = CheckResult.failure(member.tag, member.tier, error);
+                log.debug("[{}] check of {}: {}", tag, member.tag, error);
+                if (before != MemberHealth.UNHEALTHY) {
+                    log.info("[{}] {} is unhealthy ({}): {}", tag, member.tag, before, error);
+                }
             }
-            log.debug(
-                    "[{}] check of {}: {}",
-                    tag,
-                    member.tag,
-                    latencyNanos != null ? Duration.ofNanos(latencyNanos).toMillis() + " ms" : error);
             CompletableFuture<CheckResult> future = member.inFlight;
             member.inFlight = null;
             if (!closed) {

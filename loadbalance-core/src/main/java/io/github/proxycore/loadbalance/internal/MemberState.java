@@ -28,9 +28,12 @@ public final class MemberState {
     /** The check in flight, if any (sync context only). */
     CompletableFuture<CheckResult> inFlight;
 
-    /** Health as last recorded: state, latency of the last successful check (-1: none), last failure (or null). */
-    public record Health(MemberHealth state, long latencyNanos, String lastError) {
-        static final Health INITIAL = new Health(MemberHealth.UNKNOWN, -1, null);
+    /**
+     * Health as last recorded: state, latency of the last successful check (-1: none), last failure (or null), and
+     * the checks passed in a row while recovering.
+     */
+    public record Health(MemberHealth state, long latencyNanos, String lastError, int passes) {
+        static final Health INITIAL = new Health(MemberHealth.UNKNOWN, -1, null, 0);
     }
 
     public MemberState(int index, Tier tier, Outbound outbound) {
@@ -50,21 +53,39 @@ public final class MemberState {
         return health;
     }
 
-    /** A candidate for selection: healthy, or not judged yet (bootstrap). */
+    /** A candidate for selection: healthy, or not judged yet (bootstrap). Unhealthy and recovering ones are not. */
     public boolean usable() {
-        return health.state() != MemberHealth.UNHEALTHY;
+        MemberHealth state = health.state();
+        return state == MemberHealth.HEALTHY || state == MemberHealth.UNKNOWN;
     }
 
-    /** Records a successful check. */
-    void markHealthy(long latencyNanos) {
-        health = new Health(MemberHealth.HEALTHY, latencyNanos, null);
+    /**
+     * Records a successful check. A member that was unhealthy or recovering becomes healthy only after {@code rise}
+     * passes in a row; until then it is recovering. Returns the new health.
+     */
+    Health markHealthy(long latencyNanos, int rise) {
+        Health old = health;
+        Health next;
+        if (old.state() == MemberHealth.UNHEALTHY || old.state() == MemberHealth.RECOVERING) {
+            int passes = old.state() == MemberHealth.RECOVERING ? old.passes() + 1 : 1;
+            next = passes >= rise
+                    ? new Health(MemberHealth.HEALTHY, latencyNanos, null, 0)
+                    : new Health(MemberHealth.RECOVERING, latencyNanos, old.lastError(), passes);
+        } else {
+            next = new Health(MemberHealth.HEALTHY, latencyNanos, null, 0);
+        }
+        health = next;
+        return next;
     }
 
-    /** Records a failed check or dial; keeps the last good latency; returns whether the member was usable. */
+    /**
+     * Records a failed check or a dial that failed because of the member; keeps the last good latency; returns
+     * whether the member was usable.
+     */
     boolean markUnhealthy(String error) {
         Health old = health;
-        health = new Health(MemberHealth.UNHEALTHY, old.latencyNanos(), error);
-        return old.state() != MemberHealth.UNHEALTHY;
+        health = new Health(MemberHealth.UNHEALTHY, old.latencyNanos(), error, 0);
+        return old.state() == MemberHealth.HEALTHY || old.state() == MemberHealth.UNKNOWN;
     }
 
     @Override

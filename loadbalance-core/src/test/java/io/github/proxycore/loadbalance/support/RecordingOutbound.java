@@ -1,6 +1,7 @@
 package io.github.proxycore.loadbalance.support;
 
 import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
@@ -9,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A member for selection tests: records every dial and answers with a fresh {@link EmbeddedChannel} (a real
- * channel, no socket), or fails when told to.
+ * channel, no socket), or, when told to, fails as the member (its own connection broke), fails as a proxy whose
+ * server could not reach the destination (an AnyTLS SYNACK error: a {@link DestinationException} cause), or never
+ * answers.
  */
 public final class RecordingOutbound implements Outbound {
     private final String tag;
@@ -25,6 +29,9 @@ public final class RecordingOutbound implements Outbound {
     private final List<Metadata> metadata = new CopyOnWriteArrayList<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private volatile boolean failing;
+    private volatile boolean destinationError;
+    private volatile boolean hanging;
+    private final List<Promise<Channel>> pending = new CopyOnWriteArrayList<>();
 
     public RecordingOutbound(String tag, Network... networks) {
         this.tag = tag;
@@ -34,6 +41,23 @@ public final class RecordingOutbound implements Outbound {
     public RecordingOutbound failing(boolean failing) {
         this.failing = failing;
         return this;
+    }
+
+    /** Dials fail the way a proxy reports a destination that refused: {@code remote: dial tcp …}. */
+    public RecordingOutbound destinationError(boolean destinationError) {
+        this.destinationError = destinationError;
+        return this;
+    }
+
+    /** Dials never complete (until cancelled); see {@link #pending()}. */
+    public RecordingOutbound hanging(boolean hanging) {
+        this.hanging = hanging;
+        return this;
+    }
+
+    /** The dials that hang, in order. */
+    public List<Promise<Channel>> pending() {
+        return pending;
     }
 
     @Override
@@ -71,6 +95,16 @@ public final class RecordingOutbound implements Outbound {
             return ImmediateEventExecutor.INSTANCE.newFailedFuture(
                     new DialException(tag, type(), destination, "scripted failure", null));
         }
+        if (destinationError) {
+            String error = "remote: dial tcp " + destination + ": connect: connection refused";
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(new DialException(
+                    tag, type(), destination, "server 127.0.0.1:8443: " + error, new DestinationException(error)));
+        }
+        if (hanging) {
+            Promise<Channel> promise = ImmediateEventExecutor.INSTANCE.newPromise();
+            pending.add(promise);
+            return promise;
+        }
         EmbeddedChannel channel = new EmbeddedChannel();
         channels.add(channel);
         return ImmediateEventExecutor.INSTANCE.newSucceededFuture(channel);
@@ -96,6 +130,7 @@ public final class RecordingOutbound implements Outbound {
         dials.clear();
         metadata.clear();
         channels.clear();
+        pending.clear();
     }
 
     @Override

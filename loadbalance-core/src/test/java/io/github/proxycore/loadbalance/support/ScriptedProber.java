@@ -27,6 +27,16 @@ public final class ScriptedProber implements Prober {
         return this;
     }
 
+    /** Successive checks of {@code tag} take these latencies, the last one from then on. */
+    public ScriptedProber sequence(String tag, long... latencyMillis) {
+        Duration[] latencies = new Duration[latencyMillis.length];
+        for (int i = 0; i < latencies.length; i++) {
+            latencies[i] = Duration.ofMillis(latencyMillis[i]);
+        }
+        script.put(tag, new java.util.ArrayDeque<>(List.of(latencies)));
+        return this;
+    }
+
     public ScriptedProber fail(String tag, String reason) {
         script.put(tag, reason);
         return this;
@@ -66,6 +76,11 @@ public final class ScriptedProber implements Prober {
     public Scheduler.Cancellable probe(Outbound member, Callback callback) {
         probes.computeIfAbsent(member.tag(), t -> new AtomicInteger()).incrementAndGet();
         Object result = script.getOrDefault(member.tag(), "no script for " + member.tag());
+        if (result instanceof java.util.ArrayDeque<?> sequence) {
+            synchronized (sequence) {
+                result = sequence.size() > 1 ? sequence.poll() : sequence.peek();
+            }
+        }
         if (result == HANG) {
             synchronized (this) {
                 hanging.add(callback);
