@@ -26,6 +26,7 @@ import io.netty.util.concurrent.Future;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.Security;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.List;
@@ -105,6 +106,10 @@ class GoGeneratedCertificateTest {
         assertThat(tls.fallbackFor(failure, fallback, "server"))
                 .as("a failure of the fallback itself is final")
                 .isNull();
+        assertThat(Security.getProvider("BC"))
+                .as("no provider registered behind the host's back")
+                .isNull();
+        assertThat(Security.getProvider("BCJSSE")).isNull();
     }
 
     @Test
