@@ -1,0 +1,314 @@
+package io.github.proxycore.cli;
+
+import io.github.proxycore.config.ConfigException;
+import io.github.proxycore.config.ConfigLoader;
+import io.github.proxycore.config.ConfigProblem;
+import io.github.proxycore.config.LogLevel;
+import io.github.proxycore.config.LogOptions;
+import io.github.proxycore.config.ProxyConfig;
+import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
+import io.github.proxycore.outbound.inbound.Inbound;
+import io.github.proxycore.runtime.Engine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code proxycore} command line. */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    static final String HELP = String.join(
+            System.lineSeparator(),
+            "Usage: java -jar proxycore.jar <command> [options]",
+            "",
+            "Commands:",
+            "  demo [--once] [--port N]",
+            "                    The whole path on this machine, no configuration: AnyTLS servers on 127.0.0.1",
+            "                    with a certificate generated now, a load balancer over AnyTLS outbounds to them,",
+            "                    and a SOCKS/HTTP proxy on 127.0.0.1:N (default 1080). Fetches a page through it,",
+            "                    prints the pools and the balancer, and serves until stopped (--once: then exits).",
+            "  run -c FILE       Start the inbounds of a configuration and proxy until stopped (Ctrl-C).",
+            "  server -c FILE    Like run, for an AnyTLS server: the configuration must have an anytls inbound.",
+            "  check -c FILE     Validate a configuration: print every problem with its JSON path, or \"ok\".",
+            "  version           Print the version.",
+            "  help [COMMAND]    Print this help.",
+            "",
+            "Options:",
+            "  -c, --config FILE     The configuration, sing-box JSON (comments allowed). Required by run, server",
+            "                        and check.",
+            "  -D, --directory DIR   Resolve relative paths in the configuration (rule-set files) from DIR;",
+            "                        by default, the configuration file's directory.",
+            "  --port N              demo: the proxy's port on 127.0.0.1 (0 for any free port).",
+            "  --once                demo: exit after proving the path instead of serving.",
+            "  -h, --help            Print this help.",
+            "",
+            "Exit status: 0 on success, 1 if the configuration is invalid or the proxy cannot start,",
+            "2 on a usage error.",
+            "",
+            "The configuration's \"log\" section sets the log level (trace, debug, info, warn, error);",
+            "logs go to standard error unless log.output names a file.",
+            "",
+            "Examples: java -jar cli/target/proxycore.jar demo",
+            "          java -jar cli/target/proxycore.jar run -c cli/configs/mixed-direct.json");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int status = execute(args, System.out, System.err);
+        if (status != OK) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs a command; returns the exit status. {@code run} returns only when the proxy stops. */
+    static int execute(String[] args, PrintStream out, PrintStream err) {
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("proxycore: " + e.getMessage());
+            err.println("Run with --help for usage.");
+            return USAGE;
+        }
+        switch (arguments.command) {
+            case "help":
+                out.println(HELP);
+                return OK;
+            case "version":
+                out.println("proxycore " + version());
+                return OK;
+            case "check":
+                return check(arguments, out, err);
+            case "run":
+                return run(arguments, err, false);
+            case "server":
+                return run(arguments, err, true);
+            case "demo":
+                return demo(arguments, out, err);
+            default:
+                throw new AssertionError(arguments.command);
+        }
+    }
+
+    private static int check(Arguments arguments, PrintStream out, PrintStream err) {
+        ProxyConfig config = load(arguments, err);
+        if (config == null) {
+            return FAILED;
+        }
+        out.println("ok: " + config.inbounds().size() + " inbound(s), "
+                + config.outbounds().size() + " outbound(s), "
+                + config.route().rules().size() + " route rule(s)");
+        return OK;
+    }
+
+    private static int run(Arguments arguments, PrintStream err, boolean server) {
+        ProxyConfig config = load(arguments, err);
+        if (config == null) {
+            return FAILED;
+        }
+        if (server && config.inbounds().stream().noneMatch(i -> i.type().equals(AnyTlsInboundOptions.TYPE))) {
+            err.println("proxycore: " + arguments.config + " has no anytls inbound; server runs an AnyTLS server"
+                    + " (use run for other configurations)");
+            return FAILED;
+        }
+        Logging.configure(config.log());
+        Engine engine;
+        try {
+            engine = Engine.builder(config).baseDirectory(arguments.directory()).start();
+        } catch (ConfigException e) {
+            printProblems(arguments.config, e.problems(), err);
+            return FAILED;
+        } catch (Exception e) {
+            err.println("proxycore: cannot start: " + e.getMessage());
+            return FAILED;
+        }
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+        for (Inbound inbound : engine.inbounds()) {
+            log.info("{} inbound \"{}\" listening on {}", inbound.type(), inbound.tag(), inbound.localAddress());
+        }
+        engine.status()
+                .ifPresent(status -> log.info(
+                        "status endpoint (Clash API) on http://{}:{}/",
+                        status.localAddress().getAddress().getHostAddress(),
+                        status.localAddress().getPort()));
+        if (engine.inbounds().isEmpty()) {
+            log.warn("the configuration has no inbounds: nothing to serve");
+        }
+        serveUntilStopped(engine::close);
+        return OK;
+    }
+
+    private static int demo(Arguments arguments, PrintStream out, PrintStream err) {
+        Logging.configure(new LogOptions(false, LogLevel.WARN, null, true));
+        Demo demo;
+        try {
+            demo = Demo.start(arguments.port, out);
+        } catch (java.net.BindException e) {
+            err.println("proxycore: the demo cannot listen on 127.0.0.1:" + arguments.port + " (" + e.getMessage()
+                    + "); choose another port with --port N");
+            return FAILED;
+        } catch (Exception e) {
+            err.println("proxycore: the demo cannot start: " + e);
+            return FAILED;
+        }
+        try {
+            demo.prove(out);
+        } catch (Exception e) {
+            err.println("proxycore: the demo could not fetch its page: " + e);
+            demo.close();
+            return FAILED;
+        }
+        if (arguments.once) {
+            demo.close();
+            return OK;
+        }
+        InetSocketAddress proxy = demo.proxyAddress();
+        out.println();
+        out.println("serving; try from another terminal:");
+        out.println(
+                "  curl -x socks5h://127.0.0.1:" + proxy.getPort() + " http://127.0.0.1:" + demo.originPort() + "/");
+        out.println("  curl -x http://127.0.0.1:" + proxy.getPort() + " http://127.0.0.1:" + demo.originPort() + "/");
+        out.println("stop with Ctrl-C");
+        serveUntilStopped(demo::close);
+        return OK;
+    }
+
+    /** Blocks until the JVM is asked to stop, then runs {@code stop}. */
+    private static void serveUntilStopped(Runnable stop) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.run();
+                            stopped.countDown();
+                        },
+                        "proxycore-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ProxyConfig load(Arguments arguments, PrintStream err) {
+        try {
+            return ConfigLoader.load(arguments.config);
+        } catch (ConfigException e) {
+            printProblems(arguments.config, e.problems(), err);
+        } catch (UncheckedIOException e) {
+            err.println("proxycore: " + e.getMessage());
+        }
+        return null;
+    }
+
+    private static void printProblems(Path file, List<ConfigProblem> problems, PrintStream err) {
+        err.println(
+                "proxycore: " + file + " has " + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"));
+        for (ConfigProblem problem : problems) {
+            err.println("  " + problem.path() + ": " + problem.message());
+        }
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/proxycore-version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Parsed command-line arguments. */
+    static final class Arguments {
+        String command;
+        Path config;
+        Path directory;
+        int port = 1080;
+        boolean once;
+
+        static Arguments parse(String[] args) {
+            Arguments a = new Arguments();
+            List<String> positional = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "-h":
+                    case "--help":
+                        a.command = "help";
+                        return a;
+                    case "-c":
+                    case "--config":
+                        a.config = Path.of(value(args, ++i, arg));
+                        break;
+                    case "-D":
+                    case "--directory":
+                        a.directory = Path.of(value(args, ++i, arg));
+                        break;
+                    case "--port":
+                        try {
+                            a.port = Integer.parseInt(value(args, ++i, arg));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--port needs a number");
+                        }
+                        if (a.port < 0 || a.port > 65535) {
+                            throw new IllegalArgumentException("--port must be between 0 and 65535");
+                        }
+                        break;
+                    case "--once":
+                        a.once = true;
+                        break;
+                    default:
+                        if (arg.startsWith("-")) {
+                            throw new IllegalArgumentException("unknown option " + arg);
+                        }
+                        positional.add(arg);
+                }
+            }
+            if (positional.isEmpty()) {
+                throw new IllegalArgumentException("no command given");
+            }
+            a.command = positional.get(0);
+            if (!List.of("run", "server", "check", "demo", "version", "help").contains(a.command)) {
+                throw new IllegalArgumentException("unknown command " + a.command);
+            }
+            if (positional.size() > (a.command.equals("help") ? 2 : 1)) {
+                throw new IllegalArgumentException("unexpected argument " + positional.get(positional.size() - 1));
+            }
+            if (List.of("run", "server", "check").contains(a.command) && a.config == null) {
+                throw new IllegalArgumentException(a.command + " needs a configuration: -c FILE");
+            }
+            if (a.directory != null && !Files.isDirectory(a.directory)) {
+                throw new IllegalArgumentException("not a directory: " + a.directory);
+            }
+            return a;
+        }
+
+        Path directory() {
+            if (directory != null) {
+                return directory;
+            }
+            Path parent = config.toAbsolutePath().getParent();
+            return parent == null ? Path.of(".") : parent;
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length || args[i].startsWith("-")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+    }
+}

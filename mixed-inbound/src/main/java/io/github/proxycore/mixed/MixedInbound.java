@@ -1,0 +1,131 @@
+package io.github.proxycore.mixed;
+
+import io.github.proxycore.config.ListenOptions;
+import io.github.proxycore.config.inbound.MixedInboundOptions;
+import io.github.proxycore.outbound.ConnectionRouter;
+import io.github.proxycore.outbound.Destination;
+import io.github.proxycore.outbound.Metadata;
+import io.github.proxycore.outbound.Network;
+import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.outbound.inbound.Inbound;
+import io.github.proxycore.outbound.inbound.InboundContext;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code mixed} inbound: SOCKS4/4a, SOCKS5 (CONNECT and UDP ASSOCIATE, optional username/password) and HTTP
+ * proxy (CONNECT and absolute-URI requests, optional Basic authentication) on one port. Every connection is routed
+ * through the {@link ConnectionRouter} with {@link Metadata} naming its source, destination and this inbound's tag.
+ */
+public final class MixedInbound implements Inbound {
+    /** A client that has not finished its proxy request by then is closed. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MixedInboundOptions options;
+    private final InboundContext context;
+    private final Credentials credentials;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel server;
+
+    private MixedInbound(MixedInboundOptions options, InboundContext context) {
+        this.options = options;
+        this.context = context;
+        this.credentials = new Credentials(options.users());
+    }
+
+    /** Binds and starts listening; blocks until bound. */
+    public static MixedInbound start(MixedInboundOptions options, InboundContext context) throws InterruptedException {
+        MixedInbound inbound = new MixedInbound(options, context);
+        inbound.bind();
+        return inbound;
+    }
+
+    private void bind() throws InterruptedException {
+        ListenOptions listen = options.listen();
+        Transport transport = context.transport();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverSocketChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, listen.reuseAddr())
+                .childOption(ChannelOption.AUTO_READ, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, !listen.disableTcpKeepAlive())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast("detector", new ProtocolDetector(MixedInbound.this));
+                        ch.pipeline().addLast("guard", new HandshakeGuard(HANDSHAKE_TIMEOUT));
+                    }
+                });
+        if (!listen.disableTcpKeepAlive()) {
+            transport
+                    .keepAliveOptions(listen.tcpKeepAlive(), listen.tcpKeepAliveInterval())
+                    .forEach(bootstrap::childOption);
+        }
+        server = bootstrap
+                .bind(new InetSocketAddress(Destination.of(listen.listen(), 0).address(), listen.listenPort()))
+                .sync()
+                .channel();
+    }
+
+    @Override
+    public String tag() {
+        return options.tag();
+    }
+
+    @Override
+    public String type() {
+        return MixedInboundOptions.TYPE;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    MixedInboundOptions options() {
+        return options;
+    }
+
+    Transport transport() {
+        return context.transport();
+    }
+
+    ConnectionRouter router() {
+        return context.router();
+    }
+
+    Credentials credentials() {
+        return credentials;
+    }
+
+    /** The metadata of a connection accepted on {@code client}. */
+    Metadata metadata(Channel client, Network network, Destination destination) {
+        return Metadata.builder(network, destination)
+                .source((InetSocketAddress) client.remoteAddress())
+                .inboundTag(options.tag())
+                .external(true)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "mixed inbound \"" + tag() + "\" on " + localAddress();
+    }
+}

@@ -1,0 +1,231 @@
+package io.github.proxycore.runtime;
+
+import io.github.proxycore.config.ClashApiOptions;
+import io.github.proxycore.config.ConfigException;
+import io.github.proxycore.config.ConfigProblem;
+import io.github.proxycore.config.ProxyConfig;
+import io.github.proxycore.config.inbound.InboundOptions;
+import io.github.proxycore.config.outbound.DirectOutboundOptions;
+import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.outbound.HostResolver;
+import io.github.proxycore.outbound.OutboundFactory;
+import io.github.proxycore.outbound.Outbounds;
+import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.outbound.inbound.Inbound;
+import io.github.proxycore.outbound.inbound.InboundContext;
+import io.github.proxycore.outbound.inbound.InboundFactory;
+import io.github.proxycore.outbound.route.Router;
+import io.github.proxycore.runtime.status.StatusServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A running configuration: its outbounds, its router and its inbounds, on one set of event loops. What the
+ * {@code run} command starts, usable from Java too.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder(ConfigLoader.load(file)).start()) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+    private final Transport transport;
+    private final boolean ownsTransport;
+    private final Outbounds outbounds;
+    private final Router router;
+    private final List<Inbound> inbounds;
+    private final StatusServer status;
+
+    private Engine(
+            Transport transport,
+            boolean ownsTransport,
+            Outbounds outbounds,
+            Router router,
+            List<Inbound> inbounds,
+            StatusServer status) {
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
+        this.outbounds = outbounds;
+        this.router = router;
+        this.inbounds = inbounds;
+        this.status = status;
+    }
+
+    public static Builder builder(ProxyConfig config) {
+        return new Builder(config);
+    }
+
+    public Outbounds outbounds() {
+        return outbounds;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** The running inbounds, in configuration order. */
+    public List<Inbound> inbounds() {
+        return inbounds;
+    }
+
+    /** The status endpoint of {@code experimental.clash_api}, if configured. */
+    public Optional<StatusServer> status() {
+        return Optional.ofNullable(status);
+    }
+
+    /** The inbound with this tag. */
+    public Inbound inbound(String tag) {
+        return inbounds.stream()
+                .filter(i -> i.tag().equals(tag))
+                .findFirst()
+                .orElseThrow(() -> new java.util.NoSuchElementException("no inbound \"" + tag + "\""));
+    }
+
+    /** Stops the inbounds, then the outbounds, then the event loops if the engine started them. */
+    @Override
+    public void close() {
+        if (status != null) {
+            status.close();
+        }
+        List<Inbound> reverse = new ArrayList<>(inbounds);
+        Collections.reverse(reverse);
+        reverse.forEach(Inbound::close);
+        outbounds.close();
+        if (ownsTransport) {
+            transport.close();
+        }
+    }
+
+    /** Starts an {@link Engine}. */
+    public static final class Builder {
+        private final ProxyConfig config;
+        private Path baseDirectory = Path.of(".");
+        private Transport transport;
+        private HostResolver resolver = HostResolver.system();
+        private final List<OutboundFactory> outboundFactories = new ArrayList<>();
+
+        private Builder(ProxyConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Where relative paths in the configuration (rule-set files) are resolved from. */
+        public Builder baseDirectory(Path directory) {
+            this.baseDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The event loops; by default a lease on the shared ones, released on close. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** Adds (or replaces, by type) an outbound factory. */
+        public Builder outboundFactory(OutboundFactory factory) {
+            outboundFactories.add(Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * Builds the outbounds and the router, then starts every inbound; on any failure everything already started
+         * is stopped again.
+         *
+         * @throws ConfigException for problems found while building (paths name the configuration's elements)
+         * @throws Exception if an inbound cannot listen
+         */
+        public Engine start() throws Exception {
+            Map<String, InboundFactory> inboundFactories = new HashMap<>();
+            for (InboundFactory factory : ServiceLoader.load(InboundFactory.class, Engine.class.getClassLoader())) {
+                inboundFactories.put(factory.type(), factory);
+            }
+            List<ConfigProblem> missing = new ArrayList<>();
+            for (int i = 0; i < config.inbounds().size(); i++) {
+                String type = config.inbounds().get(i).type();
+                if (!inboundFactories.containsKey(type)) {
+                    missing.add(new ConfigProblem(
+                            "$.inbounds[" + i + "].type",
+                            "no implementation of inbound type \"" + type + "\" on the class path"));
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ConfigException(null, missing);
+            }
+
+            boolean owns = transport == null;
+            Transport t = owns ? Transport.shared() : transport;
+            // sing-box: with no outbounds at all, everything goes direct
+            List<OutboundOptions> outboundOptions =
+                    config.outbounds().isEmpty() ? List.of(DirectOutboundOptions.of("direct")) : config.outbounds();
+            Outbounds outbounds = null;
+            List<Inbound> started = new ArrayList<>();
+            try {
+                Outbounds.Builder ob =
+                        Outbounds.builder(outboundOptions).transport(t).resolver(resolver);
+                outboundFactories.forEach(ob::factory);
+                outbounds = ob.build();
+                Router router = Router.create(config.route(), outbounds, baseDirectory);
+                InboundContext context = new InboundContext(t, router);
+                for (int i = 0; i < config.inbounds().size(); i++) {
+                    started.add(startInbound(i, config.inbounds().get(i), inboundFactories, context));
+                }
+                ClashApiOptions clash = config.experimental().clashApi();
+                StatusServer status = clash == null ? null : startStatus(clash, outbounds, t);
+                return new Engine(t, owns, outbounds, router, List.copyOf(started), status);
+            } catch (Exception | Error e) {
+                Collections.reverse(started);
+                started.forEach(Inbound::close);
+                if (outbounds != null) {
+                    outbounds.close();
+                }
+                if (owns) {
+                    t.close();
+                }
+                throw e;
+            }
+        }
+
+        private static StatusServer startStatus(ClashApiOptions clash, Outbounds outbounds, Transport transport)
+                throws Exception {
+            try {
+                return StatusServer.start(clash, outbounds, transport);
+            } catch (Exception e) { // Netty's bind throws BindException without declaring it
+                if (e instanceof java.net.BindException) {
+                    throw new java.io.IOException(
+                            "the status endpoint cannot listen on " + clash.externalController() + ": "
+                                    + e.getMessage(),
+                            e);
+                }
+                throw e;
+            }
+        }
+
+        private static Inbound startInbound(
+                int index, InboundOptions options, Map<String, InboundFactory> factories, InboundContext context)
+                throws Exception {
+            try {
+                return factories.get(options.type()).start(options, context);
+            } catch (ConfigException e) {
+                throw e.under("$.inbounds[" + index + "]");
+            } catch (java.net.BindException e) {
+                throw new java.io.IOException(
+                        options.type() + " inbound \"" + options.tag() + "\" cannot listen on "
+                                + options.listen().listen() + ":"
+                                + options.listen().listenPort() + ": " + e.getMessage(),
+                        e);
+            }
+        }
+    }
+}
