@@ -24,6 +24,7 @@ import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.TcpDialer;
+import io.github.proxycore.outbound.internal.PendingDials;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -73,11 +74,12 @@ public final class AnyTlsOutbound implements Outbound {
 
     private final String tag;
     private final SessionManager sessions;
-    private volatile boolean closed;
+    private final PendingDials pending;
 
     private AnyTlsOutbound(String tag, SessionManager sessions) {
         this.tag = tag;
         this.sessions = sessions;
+        this.pending = new PendingDials(tag, AnyTlsOutboundOptions.TYPE);
     }
 
     /**
@@ -157,12 +159,10 @@ public final class AnyTlsOutbound implements Outbound {
     @Override
     public Future<Channel> dial(Destination destination, Metadata metadata) {
         Objects.requireNonNull(destination, "destination");
-        Promise<Channel> result = ImmediateEventExecutor.INSTANCE.newPromise();
-        if (closed) {
-            result.setFailure(new DialException(tag, type(), destination, "the outbound is closed", null));
-            return result;
+        Promise<Channel> result = pending.newDial(destination);
+        if (!result.isDone()) {
+            open(destination, null, destination, result, false);
         }
-        open(destination, null, destination, result, false);
         return result;
     }
 
@@ -173,7 +173,10 @@ public final class AnyTlsOutbound implements Outbound {
     @Override
     public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
         Objects.requireNonNull(destination, "destination");
-        Promise<Channel> result = ImmediateEventExecutor.INSTANCE.newPromise();
+        Promise<Channel> result = pending.newDial(destination);
+        if (result.isDone()) {
+            return result;
+        }
         Promise<Channel> stream = ImmediateEventExecutor.INSTANCE.newPromise();
         stream.addListener(f -> {
             if (!f.isSuccess()) {
@@ -355,12 +358,12 @@ public final class AnyTlsOutbound implements Outbound {
     }
 
     /**
-     * Closes the idle sessions and stops the housekeeper. Streams already dialled keep working; their sessions close
-     * when they end.
+     * Closes the idle sessions and stops the housekeeper; dials still in flight fail with "the outbound is closed".
+     * Streams already dialled keep working; their sessions close when they end.
      */
     @Override
     public void close() {
-        closed = true;
+        pending.close();
         sessions.close();
     }
 

@@ -303,6 +303,23 @@ class ClientServerTest {
     }
 
     @Test
+    void closingTheOutboundFailsADialStillInFlight() throws Exception {
+        // takes the TCP connection (the kernel's backlog) and never answers the TLS handshake
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            AnyTlsOutbound outbound = AnyTlsOutbound.create(
+                    AnyTlsOutboundOptions.builder("proxy", "127.0.0.1", silent.getLocalPort(), Loopback.PASSWORD)
+                            .tls(OutboundTlsOptions.builder().insecure(true).build())
+                            .build(),
+                    OutboundContext.of(transport));
+            Destination to = echoDestination();
+            Future<Channel> dial = outbound.dial(to, tcp(to));
+            outbound.close();
+            assertThat(dial.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(dial.cause()).isInstanceOf(DialException.class).hasMessageContaining("the outbound is closed");
+        }
+    }
+
+    @Test
     void serverNameMismatchIsRejectedWhenVerifying() throws Exception {
         AnyTlsOutboundOptions options = Loopback.options(server, cert, Loopback.PASSWORD)
                 .tls(OutboundTlsOptions.builder()

@@ -21,9 +21,9 @@ import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.internal.Futures;
+import io.github.proxycore.outbound.internal.PendingDials;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +70,7 @@ public final class LoadBalanceOutbound implements Outbound {
     private final Balancer balancer;
     private final Outbound direct;
     private final Set<Network> networks;
+    private final PendingDials pending;
 
     /**
      * A balancer over {@code primaries} and {@code backups}, timed and checked by the given parts (tests substitute
@@ -89,6 +90,7 @@ public final class LoadBalanceOutbound implements Outbound {
             Objects.requireNonNull(direct, "direct (empty_pool_action is direct)");
         }
         this.balancer = new Balancer(options, primaries, backups, scheduler, prober, random, maxConcurrentChecks);
+        this.pending = new PendingDials(options.tag(), LoadBalanceOutboundOptions.TYPE);
         this.direct = direct;
         EnumSet<Network> union = EnumSet.noneOf(Network.class);
         for (MemberState m : balancer.members()) {
@@ -170,6 +172,10 @@ public final class LoadBalanceOutbound implements Outbound {
     private Future<Channel> open(Network network, Destination destination, Metadata metadata) {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(metadata, "metadata");
+        Promise<Channel> result = pending.newDial(destination);
+        if (result.isDone()) {
+            return result;
+        }
         Snapshot snapshot = balancer.snapshot();
         balancer.noteDial(snapshot);
         Destination target = preferredDestination(destination, metadata);
@@ -179,13 +185,12 @@ public final class LoadBalanceOutbound implements Outbound {
         TierView view = snapshot.serving(network);
         if (view == null) {
             if (direct != null) {
-                return dialDirect(network, target, forward);
+                return dialDirect(network, target, forward, result);
             }
-            return ImmediateEventExecutor.INSTANCE.newFailedFuture(
-                    new DialException(tag(), type(), destination, emptyPoolReason(network), null));
+            result.tryFailure(new DialException(tag(), type(), destination, emptyPoolReason(network), null));
+            return result;
         }
         MemberState first = balancer.choose(view, network, metadata);
-        Promise<Channel> promise = ImmediateEventExecutor.INSTANCE.newPromise();
         new DialAttempt(
                         balancer,
                         type(),
@@ -194,10 +199,10 @@ public final class LoadBalanceOutbound implements Outbound {
                         metadata,
                         target,
                         forward,
-                        promise,
+                        result,
                         balancer.isEveryMember(view))
                 .start(first);
-        return promise;
+        return result;
     }
 
     /** {@code prefer_domain}: an IP destination with a sniffed domain goes to the member as that domain. */
@@ -214,7 +219,7 @@ public final class LoadBalanceOutbound implements Outbound {
         }
     }
 
-    private Future<Channel> dialDirect(Network network, Destination target, Metadata forward) {
+    private Future<Channel> dialDirect(Network network, Destination target, Metadata forward, Promise<Channel> result) {
         Future<Channel> future =
                 network == Network.UDP ? direct.listenPacket(target, forward) : direct.dial(target, forward);
         // Tracked before the caller sees the channel (listeners run in the order they were added), so that an
@@ -224,7 +229,7 @@ public final class LoadBalanceOutbound implements Outbound {
                 balancer.directConnections().add((Channel) f.getNow(), forward.external());
             }
         });
-        return Futures.relay(future, ImmediateEventExecutor.INSTANCE.newPromise(), cause -> cause, Channel::close);
+        return Futures.relay(future, result, cause -> cause, Channel::close);
     }
 
     private String emptyPoolReason(Network network) {
@@ -317,9 +322,13 @@ public final class LoadBalanceOutbound implements Outbound {
         throw new IllegalArgumentException("\"" + memberTag + "\" is not a member of " + tag());
     }
 
-    /** Stops health checks and timers. Connections already handed out stay open; members are not closed. */
+    /**
+     * Stops health checks and timers; dials still in flight fail with "the outbound is closed". Connections already
+     * handed out stay open; members are not closed.
+     */
     @Override
     public void close() {
+        pending.close();
         balancer.close();
         if (direct != null) {
             direct.close();

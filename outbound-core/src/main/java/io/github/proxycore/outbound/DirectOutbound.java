@@ -4,13 +4,13 @@ import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.outbound.DirectOutboundOptions;
 import io.github.proxycore.outbound.internal.DirectUdpCodec;
 import io.github.proxycore.outbound.internal.Futures;
+import io.github.proxycore.outbound.internal.PendingDials;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.EnumSet;
@@ -21,12 +21,14 @@ import java.util.Set;
 public final class DirectOutbound implements Outbound {
     private final String tag;
     private final TcpDialer dialer;
+    private final PendingDials pending;
     private final HostResolver resolver;
     private final DialOptions options;
 
     private DirectOutbound(String tag, TcpDialer dialer, HostResolver resolver, DialOptions options) {
         this.tag = Objects.requireNonNull(tag, "tag");
         this.dialer = dialer;
+        this.pending = new PendingDials(tag, DirectOutboundOptions.TYPE);
         this.resolver = resolver;
         this.options = options;
     }
@@ -58,12 +60,12 @@ public final class DirectOutbound implements Outbound {
 
     @Override
     public Future<Channel> dial(Destination destination, Metadata metadata) {
-        Future<Channel> connect = dialer.connect(destination, metadata);
+        Promise<Channel> result = pending.newDial(destination);
+        if (result.isDone()) {
+            return result;
+        }
         return Futures.relay(
-                connect,
-                ImmediateEventExecutor.INSTANCE.newPromise(),
-                cause -> failure(destination, cause),
-                Channel::close);
+                dialer.connect(destination, metadata), result, cause -> failure(destination, cause), Channel::close);
     }
 
     @Override
@@ -71,8 +73,11 @@ public final class DirectOutbound implements Outbound {
         if (dialer.detour() != null) {
             return dialer.detour().listenPacket(destination, metadata);
         }
+        Promise<Channel> promise = pending.newDial(destination);
+        if (promise.isDone()) {
+            return promise;
+        }
         EventLoop loop = dialer.transport().currentOrNext();
-        Promise<Channel> promise = loop.newPromise();
         InetSocketAddress local = dialer.localAddress(destination.isIpv6());
         ChannelFuture bound = new Bootstrap()
                 .group(loop)
@@ -91,6 +96,12 @@ public final class DirectOutbound implements Outbound {
             }
         });
         return promise;
+    }
+
+    /** Fails the dials still in flight with "the outbound is closed"; later dials fail at once. */
+    @Override
+    public void close() {
+        pending.close();
     }
 
     private DialException failure(Destination destination, Throwable cause) {

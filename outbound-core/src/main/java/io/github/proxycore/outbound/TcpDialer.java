@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,8 +91,9 @@ public final class TcpDialer {
             new Attempts(loop, List.of(destination.address()), destination.port(), promise).start();
             return promise;
         }
-        resolver.resolve(destination.domain())
-                .whenComplete((addresses, error) -> loop.execute(() -> {
+        resolver.resolve(destination.domain()).whenComplete((addresses, error) -> {
+            try {
+                loop.execute(() -> {
                     if (error != null) {
                         promise.tryFailure(Futures.unwrap(error));
                         return;
@@ -103,7 +105,11 @@ public final class TcpDialer {
                     } catch (UnknownHostException e) {
                         promise.tryFailure(e);
                     }
-                }));
+                });
+            } catch (RejectedExecutionException e) { // the event loops shut down while the name resolved
+                promise.tryFailure(e);
+            }
+        });
         return promise;
     }
 

@@ -13,6 +13,8 @@ import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +149,47 @@ class OutboundsTest {
         assertThat(b.transport().group().isShuttingDown()).isFalse();
         b.close();
         assertThat(b.transport().group().isShuttingDown()).isTrue();
+    }
+
+    @Test
+    void closingWithADialInFlightFailsItAsClosedAndLaterDialsFailAtOnce() throws Exception {
+        // a name that never resolves keeps the dial in flight until the close
+        HostResolver never = host -> new CompletableFuture<>();
+        Outbounds built = Outbounds.builder(outbounds("[{\"type\": \"direct\", \"tag\": \"d\"}]"))
+                .resolver(never)
+                .build();
+        Destination slow = Destination.of("never.test", 80);
+        Future<Channel> inFlight = built.get("d").dial(slow, Metadata.internal(Network.TCP, slow));
+        Future<Channel> udpInFlight = built.get("d").listenPacket(slow, Metadata.internal(Network.UDP, slow));
+        built.close();
+        assertThat(inFlight.await(5, TimeUnit.SECONDS))
+                .as("the dial's future completes")
+                .isTrue();
+        assertThat(inFlight.cause()).isInstanceOf(DialException.class).hasMessageContaining("the outbound is closed");
+        assertThat(udpInFlight.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<Channel> after = built.get("d").dial(slow, Metadata.internal(Network.TCP, slow));
+        assertThat(after.isDone()).isTrue();
+        assertThat(after.cause()).hasMessageContaining("the outbound is closed");
+    }
+
+    @Test
+    void closingRightAfterADialCompletesTheDialEitherWay() throws Exception {
+        try (java.net.ServerSocket target =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Destination to = Destination.of("127.0.0.1", target.getLocalPort());
+            for (int i = 0; i < 20; i++) {
+                Outbounds built = Outbounds.builder(outbounds("[{\"type\": \"direct\", \"tag\": \"d\"}]"))
+                        .build();
+                Future<Channel> dial = built.get("d").dial(to, Metadata.internal(Network.TCP, to));
+                built.close();
+                assertThat(dial.await(5, TimeUnit.SECONDS)).as("run %d", i).isTrue();
+                if (dial.isSuccess()) {
+                    dial.getNow().close();
+                } else {
+                    assertThat(dial.cause()).hasMessageContaining("closed");
+                }
+            }
+        }
     }
 
     private record Recorded(String tag, List<String> events) implements Outbound {
