@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * AnyTlsOutbound proxy = AnyTlsOutbound.create(
  *         AnyTlsOutboundOptions.builder("proxy", "example.com", 443, "secret").build(), OutboundContext.of(transport));
- * proxy.dial(Destination.of("example.org", 80), metadata).addListener(...);
+ * proxy.dial(Destination.of("example.org", 80)).addListener(...);
  * }</pre>
  */
 public final class AnyTlsOutbound implements Outbound {
@@ -158,7 +158,7 @@ public final class AnyTlsOutbound implements Outbound {
 
     @Override
     public Future<Channel> dial(Destination destination, Metadata metadata) {
-        Objects.requireNonNull(destination, "destination");
+        metadata.requireFor(Network.TCP, destination);
         Promise<Channel> result = pending.newDial(destination);
         if (!result.isDone()) {
             open(destination, null, destination, result, false);
@@ -172,7 +172,7 @@ public final class AnyTlsOutbound implements Outbound {
      */
     @Override
     public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
-        Objects.requireNonNull(destination, "destination");
+        metadata.requireFor(Network.UDP, destination);
         Promise<Channel> result = pending.newDial(destination);
         if (result.isDone()) {
             return result;

@@ -170,8 +170,7 @@ public final class LoadBalanceOutbound implements Outbound {
     }
 
     private Future<Channel> open(Network network, Destination destination, Metadata metadata) {
-        Objects.requireNonNull(destination, "destination");
-        Objects.requireNonNull(metadata, "metadata");
+        metadata.requireFor(network, destination);
         Promise<Channel> result = pending.newDial(destination);
         if (result.isDone()) {
             return result;

@@ -248,7 +248,7 @@ class SelectionTest {
             Metadata udp = client(i).toBuilder().network(Network.UDP).build();
             assertThat(lb.pick(Network.TCP, client(i)).tag()).isEqualTo(landing);
             assertThat(lb.pick(Network.UDP, udp).tag()).isEqualTo(expectedUdp);
-            Future<Channel> packet = lb.listenPacket(Destination.of("8.8.8.8", 53), udp);
+            Future<Channel> packet = lb.listenPacket(udp);
             assertThat(packet.isSuccess()).isTrue();
             packet.getNow().close();
         }
@@ -353,7 +353,9 @@ class SelectionTest {
         nextRound(lb, scheduler);
         int probesAfterRound = prober.totalProbes();
         for (int i = 0; i < 6; i++) {
-            Future<Channel> dial = lb.dial(Destination.of("127.0.0.1", 1), client(i));
+            Destination closedPort = Destination.of("127.0.0.1", 1);
+            Future<Channel> dial =
+                    lb.dial(client(i).toBuilder().destination(closedPort).build());
             assertThat(dial.cause())
                     .isInstanceOf(DialException.class)
                     .hasMessageStartingWith("outbound \"lb\" (loadbalance) could not reach 127.0.0.1:1: outbound \"m")

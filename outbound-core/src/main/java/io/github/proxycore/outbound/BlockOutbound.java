@@ -33,11 +33,13 @@ public final class BlockOutbound implements Outbound {
 
     @Override
     public Future<Channel> dial(Destination destination, Metadata metadata) {
+        metadata.requireFor(Network.TCP, destination);
         return blocked(destination);
     }
 
     @Override
     public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
+        metadata.requireFor(Network.UDP, destination);
         return blocked(destination);
     }
 

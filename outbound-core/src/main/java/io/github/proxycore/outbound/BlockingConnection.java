@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * channel is not writable. The streams must not be used from an event loop.
  *
  * <pre>{@code
- * try (BlockingConnection c = BlockingConnection.open(outbound.dial(dest, metadata), Duration.ofSeconds(10))) {
+ * try (BlockingConnection c = BlockingConnection.open(outbound.dial(metadata), Duration.ofSeconds(10))) {
  *     c.output().write(request);
  *     c.input().transferTo(System.out);
  * }

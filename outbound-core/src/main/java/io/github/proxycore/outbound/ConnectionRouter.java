@@ -25,12 +25,12 @@ public interface ConnectionRouter {
         return new ConnectionRouter() {
             @Override
             public Future<Channel> dial(Metadata metadata) {
-                return outbound.dial(metadata.destination(), metadata);
+                return outbound.dial(metadata);
             }
 
             @Override
             public Future<Channel> listenPacket(Metadata metadata) {
-                return outbound.listenPacket(metadata.destination(), metadata);
+                return outbound.listenPacket(metadata);
             }
         };
     }

@@ -60,6 +60,7 @@ public final class DirectOutbound implements Outbound {
 
     @Override
     public Future<Channel> dial(Destination destination, Metadata metadata) {
+        metadata.requireFor(Network.TCP, destination);
         Promise<Channel> result = pending.newDial(destination);
         if (result.isDone()) {
             return result;
@@ -70,6 +71,7 @@ public final class DirectOutbound implements Outbound {
 
     @Override
     public Future<Channel> listenPacket(Destination destination, Metadata metadata) {
+        metadata.requireFor(Network.UDP, destination);
         if (dialer.detour() != null) {
             return dialer.detour().listenPacket(destination, metadata);
         }

@@ -47,6 +47,24 @@ public final class Metadata {
         return new Builder(network, destination);
     }
 
+    /**
+     * Checks that this metadata describes a {@code network} connection to {@code destination}, as an outbound's
+     * {@code dial(destination, metadata)} (TCP) or {@code listenPacket} (UDP) requires.
+     *
+     * @throws IllegalArgumentException naming the mismatch (another network, port or host)
+     */
+    public Metadata requireFor(Network network, Destination destination) {
+        if (this.network != network) {
+            throw new IllegalArgumentException(
+                    "a " + network + " connection to " + destination + " with " + this.network + " metadata");
+        }
+        if (!this.destination.equals(destination)) {
+            throw new IllegalArgumentException("a connection to " + destination + " with metadata for "
+                    + this.destination + " (the metadata's destination is the connection's)");
+        }
+        return this;
+    }
+
     public Builder toBuilder() {
         return new Builder(network, destination)
                 .source(source)

@@ -15,8 +15,12 @@ import java.util.Set;
  * before the caller's handlers are in place: add them, then call {@link Channel#read()} or turn auto-read on.
  * Closing the channel ends the connection. {@link Relay} joins it to another channel with backpressure.
  *
+ * <p>Callers pass the connection's {@link Metadata}, which holds its destination: {@link #dial(Metadata)},
+ * {@link #listenPacket(Metadata)}, or {@link #dial(Destination)} for the application's own connections.
+ * Implementations implement the two-argument forms, which reject a destination or network the metadata contradicts.
+ *
  * <pre>{@code
- * outbound.dial(Destination.of("example.com", 80), Metadata.internal(Network.TCP, dest))
+ * outbound.dial(Destination.of("example.com", 80))
  *         .addListener((Future<Channel> f) -> {
  *             if (f.isSuccess()) {
  *                 Relay.bind(clientChannel, f.getNow());
@@ -40,12 +44,42 @@ public interface Outbound extends AutoCloseable {
     Set<Network> networks();
 
     /**
-     * Opens a TCP stream to {@code destination}.
+     * Opens a TCP stream to the connection's destination.
      *
-     * @param metadata what is known about the connection; outbounds that balance or route use it
+     * @param metadata what is known about the connection (a {@link Network#TCP} one); outbounds that balance or
+     *     route use it
      * @return a future of the connected channel (auto-read off), failed with a {@link DialException}
+     * @throws IllegalArgumentException for UDP metadata
+     */
+    default Future<Channel> dial(Metadata metadata) {
+        return dial(metadata.destination(), metadata);
+    }
+
+    /** Opens a TCP stream to {@code destination} for the application itself ({@link Metadata#internal}). */
+    default Future<Channel> dial(Destination destination) {
+        return dial(destination, Metadata.internal(Network.TCP, destination));
+    }
+
+    /**
+     * Opens a TCP stream to {@code destination}: what implementations implement, and callers that hold both reach
+     * through {@link #dial(Metadata)}.
+     *
+     * @param metadata what is known about the connection; its network is TCP and its destination is
+     *     {@code destination}
+     * @return a future of the connected channel (auto-read off), failed with a {@link DialException}
+     * @throws IllegalArgumentException if the metadata contradicts the destination ({@link Metadata#requireFor})
      */
     Future<Channel> dial(Destination destination, Metadata metadata);
+
+    /**
+     * Opens a UDP association for the connection's first recipient (see
+     * {@link #listenPacket(Destination, Metadata)}).
+     *
+     * @throws IllegalArgumentException for TCP metadata
+     */
+    default Future<Channel> listenPacket(Metadata metadata) {
+        return listenPacket(metadata.destination(), metadata);
+    }
 
     /**
      * Opens a UDP association. The returned channel reads and writes {@link UdpPacket}s; {@code destination} is

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (Outbounds outbounds = Outbounds.builder(config.outbounds()).build()) {
- *     outbounds.get("proxy").dial(destination, metadata);
+ *     outbounds.get("proxy").dial(metadata);
  * }
  * }</pre>
  */

@@ -49,8 +49,8 @@ class DirectOutboundTest {
     @Test
     void dialsAndCarriesBytesWithAutoReadOff() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Future<Channel> dial = direct(DialOptions.DEFAULT, null)
-                    .dial(Destination.of("127.0.0.1", server.getLocalPort()), metadata(server.getLocalPort()));
+            Future<Channel> dial =
+                    direct(DialOptions.DEFAULT, null).dial(Destination.of("127.0.0.1", server.getLocalPort()));
             try (Socket accepted = server.accept()) {
                 Channel channel = dial.get(5, TimeUnit.SECONDS);
                 assertThat(channel.config().isAutoRead()).isFalse();
@@ -80,8 +80,7 @@ class DirectOutboundTest {
     @Test
     void refusedDialNamesOutboundDestinationAndCause() throws Exception {
         int port = freePort();
-        Future<Channel> dial =
-                direct(DialOptions.DEFAULT, null).dial(Destination.of("127.0.0.1", port), metadata(port));
+        Future<Channel> dial = direct(DialOptions.DEFAULT, null).dial(Destination.of("127.0.0.1", port));
         assertThat(dial.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(dial.cause())
                 .isInstanceOf(DialException.class)
@@ -93,8 +92,7 @@ class DirectOutboundTest {
     @Test
     void unresolvableNamesSaySo() throws Exception {
         HostResolver table = HostResolver.of(Map.of());
-        Future<Channel> dial =
-                direct(DialOptions.DEFAULT, table).dial(Destination.of("nowhere.test", 80), metadata(80));
+        Future<Channel> dial = direct(DialOptions.DEFAULT, table).dial(Destination.of("nowhere.test", 80));
         assertThat(dial.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(dial.cause())
                 .hasMessage(
@@ -114,7 +112,7 @@ class DirectOutboundTest {
                     .fallbackDelay(Duration.ofSeconds(10))
                     .build();
             Channel channel = direct(preferV6, table)
-                    .dial(Destination.of("dual.test", port), metadata(port))
+                    .dial(Destination.of("dual.test", port))
                     .get(5, TimeUnit.SECONDS);
             assertThat(((InetSocketAddress) channel.remoteAddress()).getAddress())
                     .isEqualTo(InetAddress.getByName("127.0.0.1"));
@@ -124,7 +122,7 @@ class DirectOutboundTest {
             DialOptions v6Only = DialOptions.builder()
                     .domainStrategy(DomainStrategy.IPV6_ONLY)
                     .build();
-            Future<Channel> refused = direct(v6Only, table).dial(Destination.of("dual.test", port), metadata(port));
+            Future<Channel> refused = direct(v6Only, table).dial(Destination.of("dual.test", port));
             assertThat(refused.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(refused.cause()).hasMessageContaining("Connection refused");
         }
@@ -155,7 +153,7 @@ class DirectOutboundTest {
                         .build();
                 // without the fallback this would wait for the 30 s connect timeout and miss the 5 s below
                 Channel channel = direct(options, table)
-                        .dial(Destination.of("slow.test", port), metadata(port))
+                        .dial(Destination.of("slow.test", port))
                         .get(5, TimeUnit.SECONDS);
                 assertThat(((InetSocketAddress) channel.remoteAddress()).getAddress())
                         .isEqualTo(InetAddress.getByName("127.0.0.1"));
@@ -176,7 +174,7 @@ class DirectOutboundTest {
             Destination byIp = Destination.of("127.0.0.1", echo.port());
             Destination byName = Destination.of("echo.test", echo.port());
             Channel udp = direct(DialOptions.DEFAULT, table)
-                    .listenPacket(byIp, metadata(echo.port()))
+                    .listenPacket(Metadata.internal(Network.UDP, byIp))
                     .get(5, TimeUnit.SECONDS);
             BlockingQueue<String> received = new ArrayBlockingQueue<>(8);
             udp.pipeline().addLast(new SimpleChannelInboundHandler<UdpPacket>() {
@@ -210,8 +208,8 @@ class DirectOutboundTest {
                 new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of("deny", deny)));
         Destination d = Destination.of("127.0.0.1", 53);
         // both go through the block outbound, neither leaves the host directly
-        assertThat(viaDeny.dial(d, metadata(53)).await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(viaDeny.dial(d, metadata(53)).cause()).hasMessageContaining("\"deny\" (block)");
+        assertThat(viaDeny.dial(d).await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(viaDeny.dial(d).cause()).hasMessageContaining("\"deny\" (block)");
         Future<Channel> udp = viaDeny.listenPacket(d, Metadata.internal(Network.UDP, d));
         assertThat(udp.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(udp.cause()).hasMessageContaining("\"deny\" (block)");
@@ -221,13 +219,10 @@ class DirectOutboundTest {
     void blockRefusesBothNetworks() throws Exception {
         BlockOutbound block = new BlockOutbound("deny");
         Destination d = Destination.of("example.com", 443);
-        assertThat(block.dial(d, metadata(443)).cause())
+        assertThat(block.dial(d).cause())
                 .hasMessage("outbound \"deny\" (block) could not reach example.com:443: blocked");
-        assertThat(block.listenPacket(d, metadata(443)).cause()).isInstanceOf(DialException.class);
-    }
-
-    private static Metadata metadata(int port) {
-        return Metadata.internal(Network.TCP, Destination.of("127.0.0.1", port));
+        assertThat(block.listenPacket(Metadata.internal(Network.UDP, d)).cause())
+                .isInstanceOf(DialException.class);
     }
 
     static int freePort() throws Exception {

@@ -46,6 +46,7 @@ class ClientSessionTest {
             public void sessionClosed(ClientSession s) {}
         });
         channel = new EmbeddedChannel();
+        channel.freezeTime(); // only advanceTimeBy moves the clock: the timers under test never race real time
         channel.config().setAutoRead(false); // as TLS channels run: only the session asks for reads
         channel.pipeline().addLast(reads, session);
     }

@@ -3,8 +3,6 @@ package io.github.proxycore.examples.api;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.outbound.OutboundOptions;
 import io.github.proxycore.outbound.Destination;
-import io.github.proxycore.outbound.Metadata;
-import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.Outbounds;
 import io.netty.buffer.ByteBuf;
@@ -47,8 +45,7 @@ public final class FetchThroughOutbound {
     /** Sends {@code GET} for {@code url} through {@code outbound} and returns the whole response as text. */
     public static String fetch(URI url, Outbound outbound) throws Exception {
         Destination destination = Destination.of(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
-        Channel channel = outbound.dial(destination, Metadata.internal(Network.TCP, destination))
-                .get(10, TimeUnit.SECONDS);
+        Channel channel = outbound.dial(destination).get(10, TimeUnit.SECONDS);
 
         CompletableFuture<String> response = new CompletableFuture<>();
         ByteArrayOutputStream received = new ByteArrayOutputStream();

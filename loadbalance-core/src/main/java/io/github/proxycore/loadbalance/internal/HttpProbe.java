@@ -3,8 +3,6 @@ package io.github.proxycore.loadbalance.internal;
 import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
 import io.github.proxycore.outbound.Destination;
-import io.github.proxycore.outbound.Metadata;
-import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.TcpDialer;
 import io.netty.buffer.Unpooled;
@@ -139,7 +137,7 @@ public final class HttpProbe implements Prober {
             startNanos = clock.nanoTime();
             Future<Channel> future;
             try {
-                future = member.dial(target, Metadata.internal(Network.TCP, target));
+                future = member.dial(target);
             } catch (RuntimeException e) {
                 fail(describe(e));
                 return;

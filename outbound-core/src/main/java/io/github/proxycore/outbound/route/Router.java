@@ -208,12 +208,12 @@ public final class Router implements ConnectionRouter {
     @Override
     public Future<Channel> dial(Metadata metadata) {
         Route route = route(metadata);
-        return route.outbound().dial(route.metadata().destination(), route.metadata());
+        return route.outbound().dial(route.metadata());
     }
 
     @Override
     public Future<Channel> listenPacket(Metadata metadata) {
         Route route = route(metadata);
-        return route.outbound().listenPacket(route.metadata().destination(), route.metadata());
+        return route.outbound().listenPacket(route.metadata());
     }
 }
