@@ -104,7 +104,7 @@ final class Demo implements AutoCloseable {
 
     /** Waits for the first health round, fetches the origin through the mixed inbound, and prints what happened. */
     void prove(PrintStream out) throws Exception {
-        LoadBalanceOutbound lb = (LoadBalanceOutbound) engine.outbounds().get("lb");
+        LoadBalanceOutbound lb = engine.outbounds().get("lb", LoadBalanceOutbound.class);
         lb.checkNow().get(15, TimeUnit.SECONDS);
         String page = fetchThroughProxy();
         out.println();
@@ -117,12 +117,13 @@ final class Demo implements AutoCloseable {
     }
 
     void printState(PrintStream out) {
-        LoadBalanceOutbound lb = (LoadBalanceOutbound) engine.outbounds().get("lb");
+        LoadBalanceOutbound lb = engine.outbounds().get("lb", LoadBalanceOutbound.class);
         LoadBalanceSnapshot snapshot = lb.snapshot();
         out.println(
                 "balancer \"lb\": serving " + snapshot.state() + ", " + snapshot.healthRounds() + " health round(s)");
         for (MemberSnapshot m : snapshot.members()) {
-            PoolStats pool = ((AnyTlsOutbound) engine.outbounds().get(m.tag())).poolStats();
+            PoolStats pool =
+                    engine.outbounds().get(m.tag(), AnyTlsOutbound.class).poolStats();
             out.printf(
                     "  %-9s %-8s %-7s latency %-6s in use %-5s pool: %d idle, %d busy, %d created (%d pre-warmed),"
                             + " %d streams%n",

@@ -61,7 +61,7 @@ import java.util.concurrent.CompletableFuture;
  * off the connection path. {@link #snapshot()} shows the state; {@link #checkNow()} runs a health round on demand.
  *
  * <pre>{@code
- * LoadBalanceOutbound lb = (LoadBalanceOutbound) outbounds.get("lb");
+ * LoadBalanceOutbound lb = outbounds.get("lb", LoadBalanceOutbound.class);
  * lb.checkNow().thenAccept(results -> results.forEach(r -> System.out.println(r.tag() + " " + r.latency())));
  * }</pre>
  */

@@ -3,6 +3,8 @@ package io.github.proxycore.outbound;
 import io.github.proxycore.config.DialOptions;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -26,7 +28,26 @@ public final class OutboundContext {
 
     /** A context over {@code transport} with the system resolver and clock and no other outbounds. */
     public static OutboundContext of(Transport transport) {
-        return new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of());
+        return builder(transport).build();
+    }
+
+    /**
+     * A context over {@code transport} holding {@code outbounds} by tag, with the system resolver and clock: how a
+     * host builds an outbound that uses others it already has, such as a load balancer over them.
+     *
+     * <pre>{@code
+     * LoadBalanceOutbound lb = LoadBalanceOutbound.create(options, OutboundContext.of(transport, List.of(a, b)));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if two outbounds share a tag
+     */
+    public static OutboundContext of(Transport transport, Collection<? extends Outbound> outbounds) {
+        return builder(transport).outbounds(outbounds).build();
+    }
+
+    /** A builder over {@code transport}: the system resolver and clock and no outbounds unless set. */
+    public static Builder builder(Transport transport) {
+        return new Builder(transport);
     }
 
     public Transport transport() {
@@ -50,9 +71,53 @@ public final class OutboundContext {
     public Outbound outbound(String tag) {
         Outbound outbound = built.get(tag);
         if (outbound == null) {
-            throw new NoSuchElementException("outbound \"" + tag + "\" is not built yet; list it in dependencies()");
+            throw new NoSuchElementException(
+                    "outbound \"" + tag + "\" is not in this context: pass it with"
+                            + " OutboundContext.of(transport, outbounds) (or, from a configuration, Outbounds builds it first)");
         }
         return outbound;
+    }
+
+    /** Builds an {@link OutboundContext}. */
+    public static final class Builder {
+        private final Transport transport;
+        private HostResolver resolver = HostResolver.system();
+        private Ticker ticker = Ticker.systemTicker();
+        private final Map<String, Outbound> outbounds = new LinkedHashMap<>();
+
+        private Builder(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+        }
+
+        /** Resolves domain names for dials; by default the system's resolver. */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** The clock timers and timestamps read; by default the system's. Tests pass a fake one. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Outbounds that the outbound being built may use (members, detours), found by tag.
+         *
+         * @throws IllegalArgumentException if a tag comes twice
+         */
+        public Builder outbounds(Collection<? extends Outbound> outbounds) {
+            for (Outbound outbound : outbounds) {
+                if (this.outbounds.putIfAbsent(outbound.tag(), outbound) != null) {
+                    throw new IllegalArgumentException("two outbounds are tagged \"" + outbound.tag() + "\"");
+                }
+            }
+            return this;
+        }
+
+        public OutboundContext build() {
+            return new OutboundContext(transport, resolver, ticker, Map.copyOf(outbounds));
+        }
     }
 
     /**

@@ -49,7 +49,8 @@ public final class Outbounds implements AutoCloseable {
         this.ownsTransport = ownsTransport;
     }
 
-    public static Builder builder(List<OutboundOptions> options) {
+    /** A builder for {@code options} (any mix of option types, as a configuration lists them). */
+    public static Builder builder(List<? extends OutboundOptions> options) {
         return new Builder(options);
     }
 
@@ -60,6 +61,25 @@ public final class Outbounds implements AutoCloseable {
      */
     public Outbound get(String tag) {
         return find(tag).orElseThrow(() -> new java.util.NoSuchElementException("no outbound \"" + tag + "\""));
+    }
+
+    /**
+     * The outbound with this tag, as the type the caller expects.
+     *
+     * <pre>{@code
+     * LoadBalanceOutbound lb = outbounds.get("lb", LoadBalanceOutbound.class);
+     * }</pre>
+     *
+     * @throws java.util.NoSuchElementException if there is none
+     * @throws ClassCastException naming the tag, the expected and the actual type, if it is another kind
+     */
+    public <T extends Outbound> T get(String tag, Class<T> type) {
+        Outbound outbound = get(tag);
+        if (!type.isInstance(outbound)) {
+            throw new ClassCastException("outbound \"" + tag + "\" is a "
+                    + outbound.getClass().getName() + " (type " + outbound.type() + "), not a " + type.getName());
+        }
+        return type.cast(outbound);
     }
 
     public Optional<Outbound> find(String tag) {
@@ -100,7 +120,7 @@ public final class Outbounds implements AutoCloseable {
         private HostResolver resolver = HostResolver.system();
         private Ticker ticker = Ticker.systemTicker();
 
-        private Builder(List<OutboundOptions> options) {
+        private Builder(List<? extends OutboundOptions> options) {
             this.options = List.copyOf(options);
             factory(new SimpleFactory(DirectOutboundOptions.TYPE));
             factory(new SimpleFactory(BlockOutboundOptions.TYPE));

@@ -192,6 +192,51 @@ class OutboundsTest {
         }
     }
 
+    @Test
+    void typedLookupNamesTheMismatchAndABuilderTakesAListOfOneOptionType() {
+        List<io.github.proxycore.config.outbound.DirectOutboundOptions> directs =
+                List.of(io.github.proxycore.config.outbound.DirectOutboundOptions.of("d"));
+        try (Outbounds built = Outbounds.builder(directs).build()) {
+            DirectOutbound direct = built.get("d", DirectOutbound.class);
+            assertThat(direct.tag()).isEqualTo("d");
+            assertThatThrownBy(() -> built.get("d", BlockOutbound.class))
+                    .isInstanceOf(ClassCastException.class)
+                    .hasMessageContaining("\"d\"")
+                    .hasMessageContaining("BlockOutbound");
+        }
+    }
+
+    @Test
+    void aContextOverHostOutboundsFindsThemByTagAndSaysHowToPassAMissingOne() {
+        try (Transport transport = Transport.create(1)) {
+            BlockOutbound a = new BlockOutbound("a");
+            OutboundContext context = OutboundContext.of(transport, List.of(a));
+            assertThat(context.outbound("a")).isSameAs(a);
+            assertThatThrownBy(() -> context.outbound("b"))
+                    .hasMessageContaining("\"b\" is not in this context")
+                    .hasMessageContaining("OutboundContext.of(transport, outbounds)");
+            assertThatThrownBy(() -> OutboundContext.of(transport, List.of(a, new BlockOutbound("a"))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("two outbounds are tagged \"a\"");
+        }
+    }
+
+    @Test
+    void aCompletableFutureViewCompletesLikeTheDialAndCancelsIt() throws Exception {
+        try (Transport transport = Transport.create(1)) {
+            io.netty.util.concurrent.Promise<Channel> dial =
+                    io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE.newPromise();
+            CompletableFuture<Channel> stage = Dials.toCompletableFuture(dial);
+            stage.cancel(false);
+            assertThat(dial.isCancelled()).isTrue();
+            Future<Channel> blocked = new BlockOutbound("x").dial(Destination.of("127.0.0.1", 1));
+            assertThat(Dials.toCompletableFuture(blocked))
+                    .failsWithin(java.time.Duration.ofSeconds(1))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(BlockedException.class);
+        }
+    }
+
     private record Recorded(String tag, List<String> events) implements Outbound {
         @Override
         public String type() {
