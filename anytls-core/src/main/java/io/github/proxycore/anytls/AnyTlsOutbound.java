@@ -91,25 +91,59 @@ public final class AnyTlsOutbound implements Outbound {
      *     of 0)
      */
     public static AnyTlsOutbound create(AnyTlsOutboundOptions options, OutboundContext context) {
-        return create(options, context, PaddingScheme.DEFAULT, PoolListener.NONE);
-    }
-
-    /** Builds the outbound with an initial padding scheme other than the default (the server may replace it). */
-    public static AnyTlsOutbound create(AnyTlsOutboundOptions options, OutboundContext context, PaddingScheme padding) {
-        return create(options, context, padding, PoolListener.NONE);
+        return builder(options, context).build();
     }
 
     /**
-     * Builds the outbound with a padding scheme and a listener for the pool's events (e.g. a Micrometer binder).
-     *
-     * @param listener called from event-loop threads, outside any lock; must not block
+     * A builder for an outbound with more than its options: an initial padding scheme, a pool listener. The
+     * listener defaults to the one the host attached to the context for {@link PoolListener} (see
+     * {@link OutboundContext#listener}), else none.
      */
-    public static AnyTlsOutbound create(
+    public static Builder builder(AnyTlsOutboundOptions options, OutboundContext context) {
+        return new Builder(options, context);
+    }
+
+    /** Builds an {@link AnyTlsOutbound}. */
+    public static final class Builder {
+        private final AnyTlsOutboundOptions options;
+        private final OutboundContext context;
+        private PaddingScheme padding = PaddingScheme.DEFAULT;
+        private PoolListener listener;
+
+        private Builder(AnyTlsOutboundOptions options, OutboundContext context) {
+            this.options = Objects.requireNonNull(options, "options");
+            this.context = Objects.requireNonNull(context, "context");
+            this.listener = context.listener(PoolListener.class, options.tag()).orElse(PoolListener.NONE);
+        }
+
+        /** The padding scheme new sessions start with (the server may replace it); by default the protocol's. */
+        public Builder padding(PaddingScheme padding) {
+            this.padding = Objects.requireNonNull(padding, "padding");
+            return this;
+        }
+
+        /**
+         * Receives the pool's events (e.g. a Micrometer binder); called from event-loop threads, outside any lock,
+         * so it must not block.
+         */
+        public Builder listener(PoolListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Builds the outbound and starts its pool's housekeeper.
+         *
+         * @throws io.github.proxycore.config.ConfigException for a certificate that cannot be read or parsed
+         * @throws IllegalArgumentException for pool fields out of range
+         */
+        public AnyTlsOutbound build() {
+            return AnyTlsOutbound.build(options, context, padding, listener);
+        }
+    }
+
+    private static AnyTlsOutbound build(
             AnyTlsOutboundOptions options, OutboundContext context, PaddingScheme padding, PoolListener listener) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(context, "context");
-        Objects.requireNonNull(padding, "padding");
-        Objects.requireNonNull(listener, "listener");
         PoolConfig config = PoolConfig.from(options);
         Destination server = Destination.of(options.server(), options.serverPort());
         String verifyHost = options.tls().serverName() != null
@@ -342,13 +376,13 @@ public final class AnyTlsOutbound implements Outbound {
         return sessions.stats();
     }
 
-    /** How many sessions are open, idle or busy. */
-    public int sessionCount() {
+    /** How many sessions are open, idle or busy (for tests; {@link #poolStats()} is the public view). */
+    int sessionCount() {
         return sessions.pool().size();
     }
 
-    /** The sequence numbers of the idle sessions, newest first. */
-    public List<Long> idleSessions() {
+    /** The sequence numbers of the idle sessions, newest first (for tests). */
+    List<Long> idleSessions() {
         return sessions.pool().idleSeqs();
     }
 

@@ -102,6 +102,45 @@ class FactoriesTest {
     }
 
     @Test
+    void aPoolListenerAttachedToOutboundsReachesAnAnytlsOutboundBuiltFromOptions() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.forLoopback();
+        java.util.concurrent.ConcurrentLinkedQueue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        io.netty.channel.Channel echo = Loopback.echoServer(transport);
+        try (AnyTlsServer server = Loopback.server(transport, cert);
+                Outbounds outbounds = Outbounds.builder(List.of(Loopback.options(server, cert, Loopback.PASSWORD)
+                                .build()))
+                        .transport(transport)
+                        .listeners(PoolListener.class, tag -> new PoolListener() {
+                            @Override
+                            public void sessionCreated(SessionOrigin origin) {
+                                events.add(tag + " created " + origin);
+                            }
+
+                            @Override
+                            public void streamOpened() {
+                                events.add(tag + " stream");
+                            }
+                        })
+                        .build()) {
+            io.github.proxycore.outbound.Destination to =
+                    io.github.proxycore.outbound.Destination.of((java.net.InetSocketAddress) echo.localAddress());
+            outbounds
+                    .get("proxy", AnyTlsOutbound.class)
+                    .dial(to)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .close();
+            // the pool counts a stream right after handing it over
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (!events.contains("proxy stream") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(events).contains("proxy created " + SessionOrigin.DEMAND, "proxy stream");
+        } finally {
+            echo.close().sync();
+        }
+    }
+
+    @Test
     void unreadableCertificateIsAConfigProblemAtItsPath() {
         AnyTlsOutboundOptions out = AnyTlsOutboundOptions.builder("proxy", "127.0.0.1", 443, "pw")
                 .tls(OutboundTlsOptions.builder()

@@ -103,7 +103,9 @@ class PoolWireTest {
                 .heartbeat(Duration.ofMillis(50))
                 .idleSessionCheckInterval(Duration.ofSeconds(30))
                 .build();
-        try (AnyTlsOutbound outbound = AnyTlsOutbound.create(options, OutboundContext.of(transport), SCHEME)) {
+        try (AnyTlsOutbound outbound = AnyTlsOutbound.builder(options, OutboundContext.of(transport))
+                .padding(SCHEME)
+                .build()) {
             sink.await(2);
             // the pre-warmed session: preamble, then Settings alone as packet 1 (padded to line 1's 200)
             assertThat(sink.records.get(0)).hasSize(44 * 2);

@@ -81,7 +81,9 @@ class WireTest {
                         .certificate(cert.certificatePem())
                         .build())
                 .build();
-        return AnyTlsOutbound.create(options, OutboundContext.of(transport), scheme);
+        return AnyTlsOutbound.builder(options, OutboundContext.of(transport))
+                .padding(scheme)
+                .build();
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -26,6 +27,10 @@ import java.util.concurrent.TimeoutException;
  * reading while more than {@link #READ_BUFFER} bytes wait for {@link #input()}, and {@link #output()} blocks while the
  * channel is not writable. The streams must not be used from an event loop.
  *
+ * <p>{@link #open} bounds the wait for the dial; {@link Timeouts} bound a read that gets no byte (a
+ * {@link SocketTimeoutException}, as {@code Socket.setSoTimeout} gives, and the connection stays usable) and a write
+ * that finds the channel unwritable.
+ *
  * <pre>{@code
  * try (BlockingConnection c = BlockingConnection.open(outbound.dial(metadata), Duration.ofSeconds(10))) {
  *     c.output().write(request);
@@ -37,7 +42,26 @@ public final class BlockingConnection implements Closeable {
     /** Bytes read ahead of the reader before the channel stops reading. */
     public static final int READ_BUFFER = 256 * 1024;
 
+    /**
+     * How long a read waits for a byte and a write for the channel to take data; {@link Duration#ZERO} waits without
+     * limit.
+     */
+    public record Timeouts(Duration read, Duration write) {
+        /** No limits. */
+        public static final Timeouts NONE = new Timeouts(Duration.ZERO, Duration.ZERO);
+
+        public Timeouts {
+            Objects.requireNonNull(read, "read");
+            Objects.requireNonNull(write, "write");
+            if (read.isNegative() || write.isNegative()) {
+                throw new IllegalArgumentException("read and write timeouts are zero (none) or positive");
+            }
+        }
+    }
+
     private final Channel channel;
+    private final long readTimeoutNanos; // 0: none
+    private final long writeTimeoutNanos; // 0: none
     private final Object lock = new Object();
     private final ArrayDeque<ByteBuf> received = new ArrayDeque<>(); // guarded by lock
     private int buffered; // guarded by lock
@@ -46,17 +70,31 @@ public final class BlockingConnection implements Closeable {
     private final InputStream input = new Input();
     private final OutputStream output = new Output();
 
-    private BlockingConnection(Channel channel) {
+    private BlockingConnection(Channel channel, Timeouts timeouts) {
         this.channel = channel;
+        this.readTimeoutNanos = timeouts.read().toNanos();
+        this.writeTimeoutNanos = timeouts.write().toNanos();
     }
 
     /**
-     * Waits for {@code dial} and wraps its channel.
+     * Waits up to {@code timeout} for {@code dial} and wraps its channel; reads and writes wait without limit.
      *
      * @throws IOException the dial's failure (a {@link DialException}), or a timeout
      */
     public static BlockingConnection open(Future<Channel> dial, Duration timeout) throws IOException {
+        return open(dial, timeout, Timeouts.NONE);
+    }
+
+    /**
+     * Waits up to {@code timeout} for {@code dial} and wraps its channel, reads and writes bounded by
+     * {@code timeouts}.
+     *
+     * @throws IOException the dial's failure (a {@link DialException}), or a timeout
+     */
+    public static BlockingConnection open(Future<Channel> dial, Duration timeout, Timeouts timeouts)
+            throws IOException {
         Objects.requireNonNull(dial, "dial");
+        Objects.requireNonNull(timeouts, "timeouts");
         Channel channel;
         try {
             channel = dial.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -70,7 +108,7 @@ public final class BlockingConnection implements Closeable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
-        return wrap(channel);
+        return wrap(channel, timeouts);
     }
 
     /** Cancels a dial nobody waits for any more, and closes its channel if it connected all the same. */
@@ -83,9 +121,14 @@ public final class BlockingConnection implements Closeable {
         });
     }
 
-    /** Wraps a channel returned by a dial (auto-read off, nothing read yet). */
+    /** Wraps a channel returned by a dial (auto-read off, nothing read yet); reads and writes wait without limit. */
     public static BlockingConnection wrap(Channel channel) {
-        BlockingConnection connection = new BlockingConnection(channel);
+        return wrap(channel, Timeouts.NONE);
+    }
+
+    /** Wraps a channel returned by a dial (auto-read off, nothing read yet), reads and writes bounded by timeouts. */
+    public static BlockingConnection wrap(Channel channel, Timeouts timeouts) {
+        BlockingConnection connection = new BlockingConnection(channel, timeouts);
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         channel.pipeline().addLast(connection.new Receiver());
         channel.config().setAutoRead(true);
@@ -196,8 +239,12 @@ public final class BlockingConnection implements Closeable {
             boolean resume;
             int n;
             synchronized (lock) {
+                long deadline = System.nanoTime() + readTimeoutNanos;
                 while (received.isEmpty() && !ended) {
-                    await();
+                    if (!await(readTimeoutNanos, deadline)) {
+                        throw new SocketTimeoutException("no data within "
+                                + Duration.ofNanos(readTimeoutNanos).toMillis() + " ms");
+                    }
                 }
                 if (received.isEmpty()) {
                     if (failure != null) {
@@ -246,8 +293,12 @@ public final class BlockingConnection implements Closeable {
                 throw new IllegalStateException("blocking write on an event loop");
             }
             synchronized (lock) {
+                long deadline = System.nanoTime() + writeTimeoutNanos;
                 while (channel.isActive() && !channel.isWritable()) {
-                    await();
+                    if (!await(writeTimeoutNanos, deadline)) {
+                        throw new SocketTimeoutException("the connection took no data for "
+                                + Duration.ofNanos(writeTimeoutNanos).toMillis() + " ms");
+                    }
                 }
             }
             if (!channel.isActive()) {
@@ -266,9 +317,16 @@ public final class BlockingConnection implements Closeable {
         }
     }
 
-    private void await() throws InterruptedIOException {
+    /** Waits on the lock once; false once {@code deadline} passed (a {@code limit} of 0 has none). */
+    private boolean await(long limit, long deadline) throws InterruptedIOException {
+        long left = limit == 0 ? TimeUnit.SECONDS.toNanos(1) : deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
         try {
-            lock.wait(1000); // woken by events; the timeout only re-checks closed channels
+            // woken by events; at most a second, to re-check closed channels
+            TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException();

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What an {@link OutboundFactory} builds with: the event loops, the resolver, the clock, and the outbounds already
@@ -18,12 +20,23 @@ public final class OutboundContext {
     private final HostResolver resolver;
     private final Ticker ticker;
     private final Map<String, Outbound> built;
+    private final Listeners listeners;
 
     OutboundContext(Transport transport, HostResolver resolver, Ticker ticker, Map<String, Outbound> built) {
+        this(transport, resolver, ticker, built, Listeners.NONE);
+    }
+
+    OutboundContext(
+            Transport transport,
+            HostResolver resolver,
+            Ticker ticker,
+            Map<String, Outbound> built,
+            Listeners listeners) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.built = built;
+        this.listeners = listeners;
     }
 
     /** A context over {@code transport} with the system resolver and clock and no other outbounds. */
@@ -64,6 +77,15 @@ public final class OutboundContext {
     }
 
     /**
+     * The host's listener of type {@code type} for the outbound tagged {@code tag}, if it attached a factory for
+     * that type ({@link Outbounds.Builder#listeners}, {@link Builder#listeners}); outbounds that emit events of
+     * that type (an AnyTLS pool's {@code PoolListener}) take it from here.
+     */
+    public <L> Optional<L> listener(Class<L> type, String tag) {
+        return listeners.forOutbound(type, tag);
+    }
+
+    /**
      * An outbound built earlier (a member or a detour).
      *
      * @throws NoSuchElementException if it is not built, i.e. not among the dependencies
@@ -84,6 +106,7 @@ public final class OutboundContext {
         private HostResolver resolver = HostResolver.system();
         private Ticker ticker = Ticker.systemTicker();
         private final Map<String, Outbound> outbounds = new LinkedHashMap<>();
+        private Listeners listeners = Listeners.NONE;
 
         private Builder(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
@@ -115,8 +138,17 @@ public final class OutboundContext {
             return this;
         }
 
+        /**
+         * Attaches listeners of {@code type} to the outbounds built with this context: {@code factory} is asked,
+         * once per outbound by its tag, for the listener to give it (null: none).
+         */
+        public <L> Builder listeners(Class<L> type, Function<String, ? extends L> factory) {
+            this.listeners = listeners.with(type, factory);
+            return this;
+        }
+
         public OutboundContext build() {
-            return new OutboundContext(transport, resolver, ticker, Map.copyOf(outbounds));
+            return new OutboundContext(transport, resolver, ticker, Map.copyOf(outbounds), listeners);
         }
     }
 

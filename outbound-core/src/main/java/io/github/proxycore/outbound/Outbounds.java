@@ -119,6 +119,7 @@ public final class Outbounds implements AutoCloseable {
         private Transport transport;
         private HostResolver resolver = HostResolver.system();
         private Ticker ticker = Ticker.systemTicker();
+        private Listeners listeners = Listeners.NONE;
 
         private Builder(List<? extends OutboundOptions> options) {
             this.options = List.copyOf(options);
@@ -153,6 +154,17 @@ public final class Outbounds implements AutoCloseable {
         }
 
         /**
+         * Attaches listeners of {@code type} to the outbounds built here, as OkHttp attaches an event listener factory
+         * to its client: {@code factory} is asked once per outbound, by its tag, for the listener to give it (null:
+         * none). Outbounds that emit events of that type use it; for example
+         * {@code listeners(PoolListener.class, tag -> new PoolMetrics(registry, tag))} reaches every AnyTLS pool.
+         */
+        public <L> Builder listeners(Class<L> type, java.util.function.Function<String, ? extends L> factory) {
+            this.listeners = listeners.with(type, factory);
+            return this;
+        }
+
+        /**
          * Validates the options and builds every outbound.
          *
          * @throws ConfigException listing every problem (including outbound types with no factory here); nothing is
@@ -176,7 +188,8 @@ public final class Outbounds implements AutoCloseable {
             boolean owns = transport == null;
             Transport t = owns ? Transport.shared() : transport;
             Map<String, Outbound> built = new LinkedHashMap<>(); // in build order: dependencies first
-            OutboundContext context = new OutboundContext(t, resolver, ticker, Collections.unmodifiableMap(built));
+            OutboundContext context =
+                    new OutboundContext(t, resolver, ticker, Collections.unmodifiableMap(built), listeners);
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < options.size(); i++) {
                 index.put(options.get(i).tag(), i);

@@ -110,6 +110,33 @@ class BlockingConnectionTest {
     }
 
     @Test
+    void aReadTimeoutLeavesTheConnectionUsableAndAWriteTimeoutEndsABlockedWrite() throws Exception {
+        Destination to;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            to = Destination.of("127.0.0.1", server.getLocalPort());
+            BlockingConnection.Timeouts timeouts =
+                    new BlockingConnection.Timeouts(Duration.ofMillis(200), Duration.ofMillis(300));
+            try (BlockingConnection c = BlockingConnection.open(direct.dial(to), Duration.ofSeconds(5), timeouts);
+                    Socket peer = server.accept()) {
+                assertThatThrownBy(() -> c.input().read())
+                        .isInstanceOf(java.net.SocketTimeoutException.class)
+                        .hasMessageContaining("no data within 200 ms");
+                peer.getOutputStream().write('x');
+                assertThat(c.input().read()).isEqualTo('x');
+                // the peer never reads: once the socket buffers and the channel's water mark fill, a write waits
+                byte[] chunk = new byte[64 * 1024];
+                assertThatThrownBy(() -> {
+                            for (int i = 0; i < 4096; i++) { // 256 MiB at most
+                                c.output().write(chunk);
+                            }
+                        })
+                        .isInstanceOf(java.net.SocketTimeoutException.class)
+                        .hasMessageContaining("took no data for 300 ms");
+            }
+        }
+    }
+
+    @Test
     void aFailedDialIsTheDialException() throws Exception {
         int port;
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -288,7 +288,7 @@ public final class AnyTlsBenchmark {
 
     private static void awaitIdle(AnyTlsOutbound outbound) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (outbound.idleSessions().isEmpty() && System.nanoTime() < deadline) {
+        while (outbound.poolStats().idle() == 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
     }
