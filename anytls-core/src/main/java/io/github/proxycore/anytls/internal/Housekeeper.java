@@ -67,7 +67,7 @@ public final class Housekeeper {
         try {
             SessionPool.Maintenance m = pool.maintain(ticker.nanoTime());
             if (log.isDebugEnabled()) {
-                m.log().forEach(log::debug);
+                m.events().forEach(e -> log.debug(e.text()));
             }
             if (m.dials() > 0) {
                 dialer.accept(m.dials());

@@ -3,9 +3,7 @@ package io.github.proxycore.anytls.internal;
 import io.github.proxycore.anytls.PoolStats;
 import io.github.proxycore.anytls.SessionCloseReason;
 import io.github.proxycore.anytls.SessionOrigin;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,7 +37,6 @@ import java.util.random.RandomGenerator;
  * retired and listeners told after the lock is released. Thread-safe; time is always passed in.
  */
 public final class SessionPool<S extends PooledSession> {
-    private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final PoolConfig config;
     private final Lifetimes lifetimes;
@@ -296,7 +293,12 @@ public final class SessionPool<S extends PooledSession> {
     // ---------------------------------------------------------------------------------------------- maintenance
 
     /** What one {@link #maintain} call did and wants. */
-    public record Maintenance(List<Closed> closed, int dials, long nextDelay, List<String> log) {}
+    public record Maintenance(List<Closed> closed, int dials, long nextDelay, List<PoolEvent> events) {
+        /** The events as the debug lines they print as. */
+        public List<String> log() {
+            return events.stream().map(PoolEvent::text).toList();
+        }
+    }
 
     /** A session maintenance closed, and why. */
     public record Closed(long seq, SessionCloseReason reason) {}
@@ -310,7 +312,7 @@ public final class SessionPool<S extends PooledSession> {
      * (the next cycle, or earlier when a back-off retry is due); negative once the pool is closed.
      */
     public Maintenance maintain(long now) {
-        List<String> log = new ArrayList<>();
+        List<PoolEvent> log = new ArrayList<>();
         List<Slot<S>> idleExpired = new ArrayList<>(0);
         List<Slot<S>> ageExpired = new ArrayList<>(0);
         int dials;
@@ -358,7 +360,7 @@ public final class SessionPool<S extends PooledSession> {
      * replacements: that rotation is the seed's documented interaction, and it replaces idle connections that NATs
      * and servers drop silently. Who wants none sets {@code min_idle_session >= ensure_idle_session}.
      */
-    private void idleCleanup(long now, List<Slot<S>> out, List<String> log) {
+    private void idleCleanup(long now, List<Slot<S>> out, List<PoolEvent> log) {
         int keep = config.minIdle();
         int seen = 0;
         int idleLong = 0;
@@ -380,15 +382,10 @@ public final class SessionPool<S extends PooledSession> {
         if (out.isEmpty()) {
             return; // nothing closed, nothing to say (protected sessions are kept every cycle)
         }
-        log.add(String.format(
-                "[IdleCleanup] Found %d sessions idle longer than %s, closing %d (keeping the %d newest idle sessions:"
-                        + " min_idle_session=%d)",
-                idleLong, PoolLog.duration(config.idleTimeout()), out.size(), keep, config.minIdle()));
+        log.add(new PoolEvent.IdleCleanup(idleLong, config.idleTimeout(), out.size(), keep, config.minIdle()));
         for (int i = 0; i < out.size(); i++) {
             Slot<S> slot = out.get(i);
-            log.add(String.format(
-                    "[IdleCleanup] Closing session #%d (seq=%d, idle=%s)",
-                    i + 1, slot.seq, PoolLog.duration(now - slot.idleSince)));
+            log.add(new PoolEvent.IdleClosed(i + 1, slot.seq, now - slot.idleSince));
         }
     }
 
@@ -396,7 +393,7 @@ public final class SessionPool<S extends PooledSession> {
      * Closes idle sessions past their lifetime, oldest first, while more than {@code min_idle_session_for_age} idle
      * sessions remain (all idle sessions count towards that floor, expired or not).
      */
-    private void ageCleanup(long now, List<Slot<S>> out, List<String> log) {
+    private void ageCleanup(long now, List<Slot<S>> out, List<PoolEvent> log) {
         if (config.maxLifetime() == 0) {
             return;
         }
@@ -412,15 +409,7 @@ public final class SessionPool<S extends PooledSession> {
         expired.sort(Comparator.<Slot<S>>comparingLong(s -> s.created - now).thenComparingLong(s -> s.seq));
         int closable = Math.max(0, idle.size() - config.minIdleForAge());
         int closing = Math.min(expired.size(), closable);
-        if (closing < expired.size()) {
-            log.add(String.format(
-                    "[AgeCleanup] Found %d expired sessions, closing %d oldest (keeping %d to maintain"
-                            + " min_idle_session_for_age=%d)",
-                    expired.size(), closing, expired.size() - closing, config.minIdleForAge()));
-        } else {
-            log.add(String.format(
-                    "[AgeCleanup] Found %d expired sessions, closing %d oldest", expired.size(), closing));
-        }
+        log.add(new PoolEvent.AgeCleanup(expired.size(), closing, config.minIdleForAge()));
         long wall = wallMillis.getAsLong();
         for (int i = 0; i < closing; i++) {
             Slot<S> slot = expired.get(i);
@@ -428,11 +417,7 @@ public final class SessionPool<S extends PooledSession> {
             all.remove(slot.session);
             out.add(slot);
             long age = now - slot.created;
-            String created =
-                    CREATED.format(Instant.ofEpochMilli(wall - age / 1_000_000).atZone(zone));
-            log.add(String.format(
-                    "[AgeCleanup] Closing session #%d (seq=%d, age=%s, maxLife=%s, created=%s)",
-                    i + 1, slot.seq, PoolLog.duration(age), PoolLog.duration(slot.lifetime), created));
+            log.add(new PoolEvent.AgeClosed(i + 1, slot.seq, age, slot.lifetime, wall - age / 1_000_000, zone));
         }
     }
 
@@ -458,7 +443,7 @@ public final class SessionPool<S extends PooledSession> {
      * Dials {@code min(deficit, rate budget left in this cycle)} sessions; while dials are failing, one probe at a
      * time once the back-off delay has passed.
      */
-    private int ensure(long now, List<String> log) {
+    private int ensure(long now, List<PoolEvent> log) {
         if (config.ensureIdle() == 0) {
             return 0;
         }
@@ -467,12 +452,17 @@ public final class SessionPool<S extends PooledSession> {
         if (deficit <= 0) {
             return 0;
         }
-        String current = "Current idle sessions: " + usable
-                + (ensureDialing > 0 ? " (+" + ensureDialing + " dialing)" : "") + ", target: " + config.ensureIdle();
+        int target = config.ensureIdle();
         if (backoff.active()) {
             if (ensureDialing > 0 || !backoff.ready(now)) {
-                log.add("[EnsureIdleSession] " + current + ", deficit=" + deficit + ", backing off: "
-                        + backoffDescription(now));
+                log.add(new PoolEvent.EnsureBackingOff(
+                        usable,
+                        ensureDialing,
+                        target,
+                        deficit,
+                        backoff.failures(),
+                        ensureDialing > 0,
+                        Math.max(0, backoff.retryAt() - now)));
                 return 0;
             }
         }
@@ -489,29 +479,19 @@ public final class SessionPool<S extends PooledSession> {
             create = 1;
         }
         if (create == 0) {
-            log.add("[EnsureIdleSession] " + current + ", deficit=" + deficit + ", rate limit of " + config.createRate()
-                    + " per cycle reached (will create " + deficit + " more in next cycle)");
+            log.add(new PoolEvent.EnsureRateLimitReached(usable, ensureDialing, target, deficit, config.createRate()));
             return 0;
         }
         if (backoff.active()) {
-            log.add("[EnsureIdleSession] " + current + ", deficit=" + deficit + ", probing with 1 session after "
-                    + backoff.failures() + " failed dials");
+            log.add(new PoolEvent.EnsureProbing(usable, ensureDialing, target, deficit, backoff.failures()));
         } else if (rateLimited) {
-            log.add("[EnsureIdleSession] " + current + ", deficit=" + deficit + ", rate-limited to creating " + create
-                    + " sessions (will create " + (deficit - create) + " more in next cycle)");
+            log.add(new PoolEvent.EnsureRateLimited(usable, ensureDialing, target, deficit, create));
         } else {
-            log.add("[EnsureIdleSession] " + current + ", creating " + create + " new sessions");
+            log.add(new PoolEvent.EnsureCreating(usable, ensureDialing, target, create));
         }
         ensureDialing += create;
         dialsThisCycle += create;
         return create;
-    }
-
-    private String backoffDescription(long now) {
-        return backoff.failures() + " failed dials in a row, "
-                + (ensureDialing > 0
-                        ? "a probe is dialling"
-                        : "next attempt in " + PoolLog.duration(Math.max(0, backoff.retryAt() - now)));
     }
 
     // ------------------------------------------------------------------------------------------ closing, inspection
