@@ -629,17 +629,66 @@ public final class ConfigBinder {
     }
 
     private static List<HeadlessRule> bindHeadlessRules(StrictObject o) {
+        return bindHeadlessRules(o, 0);
+    }
+
+    /** sing-box nests logical rules without a limit; a bound keeps a hostile file from exhausting the stack. */
+    private static final int MAX_RULE_DEPTH = 32;
+
+    /** Headless rule fields sing-box has and proxycore cannot evaluate: reported, never silently ignored. */
+    private static final List<String> UNSUPPORTED_HEADLESS_FIELDS = List.of(
+            "query_type",
+            "process_name",
+            "process_path",
+            "process_path_regex",
+            "package_name",
+            "wifi_ssid",
+            "wifi_bssid",
+            "network_type",
+            "network_is_expensive",
+            "network_is_constrained",
+            "network_interface_address",
+            "default_interface_address",
+            "adguard_domain");
+
+    /** Every element yields a rule, even a faulty one (its problem recorded), so validation paths keep indices. */
+    private static List<HeadlessRule> bindHeadlessRules(StrictObject o, int depth) {
         List<HeadlessRule> rules = new ArrayList<>();
         for (StrictObject rule : o.objects("rules")) {
-            String ruleType = rule.string("type", "default");
-            if (!ruleType.equals("default")) {
-                rule.problems().add(rule.path("type"), "only default rules are supported, not \"" + ruleType + "\"");
-                continue;
-            }
-            rules.add(new HeadlessRule(bindConditions(rule), rule.bool("invert", false)));
-            rule.finish();
+            rules.add(bindHeadlessRule(rule, depth));
         }
         return rules;
+    }
+
+    private static HeadlessRule bindHeadlessRule(StrictObject rule, int depth) {
+        String ruleType = rule.string("type", "default");
+        HeadlessRule bound;
+        if (ruleType.equals("logical")) {
+            if (depth >= MAX_RULE_DEPTH) {
+                rule.problems().add(rule.path(), "logical rules nested deeper than " + MAX_RULE_DEPTH);
+                return HeadlessRule.logical(HeadlessRule.LogicalMode.OR, List.of(), false);
+            }
+            HeadlessRule.LogicalMode mode = rule.enumValue(
+                    "mode", HeadlessRule.LogicalMode.values(), HeadlessRule.LogicalMode::configName, Map.of(), null);
+            if (mode == null && !rule.has("mode")) {
+                rule.problems().add(rule.path("mode"), "missing required field (and or or)");
+            }
+            List<HeadlessRule> subRules = bindHeadlessRules(rule, depth + 1);
+            boolean invert = rule.bool("invert", false);
+            // a bad mode is already reported; "or" only keeps the sub-rules checkable
+            bound = HeadlessRule.logical(mode == null ? HeadlessRule.LogicalMode.OR : mode, subRules, invert);
+        } else {
+            if (!ruleType.equals("default") && !ruleType.isEmpty()) {
+                rule.problems()
+                        .add(rule.path("type"), "unknown rule type \"" + ruleType + "\", expected default or logical");
+            }
+            for (String name : UNSUPPORTED_HEADLESS_FIELDS) {
+                unsupported(rule, name, "not supported by proxycore (it matches only on a client device)");
+            }
+            bound = new HeadlessRule(bindConditions(rule), rule.bool("invert", false));
+        }
+        rule.finish();
+        return bound;
     }
 
     /** The {@code format} field, or what the file name's extension says, as sing-box infers it. */

@@ -344,6 +344,13 @@ public final class Validator {
         for (int j = 0; j < rules.size(); j++) {
             HeadlessRule rule = rules.get(j);
             String at = Problems.index(path, j);
+            if (rule.isLogical()) {
+                if (rule.rules().isEmpty()) {
+                    problems.add(at + ".rules", "a logical rule needs at least one rule");
+                }
+                validateHeadlessRules(rule.rules(), at + ".rules", problems);
+                continue;
+            }
             if (rule.conditions().isEmpty()) {
                 problems.add(at, "rule has no conditions");
             }
