@@ -496,12 +496,7 @@ public final class ConfigBinder {
                 "detour")) {
             unsupported(o, name, JVM);
         }
-        for (String name : List.of(
-                "sniff",
-                "sniff_override_destination",
-                "sniff_timeout",
-                "domain_strategy",
-                "udp_disable_domain_unmapping")) {
+        for (String name : List.of("domain_strategy", "udp_disable_domain_unmapping")) {
             unsupported(o, name, "removed in sing-box 1.12; use route rule actions instead");
         }
         String listen = o.requiredString("listen");
@@ -512,7 +507,10 @@ public final class ConfigBinder {
                 o.bool("disable_tcp_keep_alive", false),
                 o.duration("tcp_keep_alive", ListenOptions.DEFAULT_TCP_KEEP_ALIVE),
                 o.duration("tcp_keep_alive_interval", DialOptions.DEFAULT_TCP_KEEP_ALIVE_INTERVAL),
-                o.duration("udp_timeout", ListenOptions.DEFAULT_UDP_TIMEOUT));
+                o.duration("udp_timeout", ListenOptions.DEFAULT_UDP_TIMEOUT),
+                o.bool("sniff", false),
+                o.bool("sniff_override_destination", false),
+                o.duration("sniff_timeout", ListenOptions.DEFAULT_SNIFF_TIMEOUT));
     }
 
     // ---- route
@@ -546,17 +544,39 @@ public final class ConfigBinder {
             o.problems().add(o.path("type"), "only default rules are supported, not \"" + type + "\"");
             return null;
         }
-        String action = o.string("action", "route");
-        if (!action.equals("route")) {
-            o.problems().add(o.path("action"), "only the route action is supported, not \"" + action + "\"");
-        }
+        // sing-box before 1.11 had no action: a rule named its outbound
+        RouteRule.Action action = o.choice(
+                "action",
+                Map.of(
+                        "route", RouteRule.Action.ROUTE,
+                        "reject", RouteRule.Action.REJECT,
+                        "sniff", RouteRule.Action.SNIFF),
+                List.of("route", "reject", "sniff"),
+                RouteRule.Action.ROUTE);
         List<String> inbound = o.strings("inbound");
         RuleConditions conditions = bindConditions(o);
         List<String> ruleSet = o.strings("rule_set");
         boolean invert = o.bool("invert", false);
-        String outbound = o.requiredString("outbound");
+        String outbound = null;
+        List<String> sniffer = List.of();
+        java.time.Duration timeout = RouteRule.DEFAULT_SNIFF_TIMEOUT;
+        switch (action) {
+            case ROUTE -> outbound = o.requiredString("outbound");
+            case REJECT -> {
+                String method = o.string("method", "default");
+                if (!method.equals("default") && !method.equals("drop")) {
+                    o.problems()
+                            .add(o.path("method"), "unknown value \"" + method + "\", expected one of default, drop");
+                }
+                o.bool("no_drop", false);
+            }
+            case SNIFF -> {
+                sniffer = o.strings("sniffer");
+                timeout = o.duration("timeout", RouteRule.DEFAULT_SNIFF_TIMEOUT);
+            }
+        }
         o.finish();
-        return new RouteRule(inbound, conditions, ruleSet, invert, outbound);
+        return new RouteRule(inbound, conditions, ruleSet, invert, action, outbound, sniffer, timeout);
     }
 
     private static RuleConditions bindConditions(StrictObject o) {

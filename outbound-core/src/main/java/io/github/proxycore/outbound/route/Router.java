@@ -11,6 +11,7 @@ import io.github.proxycore.config.route.RouteOptions;
 import io.github.proxycore.config.route.RouteRule;
 import io.github.proxycore.config.route.RuleSetFormat;
 import io.github.proxycore.config.route.RuleSetOptions;
+import io.github.proxycore.outbound.BlockOutbound;
 import io.github.proxycore.outbound.ConnectionRouter;
 import io.github.proxycore.outbound.DirectOutbound;
 import io.github.proxycore.outbound.Metadata;
@@ -20,6 +21,7 @@ import io.github.proxycore.outbound.Outbounds;
 import io.github.proxycore.outbound.route.ruleset.HttpDownloader;
 import io.github.proxycore.outbound.route.ruleset.RuleSetFormatException;
 import io.github.proxycore.outbound.route.ruleset.RuleSetReader;
+import io.github.proxycore.outbound.sniff.SniffRequest;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
@@ -78,12 +80,14 @@ public final class Router implements ConnectionRouter, AutoCloseable {
     /** The outbound chosen for a connection and the metadata it is dialled with. */
     public record Route(Outbound outbound, Metadata metadata) {}
 
+    /** {@code outbound}: a route rule's target or the reject outbound; {@code sniff}: set for sniff rules only. */
     private record CompiledRule(
             Set<String> inbounds,
             Conditions conditions,
             List<RuleSetSlot> ruleSets,
             boolean invert,
-            Outbound outbound) {
+            Outbound outbound,
+            SniffRequest sniff) {
 
         /** The matched rule-set tag, "" when the rule matched without one, or null when it did not match. */
         String match(Metadata m) {
@@ -203,9 +207,32 @@ public final class Router implements ConnectionRouter, AutoCloseable {
         }
     }
 
-    /** The outbound for a connection, and its metadata with the matched rule set recorded. */
+    /**
+     * The sniffing a connection asks for: the settings of the first {@code sniff} rule that matches before any rule
+     * that decides the route, or {@code null} (also once the connection has been sniffed).
+     */
+    @Override
+    public SniffRequest sniffRequest(Metadata metadata) {
+        if (metadata.sniffedDomain() != null) {
+            return null;
+        }
+        for (CompiledRule rule : rules) {
+            if (rule.match(metadata) != null) {
+                return rule.sniff();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The outbound for a connection, and its metadata with the matched rule set recorded. {@code sniff} rules are
+     * passed over (the inbound has acted on them); a {@code reject} rule routes to an outbound that refuses.
+     */
     public Route route(Metadata metadata) {
         for (CompiledRule rule : rules) {
+            if (rule.sniff() != null) {
+                continue;
+            }
             String ruleSet = rule.match(metadata);
             if (ruleSet != null) {
                 Metadata routed = ruleSet.isEmpty()
@@ -328,15 +355,24 @@ public final class Router implements ConnectionRouter, AutoCloseable {
                 throw new ConfigException(null, problems);
             }
             List<CompiledRule> compiled = new ArrayList<>();
+            Outbound reject = new BlockOutbound("reject");
             for (RouteRule rule : route.rules()) {
                 List<RuleSetSlot> ruleSets =
                         rule.ruleSet().stream().map(sets::get).toList();
+                Outbound target = null;
+                SniffRequest sniff = null;
+                switch (rule.action()) {
+                    case ROUTE -> target = outbounds.get(rule.outbound());
+                    case REJECT -> target = reject;
+                    case SNIFF -> sniff = new SniffRequest(rule.sniffer(), rule.sniffTimeout(), false);
+                }
                 compiled.add(new CompiledRule(
                         Set.copyOf(rule.inbound()),
                         new Conditions(rule.conditions()),
                         ruleSets,
                         rule.invert(),
-                        outbounds.get(rule.outbound())));
+                        target,
+                        sniff));
             }
             Outbound fallback = route.finalOutbound() != null
                     ? outbounds.get(route.finalOutbound())

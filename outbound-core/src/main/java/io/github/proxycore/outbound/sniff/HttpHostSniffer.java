@@ -51,9 +51,7 @@ public final class HttpHostSniffer {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).equalsIgnoreCase("host")) {
                 String host = hostWithoutPort(line.substring(colon + 1).strip());
-                return host == null
-                        ? SniffResult.none()
-                        : SniffResult.found("http", host.toLowerCase(Locale.ROOT));
+                return host == null ? SniffResult.none() : SniffResult.found("http", host.toLowerCase(Locale.ROOT));
             }
             p = eol + 2;
         }
@@ -70,7 +68,8 @@ public final class HttpHostSniffer {
         }
         int colon = value.lastIndexOf(':');
         String host = colon >= 0 ? value.substring(0, colon) : value;
-        if (!TlsClientHelloSniffer.validHostName(host) || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+        if (!TlsClientHelloSniffer.validHostName(host)
+                || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
             return null;
         }
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;

@@ -207,4 +207,28 @@ class RouterTest {
                 Metadata.builder(Network.UDP, Destination.of("b.example", 5000)).build();
         assertThat(router.route(udpHigh).outbound().tag()).isEqualTo("block");
     }
+
+    @Test
+    void sniffRejectAndRouteActions() {
+        Router router = router(
+                "{\"rules\": ["
+                        + "{\"port\": 25, \"action\": \"reject\"},"
+                        + "{\"action\": \"sniff\", \"sniffer\": [\"tls\"], \"timeout\": \"1s\"},"
+                        + "{\"domain\": \"sniffed.example\", \"action\": \"route\", \"outbound\": \"other\"},"
+                        + "{\"domain\": \"legacy.example\", \"outbound\": \"block\"}"
+                        + "], \"final\": \"direct\"}",
+                null);
+        Metadata ip = tcp("198.51.100.1", 443);
+        assertThat(router.sniffRequest(ip).sniffers()).containsExactly("tls");
+        assertThat(router.sniffRequest(ip).timeout()).hasSeconds(1);
+        // a deciding rule before the sniff rule: no sniffing
+        assertThat(router.sniffRequest(tcp("198.51.100.1", 25))).isNull();
+        assertThat(router.route(tcp("198.51.100.1", 25)).outbound().type()).isEqualTo("block");
+        // once sniffed, the sniff rule is passed over and the name routes
+        Metadata sniffed = ip.toBuilder().sniffedDomain("sniffed.example").build();
+        assertThat(router.sniffRequest(sniffed)).isNull();
+        assertThat(router.route(sniffed).outbound().tag()).isEqualTo("other");
+        assertThat(router.route(ip).outbound().tag()).isEqualTo("direct");
+        assertThat(router.route(tcp("legacy.example", 80)).outbound().tag()).isEqualTo("block");
+    }
 }

@@ -64,7 +64,9 @@ class SniffersTest {
     /** Every proper prefix needs more (a ClientHello arriving segment by segment); the whole names the host. */
     private static void assertPrefixesNeedMore(byte[] bytes, Function<ByteBuf, SniffResult> sniffer, String host) {
         for (int n = 0; n < bytes.length; n++) {
-            assertThat(sniff(Arrays.copyOf(bytes, n), sniffer).needsMore()).as("prefix %d", n).isTrue();
+            assertThat(sniff(Arrays.copyOf(bytes, n), sniffer).needsMore())
+                    .as("prefix %d", n)
+                    .isTrue();
         }
         assertThat(sniff(bytes, sniffer).domain()).isEqualTo(host);
     }
@@ -80,7 +82,8 @@ class SniffersTest {
     void aClientHelloSplitOverRecordsAndSegments() throws Exception {
         byte[] hello = clientHello("split.sniffed.example");
         for (int size : new int[] {1, 7, 100, 255}) {
-            assertPrefixesNeedMore(splitIntoRecords(hello, size), TlsClientHelloSniffer::sniff, "split.sniffed.example");
+            assertPrefixesNeedMore(
+                    splitIntoRecords(hello, size), TlsClientHelloSniffer::sniff, "split.sniffed.example");
         }
     }
 
@@ -103,23 +106,35 @@ class SniffersTest {
         assertThat(sniff(request, HttpHostSniffer::sniff).protocol()).isEqualTo("http");
         int hostEnd = new String(request, StandardCharsets.US_ASCII).indexOf("8080\r\n") + 6;
         assertPrefixesNeedMore(Arrays.copyOf(request, hostEnd), HttpHostSniffer::sniff, "www.sniffed.example");
-        assertThat(sniff("GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n".getBytes(), HttpHostSniffer::sniff).domain())
+        assertThat(sniff("GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n".getBytes(), HttpHostSniffer::sniff)
+                        .domain())
                 .isNull();
-        assertThat(sniff("GET / HTTP/1.1\r\nHost: [::1]:80\r\n\r\n".getBytes(), HttpHostSniffer::sniff).domain())
+        assertThat(sniff("GET / HTTP/1.1\r\nHost: [::1]:80\r\n\r\n".getBytes(), HttpHostSniffer::sniff)
+                        .domain())
                 .isNull();
-        assertThat(sniff("GET / HTTP/1.1\r\n\r\n".getBytes(), HttpHostSniffer::sniff).needsMore()).isFalse();
-        assertThat(sniff("SSH-2.0-OpenSSH\r\n".getBytes(), HttpHostSniffer::sniff).needsMore()).isFalse();
-        assertThat(sniff(new byte[] {22, 3, 1}, HttpHostSniffer::sniff).needsMore()).isFalse();
+        assertThat(sniff("GET / HTTP/1.1\r\n\r\n".getBytes(), HttpHostSniffer::sniff)
+                        .needsMore())
+                .isFalse();
+        assertThat(sniff("SSH-2.0-OpenSSH\r\n".getBytes(), HttpHostSniffer::sniff)
+                        .needsMore())
+                .isFalse();
+        assertThat(sniff(new byte[] {22, 3, 1}, HttpHostSniffer::sniff).needsMore())
+                .isFalse();
     }
 
     @Test
     void sniffersTogetherHonourTheList() throws Exception {
         byte[] hello = clientHello("both.example");
-        assertThat(sniff(hello, in -> Sniffers.sniffStream(in, List.of())).domain()).isEqualTo("both.example");
-        assertThat(sniff(hello, in -> Sniffers.sniffStream(in, List.of("http"))).domain()).isNull();
+        assertThat(sniff(hello, in -> Sniffers.sniffStream(in, List.of())).domain())
+                .isEqualTo("both.example");
+        assertThat(sniff(hello, in -> Sniffers.sniffStream(in, List.of("http"))).domain())
+                .isNull();
         byte[] get = "GET / HTTP/1.1\r\nHost: h.example\r\n\r\n".getBytes();
-        assertThat(sniff(get, in -> Sniffers.sniffStream(in, List.of("tls", "http"))).domain())
+        assertThat(sniff(get, in -> Sniffers.sniffStream(in, List.of("tls", "http")))
+                        .domain())
                 .isEqualTo("h.example");
-        assertThat(sniff(new byte[] {'G'}, in -> Sniffers.sniffStream(in, List.of())).needsMore()).isTrue();
+        assertThat(sniff(new byte[] {'G'}, in -> Sniffers.sniffStream(in, List.of()))
+                        .needsMore())
+                .isTrue();
     }
 }
