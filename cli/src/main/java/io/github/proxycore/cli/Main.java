@@ -8,6 +8,7 @@ import io.github.proxycore.config.LogOptions;
 import io.github.proxycore.config.ProxyConfig;
 import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
 import io.github.proxycore.outbound.inbound.Inbound;
+import io.github.proxycore.outbound.route.Router;
 import io.github.proxycore.runtime.Engine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,6 +104,12 @@ public final class Main {
     private static int check(Arguments arguments, PrintStream out, PrintStream err) {
         ProxyConfig config = load(arguments, err);
         if (config == null) {
+            return FAILED;
+        }
+        // local rule-set files are part of the configuration: a bad one fails the check, naming its path
+        List<ConfigProblem> ruleSetProblems = Router.checkLocalRuleSets(config.route(), arguments.directory());
+        if (!ruleSetProblems.isEmpty()) {
+            printProblems(arguments.config, ruleSetProblems, err);
             return FAILED;
         }
         out.println("ok: " + config.inbounds().size() + " inbound(s), "

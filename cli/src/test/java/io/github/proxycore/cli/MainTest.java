@@ -85,6 +85,36 @@ class MainTest {
     }
 
     @Test
+    void checkLoadsLocalRuleSetFilesAndNamesABadOne(@TempDir Path dir) throws Exception {
+        Path shared = Path.of("")
+                .toAbsolutePath()
+                .getParent()
+                .resolveSibling("shared")
+                .resolve("rulesets");
+        Files.write(dir.resolve("broken.srs"), new byte[] {'S', 'R', 'S', 1, 0x78, 0x01, 0x02});
+        Path file = dir.resolve("sets.json");
+        Files.writeString(
+                file,
+                "{\"outbounds\": [{\"type\": \"direct\", \"tag\": \"d\"}], \"route\": {\"rule_set\": ["
+                        + "{\"type\": \"local\", \"tag\": \"cn\", \"path\": \""
+                        + shared.resolve("v2/lite-geosite-cn.srs") + "\"},"
+                        + "{\"type\": \"local\", \"tag\": \"g\", \"path\": \""
+                        + shared.resolve("v2/geosite-google.json") + "\"},"
+                        + "{\"type\": \"local\", \"tag\": \"bad\", \"path\": \"broken.srs\"}],"
+                        + "\"rules\": [{\"rule_set\": [\"cn\", \"g\", \"bad\"], \"outbound\": \"d\"}]}}");
+        assertThat(run("check", "-c", file.toString())).isEqualTo(Main.FAILED);
+        assertThat(err())
+                .contains(file + " has 1 problem:")
+                .contains("$.route.rule_set[2].path: " + dir.resolve("broken.srs"))
+                .contains("zlib");
+        Files.delete(dir.resolve("broken.srs"));
+        Files.write(dir.resolve("broken.srs"), Files.readAllBytes(shared.resolve("v1/geosite-openai.srs")));
+        err.reset();
+        assertThat(run("check", "-c", file.toString())).isZero();
+        assertThat(out()).startsWith("ok: ");
+    }
+
+    @Test
     void aMissingFileIsSaidPlainly(@TempDir Path dir) {
         assertThat(run("check", "-c", dir.resolve("nope.json").toString())).isEqualTo(Main.FAILED);
         assertThat(err()).contains("cannot read configuration").contains("nope.json");

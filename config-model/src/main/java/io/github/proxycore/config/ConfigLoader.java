@@ -102,6 +102,20 @@ public final class ConfigLoader {
                 (rules, problems) -> Validator.validateHeadlessRules(rules, "$.rules", problems));
     }
 
+    /**
+     * Validates rule-set rules that were read from another form (a binary {@code .srs} file) as a source file's
+     * rules are validated.
+     *
+     * @param source names the rules' origin in the exception, e.g. a file name
+     * @throws ConfigException listing every problem, with paths under {@code $.rules}
+     */
+    public static void validateRuleSet(List<HeadlessRule> rules, String source) {
+        Objects.requireNonNull(rules, "rules");
+        Problems problems = new Problems();
+        Validator.validateHeadlessRules(rules, "$.rules", problems);
+        problems.throwIfAny(source);
+    }
+
     /** Reads the JSON, binds it, validates what was bound; every problem of a stage is thrown at its end. */
     private static <T> T load(
             String json, String source, BiFunction<JsonNode, Problems, T> bind, BiConsumer<T, Problems> validate) {

@@ -12,6 +12,10 @@ import java.time.Duration;
  * @param tcpKeepAlive idle time before the first keep-alive probe (default 5m)
  * @param tcpKeepAliveInterval time between probes (default 75s)
  * @param udpTimeout how long a UDP association lives without traffic (default 5m)
+ * @param sniff sniff the first bytes of every connection for a domain (sing-box's legacy inbound field; the route
+ *     rule action {@code sniff} is the newer way)
+ * @param sniffOverrideDestination replace an IP destination with the sniffed domain
+ * @param sniffTimeout how long to wait for the first bytes (default 300ms)
  */
 public record ListenOptions(
         String listen,
@@ -20,10 +24,36 @@ public record ListenOptions(
         boolean disableTcpKeepAlive,
         Duration tcpKeepAlive,
         Duration tcpKeepAliveInterval,
-        Duration udpTimeout) {
+        Duration udpTimeout,
+        boolean sniff,
+        boolean sniffOverrideDestination,
+        Duration sniffTimeout) {
 
     public static final Duration DEFAULT_TCP_KEEP_ALIVE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_UDP_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_SNIFF_TIMEOUT = Duration.ofMillis(300);
+
+    /** Listen fields without sniffing. */
+    public ListenOptions(
+            String listen,
+            int listenPort,
+            boolean reuseAddr,
+            boolean disableTcpKeepAlive,
+            Duration tcpKeepAlive,
+            Duration tcpKeepAliveInterval,
+            Duration udpTimeout) {
+        this(
+                listen,
+                listenPort,
+                reuseAddr,
+                disableTcpKeepAlive,
+                tcpKeepAlive,
+                tcpKeepAliveInterval,
+                udpTimeout,
+                false,
+                false,
+                DEFAULT_SNIFF_TIMEOUT);
+    }
 
     /** Listens on {@code listen}:{@code port} with every other field at its default. */
     public static ListenOptions of(String listen, int port) {

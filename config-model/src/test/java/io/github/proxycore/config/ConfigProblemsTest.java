@@ -326,7 +326,18 @@ class ConfigProblemsTest {
                         "unsupported action",
                         route("{\"domain\": \"a.com\", \"action\": \"hijack-dns\", \"outbound\": \"d\"}"),
                         "$.route.rules[0].action",
-                        "only the route action is supported, not \"hijack-dns\""),
+                        "unknown value \"hijack-dns\", expected one of route, reject, sniff"),
+                bad(
+                        "unknown sniffer",
+                        route("{\"domain\": \"a.com\", \"action\": \"sniff\", \"sniffer\": [\"tls\", \"tcp\"]}"),
+                        "$.route.rules[0].sniffer[1]",
+                        "unknown sniffer \"tcp\", expected one of http, tls, quic, stun, dns, bittorrent, dtls, ssh,"
+                                + " rdp, ntp"),
+                bad(
+                        "route rule without outbound",
+                        route("{\"domain\": \"a.com\", \"action\": \"route\"}"),
+                        "$.route.rules[0].outbound",
+                        "missing required field"),
                 bad(
                         "duplicate rule set",
                         "{\"outbounds\": [" + DIRECT + "], \"route\": {\"rule_set\": ["

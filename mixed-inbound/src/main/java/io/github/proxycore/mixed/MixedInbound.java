@@ -9,6 +9,7 @@ import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Transport;
 import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.outbound.inbound.InboundContext;
+import io.github.proxycore.outbound.sniff.SniffRequest;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -19,6 +20,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -102,7 +104,14 @@ public final class MixedInbound implements Inbound {
     }
 
     ConnectionRouter router() {
-        return context.router();
+        ListenOptions listen = options.listen();
+        if (!listen.sniff()) {
+            return context.router();
+        }
+        // sing-box's legacy inbound fields: sniff every connection, as a leading sniff rule would
+        return ConnectionRouter.sniffingAll(
+                context.router(),
+                new SniffRequest(List.of(), listen.sniffTimeout(), listen.sniffOverrideDestination()));
     }
 
     Credentials credentials() {

@@ -3,6 +3,8 @@ package io.github.proxycore.mixed;
 import io.github.proxycore.outbound.ConnectionRouter;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Relay;
+import io.github.proxycore.outbound.sniff.SniffRequest;
+import io.github.proxycore.outbound.sniff.SniffingReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -35,7 +37,7 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
     private final String protocol;
     private ByteBuf toOutbound; // owned until handed to the outbound
     private Object successReply; // owned until written to the client
-    private final Function<Throwable, Object> failureReply;
+    private Function<Throwable, Object> failureReply;
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private Future<Channel> dial;
 
@@ -78,10 +80,33 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
         OutboundConnector connector = new OutboundConnector(metadata, protocol, toOutbound, successReply, failureReply);
         client.pipeline().addLast("connector", connector);
         log.debug("{} {} {} -> {}", metadata.inboundTag(), protocol, metadata.source(), metadata.destination());
-        connector.dial = router.dial(metadata);
+        // a client speaks first only once its request is answered, so sniffing answers before the dial
+        SniffRequest sniff = successReply != null && toOutbound == null ? router.sniffRequest(metadata) : null;
+        if (sniff == null) {
+            connector.dial(client, router, metadata);
+            return;
+        }
+        // a task of its own, as for the dial: the protocol handlers are removed outside their own read
+        client.eventLoop().execute(() -> {
+            if (!client.isActive()) {
+                return;
+            }
+            client.writeAndFlush(connector.successReply);
+            connector.successReply = null;
+            connector.failureReply = null; // answered already: a failed dial just closes
+            removeAllBut(client.pipeline(), connector);
+            client.pipeline().addBefore("connector", "sniffer", new SniffingReader(sniff, domain -> {
+                log.debug("{} {} {} sniffed {}", metadata.inboundTag(), protocol, metadata.source(), domain);
+                connector.dial(client, router, SniffingReader.apply(metadata, domain, sniff));
+            }));
+        });
+    }
+
+    private void dial(Channel client, ConnectionRouter router, Metadata routed) {
+        dial = router.dial(routed);
         // Always a task of its own, never inline: a dial that is already done would run the listener right here,
         // inside the protocol handler that is still reading the request, and pull the pipeline from under it.
-        connector.dial.addListener(f -> client.eventLoop().execute(() -> connector.dialed(client)));
+        dial.addListener(f -> client.eventLoop().execute(() -> dialed(client)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.proxycore.outbound;
 
+import io.github.proxycore.outbound.sniff.SniffRequest;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 
@@ -19,6 +20,37 @@ public interface ConnectionRouter {
 
     /** Routes and opens a UDP association; same contract as {@link Outbound#listenPacket}. */
     Future<Channel> listenPacket(Metadata metadata);
+
+    /**
+     * Whether the inbound should sniff this connection's first bytes for a domain before calling {@link #dial}
+     * (a {@code sniff} rule action matched before any deciding rule), and how; {@code null} for no sniffing.
+     */
+    default SniffRequest sniffRequest(Metadata metadata) {
+        return null;
+    }
+
+    /**
+     * {@code router}, with every connection that has not been sniffed yet sniffed as {@code request} says (sing-box's
+     * legacy inbound {@code sniff} fields).
+     */
+    static ConnectionRouter sniffingAll(ConnectionRouter router, SniffRequest request) {
+        return new ConnectionRouter() {
+            @Override
+            public Future<Channel> dial(Metadata metadata) {
+                return router.dial(metadata);
+            }
+
+            @Override
+            public Future<Channel> listenPacket(Metadata metadata) {
+                return router.listenPacket(metadata);
+            }
+
+            @Override
+            public SniffRequest sniffRequest(Metadata metadata) {
+                return metadata.sniffedDomain() != null ? null : request;
+            }
+        };
+    }
 
     /** Every connection to {@code outbound}. */
     static ConnectionRouter to(Outbound outbound) {

@@ -98,6 +98,7 @@ public final class Engine implements AutoCloseable {
         List<Inbound> reverse = new ArrayList<>(inbounds);
         Collections.reverse(reverse);
         reverse.forEach(Inbound::close);
+        router.close();
         outbounds.close();
         if (ownsTransport) {
             transport.close();
@@ -108,6 +109,7 @@ public final class Engine implements AutoCloseable {
     public static final class Builder {
         private final ProxyConfig config;
         private Path baseDirectory = Path.of(".");
+        private Path ruleSetCache;
         private Transport transport;
         private HostResolver resolver = HostResolver.system();
         private final List<OutboundFactory> outboundFactories = new ArrayList<>();
@@ -119,6 +121,12 @@ public final class Engine implements AutoCloseable {
         /** Where relative paths in the configuration (rule-set files) are resolved from. */
         public Builder baseDirectory(Path directory) {
             this.baseDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Where remote rule sets are cached (default: {@code cache} under the base directory). */
+        public Builder ruleSetCacheDirectory(Path directory) {
+            this.ruleSetCache = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
@@ -176,7 +184,12 @@ public final class Engine implements AutoCloseable {
                         Outbounds.builder(outboundOptions).transport(t).resolver(resolver);
                 outboundFactories.forEach(ob::factory);
                 outbounds = ob.build();
-                Router router = Router.create(config.route(), outbounds, baseDirectory);
+                Router.Builder routing =
+                        Router.builder(config.route(), outbounds).baseDirectory(baseDirectory);
+                if (ruleSetCache != null) {
+                    routing.cacheDirectory(ruleSetCache);
+                }
+                Router router = routing.build();
                 InboundContext context = new InboundContext(t, router);
                 for (int i = 0; i < config.inbounds().size(); i++) {
                     started.add(startInbound(i, config.inbounds().get(i), inboundFactories, context));

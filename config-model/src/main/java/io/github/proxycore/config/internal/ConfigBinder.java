@@ -496,12 +496,7 @@ public final class ConfigBinder {
                 "detour")) {
             unsupported(o, name, JVM);
         }
-        for (String name : List.of(
-                "sniff",
-                "sniff_override_destination",
-                "sniff_timeout",
-                "domain_strategy",
-                "udp_disable_domain_unmapping")) {
+        for (String name : List.of("domain_strategy", "udp_disable_domain_unmapping")) {
             unsupported(o, name, "removed in sing-box 1.12; use route rule actions instead");
         }
         String listen = o.requiredString("listen");
@@ -512,7 +507,10 @@ public final class ConfigBinder {
                 o.bool("disable_tcp_keep_alive", false),
                 o.duration("tcp_keep_alive", ListenOptions.DEFAULT_TCP_KEEP_ALIVE),
                 o.duration("tcp_keep_alive_interval", DialOptions.DEFAULT_TCP_KEEP_ALIVE_INTERVAL),
-                o.duration("udp_timeout", ListenOptions.DEFAULT_UDP_TIMEOUT));
+                o.duration("udp_timeout", ListenOptions.DEFAULT_UDP_TIMEOUT),
+                o.bool("sniff", false),
+                o.bool("sniff_override_destination", false),
+                o.duration("sniff_timeout", ListenOptions.DEFAULT_SNIFF_TIMEOUT));
     }
 
     // ---- route
@@ -546,17 +544,39 @@ public final class ConfigBinder {
             o.problems().add(o.path("type"), "only default rules are supported, not \"" + type + "\"");
             return null;
         }
-        String action = o.string("action", "route");
-        if (!action.equals("route")) {
-            o.problems().add(o.path("action"), "only the route action is supported, not \"" + action + "\"");
-        }
+        // sing-box before 1.11 had no action: a rule named its outbound
+        RouteRule.Action action = o.choice(
+                "action",
+                Map.of(
+                        "route", RouteRule.Action.ROUTE,
+                        "reject", RouteRule.Action.REJECT,
+                        "sniff", RouteRule.Action.SNIFF),
+                List.of("route", "reject", "sniff"),
+                RouteRule.Action.ROUTE);
         List<String> inbound = o.strings("inbound");
         RuleConditions conditions = bindConditions(o);
         List<String> ruleSet = o.strings("rule_set");
         boolean invert = o.bool("invert", false);
-        String outbound = o.requiredString("outbound");
+        String outbound = null;
+        List<String> sniffer = List.of();
+        java.time.Duration timeout = RouteRule.DEFAULT_SNIFF_TIMEOUT;
+        switch (action) {
+            case ROUTE -> outbound = o.requiredString("outbound");
+            case REJECT -> {
+                String method = o.string("method", "default");
+                if (!method.equals("default") && !method.equals("drop")) {
+                    o.problems()
+                            .add(o.path("method"), "unknown value \"" + method + "\", expected one of default, drop");
+                }
+                o.bool("no_drop", false);
+            }
+            case SNIFF -> {
+                sniffer = o.strings("sniffer");
+                timeout = o.duration("timeout", RouteRule.DEFAULT_SNIFF_TIMEOUT);
+            }
+        }
         o.finish();
-        return new RouteRule(inbound, conditions, ruleSet, invert, outbound);
+        return new RouteRule(inbound, conditions, ruleSet, invert, action, outbound, sniffer, timeout);
     }
 
     private static RuleConditions bindConditions(StrictObject o) {
@@ -629,17 +649,66 @@ public final class ConfigBinder {
     }
 
     private static List<HeadlessRule> bindHeadlessRules(StrictObject o) {
+        return bindHeadlessRules(o, 0);
+    }
+
+    /** sing-box nests logical rules without a limit; a bound keeps a hostile file from exhausting the stack. */
+    private static final int MAX_RULE_DEPTH = 32;
+
+    /** Headless rule fields sing-box has and proxycore cannot evaluate: reported, never silently ignored. */
+    private static final List<String> UNSUPPORTED_HEADLESS_FIELDS = List.of(
+            "query_type",
+            "process_name",
+            "process_path",
+            "process_path_regex",
+            "package_name",
+            "wifi_ssid",
+            "wifi_bssid",
+            "network_type",
+            "network_is_expensive",
+            "network_is_constrained",
+            "network_interface_address",
+            "default_interface_address",
+            "adguard_domain");
+
+    /** Every element yields a rule, even a faulty one (its problem recorded), so validation paths keep indices. */
+    private static List<HeadlessRule> bindHeadlessRules(StrictObject o, int depth) {
         List<HeadlessRule> rules = new ArrayList<>();
         for (StrictObject rule : o.objects("rules")) {
-            String ruleType = rule.string("type", "default");
-            if (!ruleType.equals("default")) {
-                rule.problems().add(rule.path("type"), "only default rules are supported, not \"" + ruleType + "\"");
-                continue;
-            }
-            rules.add(new HeadlessRule(bindConditions(rule), rule.bool("invert", false)));
-            rule.finish();
+            rules.add(bindHeadlessRule(rule, depth));
         }
         return rules;
+    }
+
+    private static HeadlessRule bindHeadlessRule(StrictObject rule, int depth) {
+        String ruleType = rule.string("type", "default");
+        HeadlessRule bound;
+        if (ruleType.equals("logical")) {
+            if (depth >= MAX_RULE_DEPTH) {
+                rule.problems().add(rule.path(), "logical rules nested deeper than " + MAX_RULE_DEPTH);
+                return HeadlessRule.logical(HeadlessRule.LogicalMode.OR, List.of(), false);
+            }
+            HeadlessRule.LogicalMode mode = rule.enumValue(
+                    "mode", HeadlessRule.LogicalMode.values(), HeadlessRule.LogicalMode::configName, Map.of(), null);
+            if (mode == null && !rule.has("mode")) {
+                rule.problems().add(rule.path("mode"), "missing required field (and or or)");
+            }
+            List<HeadlessRule> subRules = bindHeadlessRules(rule, depth + 1);
+            boolean invert = rule.bool("invert", false);
+            // a bad mode is already reported; "or" only keeps the sub-rules checkable
+            bound = HeadlessRule.logical(mode == null ? HeadlessRule.LogicalMode.OR : mode, subRules, invert);
+        } else {
+            if (!ruleType.equals("default") && !ruleType.isEmpty()) {
+                rule.problems()
+                        .add(rule.path("type"), "unknown rule type \"" + ruleType + "\", expected default or logical");
+            }
+            for (String name : UNSUPPORTED_HEADLESS_FIELDS) {
+                unsupported(rule, name, "not supported by proxycore (it matches only on a client device)");
+            }
+            bound = new HeadlessRule(bindConditions(rule), rule.bool("invert", false));
+        }
+        rule.finish();
+        return bound;
     }
 
     /** The {@code format} field, or what the file name's extension says, as sing-box infers it. */

@@ -271,6 +271,7 @@ public final class Validator {
         positive(l.tcpKeepAlive(), path + ".tcp_keep_alive", problems);
         positive(l.tcpKeepAliveInterval(), path + ".tcp_keep_alive_interval", problems);
         positive(l.udpTimeout(), path + ".udp_timeout", problems);
+        positive(l.sniffTimeout(), path + ".sniff_timeout", problems);
     }
 
     private static void validateInboundTls(InboundTlsOptions t, String path, Problems problems) {
@@ -289,6 +290,10 @@ public final class Validator {
     }
 
     // ---- route
+
+    /** sing-box's sniffer names, in its documentation's order. */
+    private static final List<String> SNIFFERS =
+            List.of("http", "tls", "quic", "stun", "dns", "bittorrent", "dtls", "ssh", "rdp", "ntp");
 
     private static void validateRoute(RouteOptions route, Set<String> outbounds, Problems problems) {
         Map<String, Integer> ruleSets = new HashMap<>();
@@ -316,7 +321,8 @@ public final class Validator {
         for (int i = 0; i < route.rules().size(); i++) {
             RouteRule rule = route.rules().get(i);
             String path = Problems.index("$.route.rules", i);
-            if (rule.conditions().isEmpty()
+            if (rule.action() == RouteRule.Action.ROUTE // sniff or reject everything is sound; route is final's job
+                    && rule.conditions().isEmpty()
                     && rule.inbound().isEmpty()
                     && rule.ruleSet().isEmpty()) {
                 problems.add(path, "rule has no conditions; use route.final for a catch-all");
@@ -329,9 +335,22 @@ public final class Validator {
                             "unknown rule set \"" + rule.ruleSet().get(j) + "\"");
                 }
             }
-            required(rule.outbound(), path + ".outbound", problems);
+            if (rule.action() == RouteRule.Action.ROUTE) {
+                required(rule.outbound(), path + ".outbound", problems);
+            }
             if (rule.outbound() != null && !outbounds.contains(rule.outbound())) {
                 problems.add(path + ".outbound", unknownOutbound(rule.outbound()));
+            }
+            if (rule.action() == RouteRule.Action.SNIFF) {
+                positive(rule.sniffTimeout(), path + ".timeout", problems);
+                for (int j = 0; j < rule.sniffer().size(); j++) {
+                    String name = rule.sniffer().get(j);
+                    if (!SNIFFERS.contains(name)) {
+                        problems.add(
+                                Problems.index(path + ".sniffer", j),
+                                "unknown sniffer \"" + name + "\", expected one of " + String.join(", ", SNIFFERS));
+                    }
+                }
             }
         }
         if (route.finalOutbound() != null && !outbounds.contains(route.finalOutbound())) {
@@ -344,6 +363,13 @@ public final class Validator {
         for (int j = 0; j < rules.size(); j++) {
             HeadlessRule rule = rules.get(j);
             String at = Problems.index(path, j);
+            if (rule.isLogical()) {
+                if (rule.rules().isEmpty()) {
+                    problems.add(at + ".rules", "a logical rule needs at least one rule");
+                }
+                validateHeadlessRules(rule.rules(), at + ".rules", problems);
+                continue;
+            }
             if (rule.conditions().isEmpty()) {
                 problems.add(at, "rule has no conditions");
             }

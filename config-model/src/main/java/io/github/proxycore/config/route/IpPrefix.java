@@ -141,6 +141,11 @@ public final class IpPrefix {
         return (address[full] & maskByte) == (network[full] & maskByte);
     }
 
+    /** The network address (host bits zero), a copy: 4 or 16 bytes. */
+    public byte[] networkAddress() {
+        return network.clone();
+    }
+
     /** Address length in bytes: 4 or 16. */
     public int addressLength() {
         return network.length;

@@ -27,8 +27,8 @@ final class Conditions {
     private final Set<String> subdomainSuffixes; // ".example.com", stored without the dot: subdomains only
     private final List<String> keywords;
     private final List<Pattern> regexes;
-    private final List<IpPrefix> ipCidrs;
-    private final List<IpPrefix> sourceIpCidrs;
+    private final IpSet ipCidrs;
+    private final IpSet sourceIpCidrs;
     private final Set<Integer> ports;
     private final List<PortRange> portRanges;
     private final Set<Integer> sourcePorts;
@@ -56,8 +56,8 @@ final class Conditions {
         }
         keywords = c.domainKeyword().stream().map(Conditions::normalize).toList();
         regexes = c.domainRegex().stream().map(Pattern::compile).toList();
-        ipCidrs = c.ipCidr().stream().map(IpPrefix::parse).toList();
-        sourceIpCidrs = c.sourceIpCidr().stream().map(IpPrefix::parse).toList();
+        ipCidrs = IpSet.of(c.ipCidr().stream().map(IpPrefix::parse).toList());
+        sourceIpCidrs = IpSet.of(c.sourceIpCidr().stream().map(IpPrefix::parse).toList());
         ports = new HashSet<>(c.port());
         portRanges = c.portRange().stream().map(PortRange::parse).toList();
         sourcePorts = new HashSet<>(c.sourcePort());
@@ -131,17 +131,11 @@ final class Conditions {
         return false;
     }
 
-    private static boolean inAny(InetAddress address, List<IpPrefix> prefixes) {
+    private static boolean inAny(InetAddress address, IpSet prefixes) {
         if (address == null || prefixes.isEmpty()) {
             return false; // most rules have no CIDRs: skip the unmapped copy of the address
         }
-        byte[] bytes = Destination.of(address, 0).address().getAddress(); // unmapped
-        for (IpPrefix prefix : prefixes) {
-            if (prefix.contains(bytes)) {
-                return true;
-            }
-        }
-        return false;
+        return prefixes.contains(Destination.of(address, 0).address().getAddress()); // unmapped
     }
 
     private static boolean portMatches(int port, Set<Integer> ports, List<PortRange> ranges) {

@@ -162,24 +162,73 @@ class RouterTest {
     }
 
     @Test
-    void ruleSetsThisBuildCannotReadAreConfigProblems(@TempDir Path dir) throws Exception {
+    void unreadableOrMalformedLocalRuleSetsAreConfigProblemsNamingTheFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("bad.json"), "{\"version\": 9, \"rules\": []}", StandardCharsets.UTF_8);
-        ConfigException e = catchThrowableOfType(
-                ConfigException.class,
-                () -> router(
-                        "{\"rule_set\": ["
-                                + "{\"type\": \"remote\", \"tag\": \"r\", \"url\": \"https://example.com/r.srs\"},"
-                                + "{\"type\": \"local\", \"tag\": \"b\", \"path\": \"b.srs\"},"
-                                + "{\"type\": \"local\", \"tag\": \"missing\", \"path\": \"missing.json\"},"
-                                + "{\"type\": \"local\", \"tag\": \"bad\", \"path\": \"bad.json\"}]}",
-                        dir));
+        Files.write(dir.resolve("bad.srs"), new byte[] {'S', 'R', 'S', 2, 1, 2, 3});
+        Files.writeString(dir.resolve("json.srs"), "{\"version\": 2, \"rules\": []}", StandardCharsets.UTF_8);
+        String route = "{\"rule_set\": ["
+                + "{\"type\": \"local\", \"tag\": \"missing\", \"path\": \"missing.json\"},"
+                + "{\"type\": \"local\", \"tag\": \"bad\", \"path\": \"bad.json\"},"
+                + "{\"type\": \"local\", \"tag\": \"b\", \"path\": \"bad.srs\"},"
+                + "{\"type\": \"local\", \"tag\": \"j\", \"path\": \"json.srs\"}]}";
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> router(route, dir));
         assertThat(e.problems())
                 .extracting(ConfigProblem::path)
                 .containsExactly(
-                        "$.route.rule_set[0]",
-                        "$.route.rule_set[1].format",
+                        "$.route.rule_set[0].path",
+                        "$.route.rule_set[1].path",
                         "$.route.rule_set[2].path",
                         "$.route.rule_set[3].path");
-        assertThat(e.problems().get(3).message()).contains("$.version: unsupported rule-set version 9");
+        assertThat(e.problems().get(0).message()).contains("missing.json");
+        assertThat(e.problems().get(1).message()).contains("bad.json", "$.version: unsupported rule-set version 9");
+        assertThat(e.problems().get(2).message()).contains("bad.srs", "zlib");
+        assertThat(e.problems().get(3).message()).contains("json.srs", "does not start with \"SRS\"");
+        ProxyConfig config = ConfigLoader.parse("{" + OUTBOUNDS + ", \"route\": " + route + "}");
+        assertThat(Router.checkLocalRuleSets(config.route(), dir)).isEqualTo(e.problems());
+    }
+
+    @Test
+    void logicalRulesInRuleSets(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve("logic.json"),
+                "{\"version\": 3, \"rules\": [{\"type\": \"logical\", \"mode\": \"and\", \"rules\": ["
+                        + "{\"domain_suffix\": \"a.example\"}, {\"port\": 443, \"invert\": true}]},"
+                        + "{\"type\": \"logical\", \"mode\": \"or\", \"invert\": true, \"rules\": ["
+                        + "{\"network\": \"tcp\"}, {\"port_range\": \"1:100\"}]}]}",
+                StandardCharsets.UTF_8);
+        Router router = router(
+                "{\"rule_set\": [{\"type\": \"local\", \"tag\": \"l\", \"path\": \"logic.json\"}],"
+                        + "\"rules\": [{\"rule_set\": \"l\", \"outbound\": \"block\"}]}",
+                dir);
+        assertThat(router.route(tcp("x.a.example", 80)).outbound().tag()).isEqualTo("block");
+        assertThat(router.route(tcp("x.a.example", 443)).outbound().tag()).isEqualTo("direct");
+        assertThat(router.route(tcp("b.example", 80)).outbound().tag()).isEqualTo("direct");
+        Metadata udpHigh =
+                Metadata.builder(Network.UDP, Destination.of("b.example", 5000)).build();
+        assertThat(router.route(udpHigh).outbound().tag()).isEqualTo("block");
+    }
+
+    @Test
+    void sniffRejectAndRouteActions() {
+        Router router = router(
+                "{\"rules\": ["
+                        + "{\"port\": 25, \"action\": \"reject\"},"
+                        + "{\"action\": \"sniff\", \"sniffer\": [\"tls\"], \"timeout\": \"1s\"},"
+                        + "{\"domain\": \"sniffed.example\", \"action\": \"route\", \"outbound\": \"other\"},"
+                        + "{\"domain\": \"legacy.example\", \"outbound\": \"block\"}"
+                        + "], \"final\": \"direct\"}",
+                null);
+        Metadata ip = tcp("198.51.100.1", 443);
+        assertThat(router.sniffRequest(ip).sniffers()).containsExactly("tls");
+        assertThat(router.sniffRequest(ip).timeout()).hasSeconds(1);
+        // a deciding rule before the sniff rule: no sniffing
+        assertThat(router.sniffRequest(tcp("198.51.100.1", 25))).isNull();
+        assertThat(router.route(tcp("198.51.100.1", 25)).outbound().type()).isEqualTo("block");
+        // once sniffed, the sniff rule is passed over and the name routes
+        Metadata sniffed = ip.toBuilder().sniffedDomain("sniffed.example").build();
+        assertThat(router.sniffRequest(sniffed)).isNull();
+        assertThat(router.route(sniffed).outbound().tag()).isEqualTo("other");
+        assertThat(router.route(ip).outbound().tag()).isEqualTo("direct");
+        assertThat(router.route(tcp("legacy.example", 80)).outbound().tag()).isEqualTo("block");
     }
 }

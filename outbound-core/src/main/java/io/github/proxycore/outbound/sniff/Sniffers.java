@@ -1,0 +1,41 @@
+package io.github.proxycore.outbound.sniff;
+
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Runs the stream sniffers a rule asks for ({@code tls}, {@code http}; every one when the list is empty) over the
+ * first bytes of a connection: the first name found wins; while any sniffer still needs more bytes, so does the
+ * whole.
+ */
+public final class Sniffers {
+    /** The stream sniffers proxycore has; sing-box's others (bittorrent, ssh, rdp, …) find no name. */
+    public static final Set<String> STREAM = Set.of("tls", "http");
+
+    /** The packet sniffers proxycore has. */
+    public static final Set<String> PACKET = Set.of("quic");
+
+    /** Every sniffer name sing-box accepts in {@code sniffer}. */
+    public static final Set<String> KNOWN =
+            Set.of("http", "tls", "quic", "stun", "dns", "bittorrent", "dtls", "ssh", "rdp", "ntp");
+
+    private Sniffers() {}
+
+    /** Sniffs {@code in} (left untouched) with the named stream sniffers. */
+    public static SniffResult sniffStream(ByteBuf in, List<String> names) {
+        boolean needMore = false;
+        for (String name : STREAM) {
+            if (!names.isEmpty() && !names.contains(name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            SniffResult r = name.equals("tls") ? TlsClientHelloSniffer.sniff(in) : HttpHostSniffer.sniff(in);
+            if (r.domain() != null) {
+                return r;
+            }
+            needMore |= r.needsMore();
+        }
+        return needMore ? SniffResult.needMore() : SniffResult.none();
+    }
+}
