@@ -234,14 +234,15 @@ class PoolIntegrationTest {
         try (TcpRelay relay = TcpRelay.start(transport, server.localAddress());
                 AnyTlsOutbound outbound = outbound(options(relay.port()).ensureIdleSession(1))) {
             await("a pre-warmed session", () -> outbound.poolStats().idle() == 1);
-            int before = relay.serverReads();
-            await("the server's answer to Settings", () -> relay.serverReads() > before || before > 0);
+            // one stream first, so that the session's own preamble is through the relay before it turns deadly
+            echoOnce(outbound, "the session works");
+            await("the session back in the pool", () -> outbound.poolStats().idle() == 1);
             relay.resetExistingOnClientData(); // the SYN kills it, before any reply
             echoOnce(outbound, "retried transparently");
             PoolStats stats = outbound.poolStats();
             assertThat(stats.streamsRetried()).isEqualTo(1);
             assertThat(stats.streamsFailed()).isZero();
-            assertThat(stats.streamsOpened()).isEqualTo(1);
+            assertThat(stats.streamsOpened()).isEqualTo(2);
             assertThat(stats.createdOnDemand())
                     .as("the retry used a fresh session")
                     .isEqualTo(1);
