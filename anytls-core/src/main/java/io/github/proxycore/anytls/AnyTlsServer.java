@@ -220,6 +220,7 @@ public final class AnyTlsServer implements Inbound {
                 Channel listener = new ServerBootstrap()
                         .group(t.group())
                         .channel(t.serverSocketChannelClass())
+                        .option(ChannelOption.SO_REUSEADDR, true) // as Go's listeners: restarts never wait
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ChannelInitializer<>() {

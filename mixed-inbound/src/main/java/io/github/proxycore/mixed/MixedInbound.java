@@ -57,7 +57,8 @@ public final class MixedInbound implements Inbound {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.group())
                 .channel(transport.serverSocketChannelClass())
-                .option(ChannelOption.SO_REUSEADDR, listen.reuseAddr())
+                // always, as Go's listeners do: a restart must not wait out the TIME_WAITs of closed connections
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, !listen.disableTcpKeepAlive())

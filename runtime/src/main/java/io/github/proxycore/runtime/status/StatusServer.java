@@ -81,6 +81,7 @@ public final class StatusServer implements AutoCloseable {
         this.listener = new ServerBootstrap()
                 .group(transport.group())
                 .channel(transport.serverSocketChannelClass())
+                .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true) // as Go's listeners: restarts never wait
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
