@@ -109,11 +109,6 @@ final class TcpRelay implements AutoCloseable {
         links.forEach(l -> l.blackHole = true);
     }
 
-    /** The current connections close abruptly (RST) as soon as the client sends anything. */
-    void resetExistingOnClientData() {
-        links.forEach(l -> l.resetOnClientData = true);
-    }
-
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
@@ -131,7 +126,6 @@ final class TcpRelay implements AutoCloseable {
         volatile Channel client;
         volatile Channel server;
         volatile boolean blackHole;
-        volatile boolean resetOnClientData;
         final AtomicInteger serverReads = new AtomicInteger();
     }
 
@@ -148,14 +142,6 @@ final class TcpRelay implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!fromClient) {
                 link.serverReads.incrementAndGet();
-            }
-            if (fromClient && link.resetOnClientData) {
-                ReferenceCountUtil.release(msg);
-                for (Channel c : new Channel[] {link.client, link.server}) {
-                    c.config().setOption(ChannelOption.SO_LINGER, 0); // close with RST
-                    c.close();
-                }
-                return;
             }
             Channel peer = fromClient ? link.server : link.client;
             if (link.blackHole || peer == null) {
