@@ -82,8 +82,8 @@ final class Socks5Handler extends SimpleChannelInboundHandler<Socks5Message> {
         Destination destination;
         try {
             destination = Destination.of(command.dstAddr(), command.dstPort());
-        } catch (IllegalArgumentException e) {
-            fail(ctx, Socks5CommandStatus.ADDRESS_UNSUPPORTED);
+        } catch (IllegalArgumentException e) { // a name no host can have (empty, control characters)
+            fail(ctx, Socks5CommandStatus.FAILURE);
             return;
         }
         if (command.type() == Socks5CommandType.CONNECT) {

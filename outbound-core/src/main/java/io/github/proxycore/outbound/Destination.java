@@ -39,7 +39,8 @@ public final class Destination {
     /**
      * A destination from a host (domain or IP literal, IPv6 with or without brackets) and a port.
      *
-     * @throws IllegalArgumentException if the host is empty or too long, or the port is out of range
+     * @throws IllegalArgumentException if the host is empty or too long, holds a control character (no name has
+     *     one, and a CR or LF written into a log forges lines), or the port is out of range
      */
     public static Destination of(String host, int port) {
         Objects.requireNonNull(host, "host");
@@ -56,6 +57,12 @@ public final class Destination {
         }
         if (host.getBytes(StandardCharsets.UTF_8).length > MAX_DOMAIN_LENGTH) {
             throw new IllegalArgumentException("domain longer than " + MAX_DOMAIN_LENGTH + " bytes");
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException(String.format("control character 0x%02x in a domain", (int) c));
+            }
         }
         return new Destination(host, null, port);
     }

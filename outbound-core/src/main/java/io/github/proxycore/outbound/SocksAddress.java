@@ -63,8 +63,8 @@ public final class SocksAddress {
      * Reads an address from the reader index of {@code in}. Returns {@code null}, consuming nothing, if the buffer
      * does not yet hold a whole address. A domain that is an IP literal is read as that IP.
      *
-     * @throws CorruptedFrameException on an unknown address type, or a domain that is empty or not UTF-8; nothing is
-     *     consumed
+     * @throws CorruptedFrameException on an unknown address type, or a domain that is empty, not UTF-8 or holds a
+     *     control character; nothing is consumed
      */
     public static Destination decode(ByteBuf in) {
         return decode(in, Families.SOCKS);
@@ -102,7 +102,11 @@ public final class SocksAddress {
         if (type == families.domain()) {
             int domainLength = in.getUnsignedByte(start + 1);
             String domain = strictUtf8(in, start + 2, domainLength, families);
-            destination = Destination.of(domain, in.getUnsignedShort(start + 2 + domainLength));
+            try {
+                destination = Destination.of(domain, in.getUnsignedShort(start + 2 + domainLength));
+            } catch (IllegalArgumentException e) {
+                throw new CorruptedFrameException("domain in " + families.name() + " address: " + e.getMessage());
+            }
         } else {
             byte[] ip = new byte[type == families.ipv4() ? 4 : 16];
             in.getBytes(start + 1, ip);

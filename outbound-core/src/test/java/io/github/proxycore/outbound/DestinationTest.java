@@ -51,5 +51,11 @@ class DestinationTest {
         assertThatThrownBy(() -> Destination.of("a.example", 65536)).hasMessage("port out of range: 65536");
         assertThatThrownBy(() -> Destination.of("a".repeat(256), 1)).hasMessage("domain longer than 255 bytes");
         assertThat(Destination.of("a".repeat(255), 1).domain()).hasSize(255);
+        // a CR or LF in a name would be written raw into logs and forge lines
+        assertThatThrownBy(() -> Destination.of("evil.example\r\n12:00:00 INFO forged", 80))
+                .hasMessage("control character 0x0d in a domain");
+        assertThatThrownBy(() -> Destination.of("a\u0000b", 80)).hasMessage("control character 0x00 in a domain");
+        assertThatThrownBy(() -> Destination.of("a\u007fb", 80)).hasMessage("control character 0x7f in a domain");
+        assertThat(Destination.of("bücher.example", 80).domain()).isEqualTo("bücher.example");
     }
 }

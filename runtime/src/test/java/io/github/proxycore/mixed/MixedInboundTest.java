@@ -362,6 +362,32 @@ class MixedInboundTest {
     }
 
     @Test
+    void aNameWithControlCharactersIsRefusedAndNothingForgedReachesTheLog() throws Exception {
+        try (io.github.proxycore.testing.LogRecorder.Capture log =
+                io.github.proxycore.testing.LogRecorder.capture("io.github.proxycore", org.slf4j.event.Level.TRACE)) {
+            // SOCKS5: general failure, and the connection ends
+            try (Socket s = connect(proxy())) {
+                assertThat(socks5Greeting(s, 0)).isZero();
+                s.getOutputStream().write(socks5Request(1, "evil.test\r\n12:00:00 [INFO] FORGED", 80));
+                assertThat(socks5Reply(s)[0]).isEqualTo(1);
+                assertThat(drain(s.getInputStream())).isEqualTo(-1);
+            }
+            // SOCKS4a: rejected
+            try (Socket s = connect(proxy())) {
+                assertThat(socks4Connect(s, 1, "evil.test\nFORGED", 80)).isEqualTo(0x5b);
+            }
+            // HTTP: a NUL in the authority is a 400 (CR and LF cannot be in a request line)
+            try (Socket s = connect(proxy())) {
+                s.getOutputStream()
+                        .write("CONNECT evil\u0000FORGED:80 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(readHead(s.getInputStream()).status()).isEqualTo(400);
+            }
+            assertThat(log.lines()).noneMatch(line -> line.contains("FORGED") && !line.contains("evil"));
+            assertThat(log.lines()).noneMatch(line -> line.contains("\n") || line.contains("\r"));
+        }
+    }
+
+    @Test
     void badInputGetsTheProtocolsErrorOrACloseAndNothingElseBreaks() throws Exception {
         // garbage is not SOCKS, so it is read as HTTP, and it is not HTTP either
         try (Socket s = connect(proxy())) {
