@@ -37,6 +37,18 @@ class ConfigProblemsTest {
                         "$.outbounds[0].servr",
                         "unknown field (did you mean \"server\"?)"),
                 bad(
+                        "a numeric password is not echoed",
+                        out("{\"type\": \"anytls\", \"tag\": \"a\", \"server\": \"s\", \"server_port\": 443,"
+                                + " \"password\": 123456, \"tls\": {}}"),
+                        "$.outbounds[0].password",
+                        "expected a string, got a number (not shown: password is secret)"),
+                bad(
+                        "a clash_api secret of the wrong type is not echoed",
+                        "{\"experimental\": {\"clash_api\": {\"external_controller\": \"127.0.0.1:9090\","
+                                + " \"secret\": 123456}}}",
+                        "$.experimental.clash_api.secret",
+                        "expected a string, got a number (not shown: secret is secret)"),
+                bad(
                         "port as a string",
                         out("{\"type\": \"anytls\", \"tag\": \"a\", \"server\": \"s\", \"server_port\": \"443\","
                                 + " \"password\": \"p\", \"tls\": {}}"),

@@ -178,7 +178,7 @@ public final class StrictObject {
             if (element.isTextual()) {
                 out.add(element.textValue());
             } else {
-                problems.add(Problems.index(path(name), i), "expected a string, got " + describe(element));
+                problems.add(Problems.index(path(name), i), "expected a string, got " + describe(name, element));
             }
         }
         return Collections.unmodifiableList(out);
@@ -203,7 +203,7 @@ public final class StrictObject {
             if (element.isIntegralNumber() && element.canConvertToInt()) {
                 out.add(element.intValue());
             } else {
-                problems.add(Problems.index(path(name), i), "expected an integer, got " + describe(element));
+                problems.add(Problems.index(path(name), i), "expected an integer, got " + describe(name, element));
             }
         }
         return Collections.unmodifiableList(out);
@@ -284,7 +284,20 @@ public final class StrictObject {
 
     /** Reports a mismatch for field {@code name}: expected {@code what}. */
     public void typeMismatch(String name, String what, JsonNode value) {
-        problems.add(path(name), "expected " + what + ", got " + describe(value));
+        problems.add(path(name), "expected " + what + ", got " + describe(name, value));
+    }
+
+    /**
+     * Fields whose value is a secret: an error names the kind of value found, never the value (a password typed
+     * as a number is still the password).
+     */
+    private static final Set<String> SECRETS = Set.of("password", "secret", "key", "private_key", "pre_shared_key");
+
+    private static String describe(String field, JsonNode node) {
+        if (!SECRETS.contains(field) || node == null || node.isNull() || node.isMissingNode()) {
+            return describe(node);
+        }
+        return "a " + node.getNodeType().name().toLowerCase(Locale.ROOT) + " (not shown: " + field + " is secret)";
     }
 
     static String describe(JsonNode node) {
