@@ -5,6 +5,11 @@ import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.UdpPacket;
+import io.github.proxycore.outbound.sniff.QuicInitialSniffer;
+import io.github.proxycore.outbound.sniff.SniffRequest;
+import io.github.proxycore.outbound.sniff.SniffResult;
+import io.github.proxycore.outbound.sniff.Sniffers;
+import io.github.proxycore.outbound.sniff.SniffingReader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -20,6 +25,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -35,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only datagrams from the client's IP (the control connection's) are accepted. The association ends when the
  * control connection closes or after {@code udp_timeout} without traffic. Datagrams that arrive while the outbound
  * is being opened wait, a bounded number; UDP that cannot be sent at once is dropped rather than queued.
+ *
+ * <p>When routing asks for sniffing, the waiting datagrams are also shown to the QUIC sniffer before the association
+ * is routed, until it finds a name, gives up, or the sniff timeout passes; they are sent on untouched.
  */
 final class UdpAssociation {
     private static final Logger log = LoggerFactory.getLogger(UdpAssociation.class);
@@ -48,6 +57,10 @@ final class UdpAssociation {
     private Future<Channel> opening;
     private Channel outbound;
     private final ArrayDeque<UdpPacket> waiting = new ArrayDeque<>();
+    private Metadata first; // the first datagram's, once it came
+    private SniffRequest sniff;
+    private QuicInitialSniffer sniffer; // while sniffing
+    private ScheduledFuture<?> sniffTimeout;
 
     private UdpAssociation(Channel control, MixedInbound inbound) {
         this.control = control;
@@ -112,6 +125,10 @@ final class UdpAssociation {
         if (opening != null) {
             opening.cancel(false);
         }
+        if (sniffTimeout != null) {
+            sniffTimeout.cancel(false);
+        }
+        sniffer = null;
         if (outbound != null) {
             outbound.close();
         }
@@ -138,8 +155,14 @@ final class UdpAssociation {
                 send(out);
             } else if (waiting.size() < MAX_WAITING) {
                 waiting.add(out);
-                if (opening == null) {
-                    open(destination);
+                if (first == null) {
+                    start(ctx, destination);
+                }
+                if (sniffer != null) {
+                    SniffResult result = sniffer.offer(out.content());
+                    if (!result.needsMore() || waiting.size() == MAX_WAITING) {
+                        sniffed(result.domain());
+                    }
                 }
             } else {
                 out.release();
@@ -160,8 +183,33 @@ final class UdpAssociation {
         }
     }
 
-    private void open(Destination first) {
-        Metadata metadata = inbound.metadata(control, Network.UDP, first);
+    /** Routes the association now, or first sniffs it if routing asks for that (and for {@code quic}). */
+    private void start(ChannelHandlerContext ctx, Destination destination) {
+        first = inbound.metadata(control, Network.UDP, destination);
+        sniff = inbound.router().sniffRequest(first);
+        sniffer = sniff == null ? null : Sniffers.packetSniffer(sniff.sniffers());
+        if (sniffer == null) {
+            open(first);
+            return;
+        }
+        sniffTimeout =
+                ctx.executor().schedule(() -> sniffed(null), sniff.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Sniffing ended, with {@code domain} or without a name: route by what it found. */
+    private void sniffed(String domain) {
+        if (sniffer == null) {
+            return; // ended already, or the association closed
+        }
+        sniffer = null;
+        sniffTimeout.cancel(false);
+        if (domain != null) {
+            log.debug("{} udp {} sniffed {}", inbound.tag(), first.source(), domain);
+        }
+        open(SniffingReader.apply(first, domain, sniff));
+    }
+
+    private void open(Metadata metadata) {
         opening = inbound.router().listenPacket(metadata);
         opening.addListener(f -> socket.eventLoop().execute(() -> opened(metadata)));
     }

@@ -14,7 +14,7 @@ public final class Sniffers {
     /** The stream sniffers proxycore has; sing-box's others (bittorrent, ssh, rdp, …) find no name. */
     public static final Set<String> STREAM = Set.of("tls", "http");
 
-    /** The packet sniffers proxycore has. */
+    /** The packet sniffers proxycore has ({@link QuicInitialSniffer}). */
     public static final Set<String> PACKET = Set.of("quic");
 
     /** Every sniffer name sing-box accepts in {@code sniffer}. */
@@ -22,6 +22,16 @@ public final class Sniffers {
             Set.of("http", "tls", "quic", "stun", "dns", "bittorrent", "dtls", "ssh", "rdp", "ntp");
 
     private Sniffers() {}
+
+    /**
+     * A sniffer for a new UDP flow's datagrams when {@code names} (empty: every sniffer) asks for {@code quic}, else
+     * {@code null}.
+     */
+    public static QuicInitialSniffer packetSniffer(List<String> names) {
+        return names.isEmpty() || names.stream().anyMatch(n -> n.equalsIgnoreCase("quic"))
+                ? new QuicInitialSniffer()
+                : null;
+    }
 
     /** Sniffs {@code in} (left untouched) with the named stream sniffers. */
     public static SniffResult sniffStream(ByteBuf in, List<String> names) {
