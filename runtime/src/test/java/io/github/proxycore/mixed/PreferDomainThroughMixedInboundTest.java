@@ -3,16 +3,10 @@ package io.github.proxycore.mixed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.ConfigLoader;
-import io.github.proxycore.config.outbound.DirectOutboundOptions;
-import io.github.proxycore.config.outbound.OutboundOptions;
 import io.github.proxycore.outbound.Destination;
-import io.github.proxycore.outbound.DirectOutbound;
 import io.github.proxycore.outbound.HostResolver;
 import io.github.proxycore.outbound.Metadata;
-import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
-import io.github.proxycore.outbound.OutboundContext;
-import io.github.proxycore.outbound.OutboundFactory;
 import io.github.proxycore.runtime.Engine;
 import io.github.proxycore.testing.LocalHttpServer;
 import io.netty.channel.Channel;
@@ -27,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +36,7 @@ class PreferDomainThroughMixedInboundTest {
     void aLoadBalanceMemberGetsTheSniffedNameInsteadOfTheAddress() throws Exception {
         try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 LocalHttpServer health = LocalHttpServer.start("health")) {
-            Thread echoThread = new Thread(() -> serveEcho(echo), "echo");
+            Thread echoThread = new Thread(() -> SniffThroughMixedInboundTest.serveEcho(echo), "echo");
             echoThread.setDaemon(true);
             echoThread.start();
             try (Engine engine = Engine.builder(
@@ -90,64 +83,14 @@ class PreferDomainThroughMixedInboundTest {
         }
     }
 
-    private static void serveEcho(ServerSocket echo) {
-        while (!echo.isClosed()) {
-            try {
-                Socket s = echo.accept();
-                Thread t = new Thread(() -> {
-                    try (s) {
-                        s.getInputStream().transferTo(s.getOutputStream());
-                    } catch (IOException ignored) {
-                        // the client went away
-                    }
-                });
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
     /** direct, recording the destinations of the dials that come from an inbound (not the health checks). */
-    private static final class RecordingDirect implements OutboundFactory {
+    private static final class RecordingDirect extends MixedInboundTest.DecoratedDirect {
         @Override
-        public String type() {
-            return DirectOutboundOptions.TYPE;
-        }
-
-        @Override
-        public Outbound create(OutboundOptions options, OutboundContext context) {
-            DirectOutbound direct = DirectOutbound.create((DirectOutboundOptions) options, context);
-            return new Outbound() {
-                @Override
-                public String tag() {
-                    return direct.tag();
-                }
-
-                @Override
-                public String type() {
-                    return direct.type();
-                }
-
-                @Override
-                public Set<Network> networks() {
-                    return direct.networks();
-                }
-
-                @Override
-                public Future<Channel> dial(Destination destination, Metadata metadata) {
-                    if (metadata.external()) {
-                        external.add(destination);
-                    }
-                    return direct.dial(destination, metadata);
-                }
-
-                @Override
-                public void close() {
-                    direct.close();
-                }
-            };
+        Future<Channel> dial(Outbound direct, Destination destination, Metadata metadata) {
+            if (metadata.external()) {
+                external.add(destination);
+            }
+            return direct.dial(destination, metadata);
         }
     }
 }

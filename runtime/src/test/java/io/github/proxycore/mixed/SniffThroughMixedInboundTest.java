@@ -38,7 +38,7 @@ class SniffThroughMixedInboundTest {
     @BeforeAll
     static void start() throws Exception {
         echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        echoThread = new Thread(SniffThroughMixedInboundTest::serveEcho, "echo");
+        echoThread = new Thread(() -> serveEcho(echo), "echo");
         echoThread.setDaemon(true);
         echoThread.start();
         engine = Engine.builder(ConfigLoader.parse("{"
@@ -60,7 +60,8 @@ class SniffThroughMixedInboundTest {
         echo.close();
     }
 
-    private static void serveEcho() {
+    /** Echoes every connection {@code echo} accepts, a thread each, until it closes. */
+    static void serveEcho(ServerSocket echo) {
         while (!echo.isClosed()) {
             try {
                 Socket s = echo.accept();
