@@ -1,6 +1,12 @@
 package io.github.proxycore.cli;
 
 import io.github.proxycore.config.LogOptions;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * Applies the configuration's {@code log} section to slf4j-simple, the command line's logging backend. It is
@@ -50,7 +56,21 @@ final class Logging {
         setDefault("showThreadName", "false");
         setDefault("showShortLogName", "true");
         setDefault("levelInBrackets", "true");
-        setDefault("logFile", log.output() == null ? "System.err" : log.output());
+        // slf4j-simple truncates a logFile it opens; a crashed run's log must survive the next start, so the file
+        // is opened here for appending and slf4j-simple writes to it as standard error (looked up at every line)
+        if (log.output() != null && System.getProperty(PREFIX + "logFile") == null) {
+            System.setErr(appending(Path.of(log.output())));
+        }
+        setDefault("logFile", "System.err");
+    }
+
+    /** {@code file} opened for appending, created if missing. */
+    static PrintStream appending(Path file) {
+        try {
+            return new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open log.output " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void setDefault(String key, String value) {

@@ -41,12 +41,12 @@ public final class Main {
             "  run -c FILE       Start the inbounds of a configuration and proxy until stopped (Ctrl-C).",
             "  server -c FILE    Like run, for an AnyTLS server: the configuration must have an anytls inbound.",
             "  check -c FILE     Validate a configuration: print every problem with its JSON path, or \"ok\".",
-            "  version           Print the version.",
-            "  help [COMMAND]    Print this help.",
+            "  version           Print the version (also --version, -v).",
+            "  help [COMMAND]    Print this help, or a command's (also COMMAND --help).",
             "",
             "Options:",
             "  -c, --config FILE     The configuration, sing-box JSON (comments allowed). Required by run, server",
-            "                        and check.",
+            "                        and check. Every option also takes the form --option=VALUE.",
             "  -D, --directory DIR   Resolve relative paths in the configuration (rule-set files) from DIR;",
             "                        by default, the configuration file's directory.",
             "  --port N              demo: the proxy's port on 127.0.0.1 (0 for any free port).",
@@ -61,6 +61,44 @@ public final class Main {
             "",
             "Examples: java -jar cli/target/proxycore.jar demo",
             "          java -jar cli/target/proxycore.jar run -c cli/configs/mixed-direct.json");
+
+    /** Each command's own help: what {@code help COMMAND} and {@code COMMAND --help} print. */
+    static final java.util.Map<String, String> COMMAND_HELP = java.util.Map.of(
+            "demo",
+            String.join(
+                    System.lineSeparator(),
+                    "Usage: java -jar proxycore.jar demo [--once] [--port N]",
+                    "",
+                    "The whole path on this machine, no configuration: three AnyTLS servers on 127.0.0.1 with a",
+                    "certificate generated now, a load balancer over AnyTLS outbounds to them, and a SOCKS/HTTP proxy",
+                    "on 127.0.0.1:N (default 1080, 0 for any free port). Fetches a page through it, prints the pools",
+                    "and the balancer, and serves until stopped; --once exits after the fetch."),
+            "run",
+            String.join(
+                    System.lineSeparator(),
+                    "Usage: java -jar proxycore.jar run -c FILE [-D DIR]",
+                    "",
+                    "Starts the inbounds, outbounds, routing and status API of a sing-box configuration and proxies",
+                    "until stopped (Ctrl-C). Relative paths in it are resolved from DIR, by default the file's",
+                    "directory. Exits 1 if the configuration is invalid, cannot start, or has no inbounds."),
+            "server",
+            String.join(
+                    System.lineSeparator(),
+                    "Usage: java -jar proxycore.jar server -c FILE [-D DIR]",
+                    "",
+                    "Like run, for an AnyTLS server: the configuration must have an anytls inbound."),
+            "check",
+            String.join(
+                    System.lineSeparator(),
+                    "Usage: java -jar proxycore.jar check -c FILE [-D DIR]",
+                    "",
+                    "Validates a configuration without opening sockets: prints every problem with its JSON path",
+                    "(local rule-set files included), or \"ok\". Exits 1 on a problem."),
+            "version",
+            "Usage: java -jar proxycore.jar version\n\nPrints the version.".replace("\n", System.lineSeparator()),
+            "help",
+            "Usage: java -jar proxycore.jar help [COMMAND]\n\nPrints the help, or a command's."
+                    .replace("\n", System.lineSeparator()));
 
     private Main() {}
 
@@ -81,9 +119,13 @@ public final class Main {
             err.println("Run with --help for usage.");
             return USAGE;
         }
+        if (arguments.help) {
+            out.println(COMMAND_HELP.get(arguments.command));
+            return OK;
+        }
         switch (arguments.command) {
             case "help":
-                out.println(HELP);
+                out.println(arguments.topic == null ? HELP : COMMAND_HELP.get(arguments.topic));
                 return OK;
             case "version":
                 out.println("proxycore " + version());
@@ -128,7 +170,12 @@ public final class Main {
                     + " (use run for other configurations)");
             return FAILED;
         }
-        Logging.configure(config.log());
+        try {
+            Logging.configure(config.log());
+        } catch (UncheckedIOException e) {
+            err.println("proxycore: " + e.getMessage());
+            return FAILED;
+        }
         Engine engine;
         try {
             engine = Engine.builder(config).baseDirectory(arguments.directory()).start();
@@ -149,7 +196,9 @@ public final class Main {
                         status.localAddress().getAddress().getHostAddress(),
                         status.localAddress().getPort()));
         if (engine.inbounds().isEmpty()) {
-            log.warn("the configuration has no inbounds: nothing to serve");
+            engine.close();
+            err.println("proxycore: " + arguments.config + " has no inbounds: nothing to serve");
+            return FAILED;
         }
         serveUntilStopped(engine::close);
         return OK;
@@ -208,6 +257,15 @@ public final class Main {
     }
 
     private static ProxyConfig load(Arguments arguments, PrintStream err) {
+        if (!Files.exists(arguments.config)) {
+            err.println("proxycore: cannot read configuration " + arguments.config + ": no such file");
+            return null;
+        }
+        if (!Files.isReadable(arguments.config) || Files.isDirectory(arguments.config)) {
+            err.println("proxycore: cannot read configuration " + arguments.config + ": "
+                    + (Files.isDirectory(arguments.config) ? "it is a directory" : "permission denied"));
+            return null;
+        }
         try {
             return ConfigLoader.load(arguments.config);
         } catch (ConfigException e) {
@@ -241,6 +299,11 @@ public final class Main {
     /** Parsed command-line arguments. */
     static final class Arguments {
         String command;
+        /** {@code help COMMAND}: the command whose help to print. */
+        String topic;
+        /** {@code COMMAND --help}. */
+        boolean help;
+
         Path config;
         Path directory;
         int port = 1080;
@@ -249,13 +312,28 @@ public final class Main {
         static Arguments parse(String[] args) {
             Arguments a = new Arguments();
             List<String> positional = new ArrayList<>();
+            List<String> expanded = new ArrayList<>();
+            for (String arg : args) {
+                int equals = arg.indexOf('=');
+                if (arg.startsWith("--") && equals > 2) { // --option=VALUE
+                    expanded.add(arg.substring(0, equals));
+                    expanded.add(arg.substring(equals + 1));
+                } else {
+                    expanded.add(arg);
+                }
+            }
+            args = expanded.toArray(new String[0]);
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
                     case "-h":
                     case "--help":
-                        a.command = "help";
-                        return a;
+                        a.help = true;
+                        break;
+                    case "-v":
+                    case "--version":
+                        positional.add(0, "version");
+                        break;
                     case "-c":
                     case "--config":
                         a.config = Path.of(value(args, ++i, arg));
@@ -285,14 +363,28 @@ public final class Main {
                 }
             }
             if (positional.isEmpty()) {
+                if (a.help) {
+                    a.command = "help";
+                    a.help = false;
+                    return a;
+                }
                 throw new IllegalArgumentException("no command given");
             }
             a.command = positional.get(0);
-            if (!List.of("run", "server", "check", "demo", "version", "help").contains(a.command)) {
+            if (!COMMAND_HELP.containsKey(a.command)) {
                 throw new IllegalArgumentException("unknown command " + a.command);
+            }
+            if (a.command.equals("help") && positional.size() == 2) {
+                a.topic = positional.get(1);
+                if (!COMMAND_HELP.containsKey(a.topic)) {
+                    throw new IllegalArgumentException("no help for unknown command " + a.topic);
+                }
             }
             if (positional.size() > (a.command.equals("help") ? 2 : 1)) {
                 throw new IllegalArgumentException("unexpected argument " + positional.get(positional.size() - 1));
+            }
+            if (a.help) {
+                return a; // the command's help needs none of its arguments
             }
             if (List.of("run", "server", "check").contains(a.command) && a.config == null) {
                 throw new IllegalArgumentException(a.command + " needs a configuration: -c FILE");

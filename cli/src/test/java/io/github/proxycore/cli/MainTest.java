@@ -57,6 +57,61 @@ class MainTest {
     void versionComesFromTheBuild() {
         assertThat(run("version")).isZero();
         assertThat(out()).startsWith("proxycore ").doesNotContain("unknown").doesNotContain("${");
+        String version = out();
+        for (String flag : new String[] {"--version", "-v"}) {
+            out.reset();
+            assertThat(run(flag)).isZero();
+            assertThat(out()).isEqualTo(version);
+        }
+    }
+
+    @Test
+    void eachCommandHasItsOwnHelp() {
+        for (String command : new String[] {"run", "server", "check", "demo", "version", "help"}) {
+            out.reset();
+            assertThat(run("help", command)).isZero();
+            String help = out();
+            assertThat(help)
+                    .startsWith("Usage: java -jar proxycore.jar " + command)
+                    .isNotEqualTo(Main.HELP);
+            out.reset();
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out()).isEqualTo(help);
+        }
+        assertThat(run("help", "bogus")).isEqualTo(Main.USAGE);
+        assertThat(err()).contains("no help for unknown command bogus");
+    }
+
+    @Test
+    void optionsTakeTheEqualsFormToo() {
+        assertThat(run("check", "--config=configs/mixed-direct.json")).as(err()).isZero();
+        assertThat(out()).startsWith("ok: ");
+    }
+
+    @Test
+    void aDirectoryIsNotTakenForAMissingFile(@TempDir Path dir) {
+        assertThat(run("check", "-c", dir.toString())).isEqualTo(Main.FAILED);
+        assertThat(err()).contains("cannot read configuration").contains("it is a directory");
+    }
+
+    @Test
+    void runWithNoInboundsStopsWithAnError(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("no-inbounds.json");
+        Files.writeString(file, "{\"outbounds\": [{\"type\": \"direct\", \"tag\": \"direct\"}]}");
+        assertThat(run("run", "-c", file.toString())).isEqualTo(Main.FAILED);
+        assertThat(err()).contains("has no inbounds: nothing to serve");
+    }
+
+    @Test
+    void theLogFileIsAppendedToNotTruncated(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("proxycore.log");
+        try (PrintStream first = Logging.appending(log)) {
+            first.println("the first run's last words");
+        }
+        try (PrintStream second = Logging.appending(log)) {
+            second.println("the second run starts");
+        }
+        assertThat(Files.readAllLines(log)).containsExactly("the first run's last words", "the second run starts");
     }
 
     @Test
