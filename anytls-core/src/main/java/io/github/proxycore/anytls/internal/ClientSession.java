@@ -4,6 +4,7 @@ import io.github.proxycore.anytls.PaddingScheme;
 import io.github.proxycore.anytls.SessionCloseReason;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DestinationException;
+import io.github.proxycore.outbound.PeerText;
 import io.github.proxycore.outbound.SocksAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -364,7 +365,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
                     if (!data.isReadable()) {
                         return true; // an empty Alert is ignored, as anytls-go does
                     }
-                    closeReason = "server alert: " + data.toString(StandardCharsets.UTF_8);
+                    closeReason = "server alert: " + PeerText.printable(data.toString(StandardCharsets.UTF_8));
                     log.warn("{}: {}", channel(), closeReason);
                     retire(SessionCloseReason.REMOTE);
                     return false;
@@ -383,7 +384,9 @@ public final class ClientSession extends AbstractSession implements PooledSessio
             peerIsV2();
         }
         PendingOpen open = pending.remove(streamId);
-        String error = data.isReadable() ? "remote: " + data.toString(StandardCharsets.UTF_8) : null;
+        // the server's own words: escaped and cut, since they end up in logs and in the caller's exception
+        String error =
+                data.isReadable() ? "remote: " + PeerText.printable(data.toString(StandardCharsets.UTF_8)) : null;
         if (open != null) {
             open.timer.cancel(false);
             if (error == null) {

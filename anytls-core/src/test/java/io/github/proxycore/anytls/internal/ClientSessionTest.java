@@ -165,6 +165,16 @@ class ClientSessionTest {
     }
 
     @Test
+    void aSynAckErrorCannotForgeLogLines() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> promise = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "refused\r\n12:00:00 [INFO] forged");
+        channel.runPendingTasks();
+        assertThat(promise.cause()).hasMessage("remote: refused\\x0d\\x0a12:00:00 [INFO] forged");
+    }
+
+    @Test
     void finFromTheServerClosesTheStreamWithoutEcho() {
         start(PaddingScheme.parse("stop=0"));
         recordSizes();
