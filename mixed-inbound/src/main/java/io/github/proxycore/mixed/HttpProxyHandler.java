@@ -46,6 +46,7 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
             }
             in.skipBytes(head.length());
             if (inbound.credentials().required() && !authorized(head.header("Proxy-Authorization"))) {
+                inbound.authFailures().refused(ctx.channel(), "http", basicUser(head.header("Proxy-Authorization")));
                 respond(
                         ctx,
                         407,
@@ -130,17 +131,28 @@ final class HttpProxyHandler extends ByteToMessageDecoder {
     }
 
     private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        int colon = decoded.indexOf(':');
+        String decoded = basic(header);
+        int colon = decoded == null ? -1 : decoded.indexOf(':');
         return colon >= 0 && inbound.credentials().accepts(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    /** The user of Basic credentials (for the log: never the password), or null. */
+    private static String basicUser(String header) {
+        String decoded = basic(header);
+        int colon = decoded == null ? -1 : decoded.indexOf(':');
+        return colon >= 0 ? decoded.substring(0, colon) : null;
+    }
+
+    /** {@code user:password} of a Basic authorization header, or null. */
+    private static String basic(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static Object failure(Throwable cause) {

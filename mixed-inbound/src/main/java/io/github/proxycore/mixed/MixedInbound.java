@@ -35,6 +35,7 @@ public final class MixedInbound implements Inbound {
     private final MixedInboundOptions options;
     private final InboundContext context;
     private final Credentials credentials;
+    private final AuthFailures authFailures;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
 
@@ -42,6 +43,7 @@ public final class MixedInbound implements Inbound {
         this.options = options;
         this.context = context;
         this.credentials = new Credentials(options.users());
+        this.authFailures = new AuthFailures(options.tag());
     }
 
     /** Binds and starts listening; blocks until bound. */
@@ -113,6 +115,11 @@ public final class MixedInbound implements Inbound {
         return ConnectionRouter.sniffingAll(
                 context.router(),
                 new SniffRequest(List.of(), listen.sniffTimeout(), listen.sniffOverrideDestination()));
+    }
+
+    /** Where refused authentications are logged (rate-limited). */
+    AuthFailures authFailures() {
+        return authFailures;
     }
 
     Credentials credentials() {

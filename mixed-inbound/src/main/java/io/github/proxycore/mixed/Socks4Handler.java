@@ -24,6 +24,12 @@ final class Socks4Handler extends SimpleChannelInboundHandler<Socks4CommandReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Socks4CommandRequest request) {
+        if (request.decoderResult().isSuccess()
+                && request.type() == Socks4CommandType.CONNECT
+                && inbound.credentials().required()) {
+            // SOCKS4 has no passwords: with users configured it is refused
+            inbound.authFailures().refused(ctx.channel(), "socks4", request.userId());
+        }
         if (request.decoderResult().isFailure()
                 || request.type() != Socks4CommandType.CONNECT
                 || inbound.credentials().required()) {

@@ -70,6 +70,7 @@ final class Socks5Handler extends SimpleChannelInboundHandler<Socks5Message> {
 
     private void authenticate(ChannelHandlerContext ctx, Socks5PasswordAuthRequest auth) {
         if (!inbound.credentials().accepts(auth.username(), auth.password())) {
+            inbound.authFailures().refused(ctx.channel(), "socks5", auth.username());
             ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.FAILURE));
             Relay.closeOnFlush(ctx.channel());
             return;

@@ -307,6 +307,38 @@ class MixedInboundTest {
     }
 
     @Test
+    void refusedAuthenticationsAreLoggedWithTheClientAndUserButNoPasswordAndRateLimited() throws Exception {
+        // an inbound of its own: the log's one-second window is not shared with other tests
+        try (Engine guarded = Engine.builder(
+                                ConfigLoader.parse(
+                                        "{\"inbounds\": [{\"type\": \"mixed\","
+                                                + " \"listen\": \"127.0.0.1\", \"users\": [{\"username\": \"alice\", \"password\": \"s3cret\"}]}]}"))
+                        .start();
+                io.github.proxycore.testing.LogRecorder.Capture log = io.github.proxycore.testing.LogRecorder.capture(
+                        "io.github.proxycore.mixed", org.slf4j.event.Level.INFO)) {
+            InetSocketAddress proxy = guarded.inbounds().get(0).localAddress();
+            String local;
+            try (Socket s = connect(proxy)) {
+                local = s.getLocalSocketAddress().toString();
+                assertThat(socks5Greeting(s, 2)).isEqualTo(2);
+                assertThat(socks5Login(s, "mallory\r\nFORGED", "hunter2")).isNotZero();
+            }
+            for (int i = 0; i < 5; i++) { // within the same second: counted, not logged
+                try (Socket s = connect(proxy)) {
+                    assertThat(socks5Greeting(s, 2)).isEqualTo(2);
+                    assertThat(socks5Login(s, "mallory", "guess" + i)).isNotZero();
+                }
+            }
+            assertThat(log.lines())
+                    .filteredOn(line -> line.contains("authentication refused"))
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .contains("socks5", "user \"mallory\\x0d\\x0aFORGED\"", local.replace("/", ""))
+                    .doesNotContain("hunter2");
+            assertThat(String.join("\n", log.lines())).doesNotContain("hunter2").doesNotContain("guess");
+        }
+    }
+
+    @Test
     void socks5UsernameAndPassword() throws Exception {
         InetSocketAddress proxy = authEngine.inbounds().get(0).localAddress();
         try (Socket s = connect(proxy)) {
