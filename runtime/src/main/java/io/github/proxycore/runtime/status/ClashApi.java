@@ -20,11 +20,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -66,7 +68,10 @@ final class ClashApi {
     /** Delay tests through the API, per outbound tag: bounded by the outbounds that exist and {@link #HISTORY}. */
     private final Map<String, Deque<ObjectNode>> history = new ConcurrentHashMap<>();
 
-    ClashApi(String secret, Outbounds outbounds, RouteOptions route) {
+    private final Streams streams;
+
+    ClashApi(String secret, Outbounds outbounds, RouteOptions route, Streams streams) {
+        this.streams = streams;
         this.open = secret.isEmpty();
         this.secretDigest = digest(secret);
         this.outbounds = outbounds;
@@ -204,6 +209,13 @@ final class ClashApi {
                         methodNotAllowed(reply);
                     }
                 }
+                case "traffic", "memory", "logs" -> {
+                    if (n != 1) {
+                        notFound(reply);
+                    } else if (only(method, reply, HttpMethod.GET)) {
+                        stream(ctx, request, query, first, reply);
+                    }
+                }
                 case "proxies" -> proxies(ctx, request, query, path, reply);
                 case "group" -> groups(ctx, method, query, path, reply);
                 case "rules" -> {
@@ -227,6 +239,32 @@ final class ClashApi {
                 }
                 default -> notFound(reply);
             }
+        }
+
+        private void stream(
+                ChannelHandlerContext ctx,
+                FullHttpRequest request,
+                QueryStringDecoder query,
+                String kind,
+                Reply reply) {
+            LogFeed.Level level = Streams.logLevel(query);
+            if (level == null) {
+                reply.send(
+                        HttpResponseStatus.BAD_REQUEST,
+                        message("Body invalid: level must be debug, info, warning, error or silent"));
+                return;
+            }
+            if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+                ctx.fireChannelRead(request.retain()); // to Netty's WebSocket handshake, then Streams
+                return;
+            }
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+                    .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            reply.cors(head);
+            ctx.writeAndFlush(head);
+            streams.startPlain(ctx.channel(), kind, level);
         }
 
         private void proxies(
@@ -789,7 +827,7 @@ final class ClashApi {
             }
         }
 
-        void cors(io.netty.handler.codec.http.HttpResponse response) {
+        void cors(HttpResponse response) {
             if (allowOrigin == null) {
                 return;
             }

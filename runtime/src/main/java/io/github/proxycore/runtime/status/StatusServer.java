@@ -14,6 +14,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       switched, and there is none: 400);
  *   <li>{@code GET /group}, {@code GET /group/{name}}, {@code GET /group/{name}/delay}: a balancer's members and a
  *       delay test of all of them;
- *   <li>{@code GET /rules}, {@code GET /providers/proxies}, {@code GET /providers/rules} (no providers).
+ *   <li>{@code GET /rules}, {@code GET /providers/proxies}, {@code GET /providers/rules} (no providers);
+ *   <li>the streams {@code /traffic}, {@code /memory} and {@code /logs?level=}, as WebSockets or chunked answers.
  * </ul>
  *
  * <p>With a {@code secret}, requests must carry {@code Authorization: Bearer <secret>}, or, for a WebSocket upgrade
@@ -51,12 +54,24 @@ public final class StatusServer implements AutoCloseable {
     /** API connections beyond this many are closed at once: each holds buffers and possibly a delay test. */
     static final int MAX_CONNECTIONS = 256;
 
+    /** Default for {@link Builder#streamInterval(Duration)}, as Clash: {@code /traffic} is bytes per second. */
+    public static final Duration DEFAULT_STREAM_INTERVAL = Duration.ofSeconds(1);
+
     private final Channel listener;
+    private final LogFeed logs = new LogFeed();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     private StatusServer(Builder b) throws InterruptedException {
-        ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route);
         long idleNanos = b.idleTimeout.toNanos();
+        Streams streams = new Streams(b.streamInterval.toNanos(), idleNanos, logs);
+        ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route, streams);
+        WebSocketServerProtocolConfig webSockets = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/") // the API handler forwards only authorized upgrades of the stream paths
+                .checkStartsWith(true)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .maxFramePayloadLength(4096) // dashboards send nothing that matters
+                .build();
         this.listener = new ServerBootstrap()
                 .group(b.transport.group())
                 .channel(b.transport.serverSocketChannelClass())
@@ -73,7 +88,9 @@ public final class StatusServer implements AutoCloseable {
                                 .addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
                                 .addLast("idleClose", new IdleCloser())
                                 .addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024))
-                                .addLast("api", api.newHandler());
+                                .addLast("api", api.newHandler())
+                                .addLast(new WebSocketServerProtocolHandler(webSockets))
+                                .addLast(streams.webSocketHandler());
                     }
                 })
                 .bind(b.options.listenAddress())
@@ -98,6 +115,11 @@ public final class StatusServer implements AutoCloseable {
         return new Builder(options, outbounds, transport);
     }
 
+    /** The lines {@code /logs} streams: feed it from the logging backend. */
+    public LogFeed logs() {
+        return logs;
+    }
+
     /** Where it listens. */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.localAddress();
@@ -116,6 +138,7 @@ public final class StatusServer implements AutoCloseable {
         private final Transport transport;
         private RouteOptions route = RouteOptions.EMPTY;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration streamInterval = DEFAULT_STREAM_INTERVAL;
 
         private Builder(ClashApiOptions options, Outbounds outbounds, Transport transport) {
             this.options = Objects.requireNonNull(options, "options");
@@ -138,6 +161,15 @@ public final class StatusServer implements AutoCloseable {
                 throw new IllegalArgumentException("idleTimeout must be positive");
             }
             this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** How often {@code /traffic} and {@code /memory} send a sample (default 1 s). */
+        public Builder streamInterval(Duration streamInterval) {
+            if (streamInterval.isNegative() || streamInterval.isZero()) {
+                throw new IllegalArgumentException("streamInterval must be positive");
+            }
+            this.streamInterval = streamInterval;
             return this;
         }
 
