@@ -8,7 +8,8 @@ import java.net.UnknownHostException;
 /**
  * {@code experimental.clash_api}: a small HTTP status endpoint in the style of the Clash API, for dashboards.
  *
- * @param externalController where it listens, {@code host:port} with an IP host (e.g. {@code 127.0.0.1:9090})
+ * @param externalController where it listens, {@code host:port} with an IP host (e.g. {@code 127.0.0.1:9090}), or
+ *     {@code :port} for every interface as sing-box accepts it
  * @param secret the bearer token clients must send, or empty for none; never printed
  */
 public record ClashApiOptions(String externalController, String secret) {
@@ -18,17 +19,19 @@ public record ClashApiOptions(String externalController, String secret) {
 
     /**
      * The address {@code externalController} names: an IP literal ({@code [v6]} for IPv6) and a port, 0 for any free
-     * one. {@code null} when it is absent or names no such address (the validator reports that).
+     * one; an empty host ({@code :9090}) is the wildcard address, as in Go's listeners. {@code null} when it is absent
+     * or names no such address (the validator reports that).
      */
     public InetSocketAddress listenAddress() {
         if (externalController == null) {
             return null;
         }
         int colon = externalController.lastIndexOf(':');
-        if (colon <= 0) {
+        if (colon < 0) {
             return null;
         }
         String host = externalController.substring(0, colon);
+
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
@@ -38,6 +41,9 @@ public record ClashApiOptions(String externalController, String secret) {
             port = Integer.parseInt(externalController.substring(colon + 1));
         } catch (NumberFormatException e) {
             return null;
+        }
+        if (host.isEmpty() && port >= 0 && port <= 65535) {
+            return new InetSocketAddress(port); // Go's ":9090": the wildcard address, both families where dual-stack
         }
         if (ip == null || port < 0 || port > 65535) {
             return null;

@@ -26,6 +26,7 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -272,6 +273,9 @@ public final class LoadBalanceOutbound implements Outbound {
         Snapshot s = balancer.snapshot();
         List<MemberState> members = balancer.members();
         List<MemberSnapshot> out = new ArrayList<>(members.size());
+        // check times are stamped on the balancer's clock: their age on it, subtracted from the wall clock now
+        long nowNanos = balancer.nanoTime();
+        Instant now = Instant.now();
         for (MemberState m : members) {
             MemberState.Health h = m.health();
             out.add(new MemberSnapshot(
@@ -282,7 +286,8 @@ public final class LoadBalanceOutbound implements Outbound {
                     h.lastError(),
                     s.inTopN(m.index),
                     s.active(m.index),
-                    m.connections.size()));
+                    m.connections.size(),
+                    h.latencyNanos() < 0 ? null : now.minusNanos(nowNanos - h.checkedNanos())));
         }
         return new LoadBalanceSnapshot(
                 tag(),

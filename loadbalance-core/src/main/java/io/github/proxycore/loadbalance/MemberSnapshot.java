@@ -1,6 +1,7 @@
 package io.github.proxycore.loadbalance;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * One member of a load balancer as observed at one moment.
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param inTopN whether it is among the fastest {@code top_n} usable members of its tier
  * @param active whether new connections may go to it now
  * @param openConnections connections handed out through it that are still open
+ * @param lastCheckTime when its last successful check ended, or {@code null} if none succeeded yet
  */
 public record MemberSnapshot(
         String tag,
@@ -24,7 +26,21 @@ public record MemberSnapshot(
         String lastError,
         boolean inTopN,
         boolean active,
-        int openConnections) {
+        int openConnections,
+        Instant lastCheckTime) {
+
+    /** A snapshot without a check time, as before check times were recorded. */
+    public MemberSnapshot(
+            String tag,
+            Tier tier,
+            MemberHealth health,
+            Duration lastLatency,
+            String lastError,
+            boolean inTopN,
+            boolean active,
+            int openConnections) {
+        this(tag, tier, health, lastLatency, lastError, inTopN, active, openConnections, null);
+    }
 
     /** Whether its last check succeeded. */
     public boolean healthy() {

@@ -30,7 +30,7 @@ public final class UrlTest {
      * Measures one request.
      *
      * @param executor the event executor that times the test
-     * @return the latency, or a failure: a {@link TimeoutException} after {@code timeout}, an {@link IOException}
+     * @return the latency, or a failure; cancelling it stops the test and closes its connection: a {@link TimeoutException} after {@code timeout}, an {@link IOException}
      *     naming the cause otherwise
      * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL
      */
@@ -60,7 +60,16 @@ public final class UrlTest {
                     }
                 },
                 timeout.toNanos());
-        result.whenComplete((latency, error) -> timer.cancel());
+        result.whenComplete((latency, error) -> {
+            timer.cancel();
+            if (result.isCancelled()) { // the caller gave up: close the probe's connection now, not at the timeout
+                if (executor.inEventLoop()) {
+                    probe.cancel();
+                } else {
+                    executor.execute(probe::cancel);
+                }
+            }
+        });
         return result;
     }
 }

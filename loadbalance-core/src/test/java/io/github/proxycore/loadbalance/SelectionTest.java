@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -520,7 +521,13 @@ class SelectionTest {
         assertThat(s.state()).isEqualTo(Tier.PRIMARY);
         assertThat(s.bootstrap()).isFalse();
         assertThat(s.healthRounds()).isEqualTo(1); // the on-demand round counts
+        // a check time for every member with a successful check, on the wall clock, never in the future
+        Instant now = Instant.now();
+        assertThat(s.member("p1").orElseThrow().lastCheckTime()).isNotNull().isBeforeOrEqualTo(now);
+        assertThat(s.member("b1").orElseThrow().lastCheckTime()).isNotNull().isBeforeOrEqualTo(now);
+        assertThat(s.member("p2").orElseThrow().lastCheckTime()).isNull();
         assertThat(s.members())
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("lastCheckTime")
                 .containsExactly(
                         new MemberSnapshot(
                                 "p1", Tier.PRIMARY, MemberHealth.HEALTHY, Duration.ofMillis(42), null, true, true, 0),

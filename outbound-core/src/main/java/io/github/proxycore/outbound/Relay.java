@@ -1,5 +1,7 @@
 package io.github.proxycore.outbound;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -13,6 +15,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Relay {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    // process-wide byte counts for status pages: a LongAdder adds without a lock, and without allocating once its
+    // cells exist, on the relay's hot path
+    private static final LongAdder UPLOADED = new LongAdder();
+    private static final LongAdder DOWNLOADED = new LongAdder();
 
     private Relay() {}
 
@@ -49,8 +56,8 @@ public final class Relay {
         Promise<Void> done = ImmediateEventExecutor.INSTANCE.newPromise();
         // the two directions may run on two event loops: the count of ended inputs is theirs to share
         AtomicInteger inputsDone = halfClose ? new AtomicInteger() : null;
-        Direction ab = new Direction(b, inputsDone);
-        Direction ba = new Direction(a, inputsDone);
+        Direction ab = new Direction(b, inputsDone, UPLOADED);
+        Direction ba = new Direction(a, inputsDone, DOWNLOADED);
         a.pipeline().addLast("relay", ab);
         b.pipeline().addLast("relay", ba);
         a.closeFuture().addListener(f -> b.closeFuture().addListener(g -> done.trySuccess(null)));
@@ -62,6 +69,19 @@ public final class Relay {
         a.config().setAutoRead(true);
         b.config().setAutoRead(true);
         return done;
+    }
+
+    /**
+     * Bytes read from the first channel of every {@link #bind} in this JVM (the client's side by convention: what
+     * clients uploaded) and relayed on, since the JVM started.
+     */
+    public static long uploadedBytes() {
+        return UPLOADED.sum();
+    }
+
+    /** Bytes read from the second channel of every {@link #bind} in this JVM (downloaded by clients). */
+    public static long downloadedBytes() {
+        return DOWNLOADED.sum();
     }
 
     /** Closes {@code channel} once everything written to it so far is flushed. */
@@ -77,14 +97,21 @@ public final class Relay {
     private static final class Direction extends ChannelInboundHandlerAdapter {
         private final Channel peer;
         private final AtomicInteger inputsDone; // null without half-close
+        private final LongAdder bytes;
 
-        Direction(Channel peer, AtomicInteger inputsDone) {
+        Direction(Channel peer, AtomicInteger inputsDone, LongAdder bytes) {
             this.peer = peer;
             this.inputsDone = inputsDone;
+            this.bytes = bytes;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                bytes.add(buf.readableBytes());
+            } else if (msg instanceof ByteBufHolder holder) {
+                bytes.add(holder.content().readableBytes());
+            }
             if (peer.isActive()) {
                 peer.write(msg, peer.voidPromise());
             } else {

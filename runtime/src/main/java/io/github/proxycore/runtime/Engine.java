@@ -7,6 +7,7 @@ import io.github.proxycore.config.ProxyConfig;
 import io.github.proxycore.config.inbound.InboundOptions;
 import io.github.proxycore.config.outbound.DirectOutboundOptions;
 import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.route.RouteOptions;
 import io.github.proxycore.outbound.HostResolver;
 import io.github.proxycore.outbound.OutboundFactory;
 import io.github.proxycore.outbound.Outbounds;
@@ -195,7 +196,7 @@ public final class Engine implements AutoCloseable {
                     started.add(startInbound(i, config.inbounds().get(i), inboundFactories, context));
                 }
                 ClashApiOptions clash = config.experimental().clashApi();
-                StatusServer status = clash == null ? null : startStatus(clash, outbounds, t);
+                StatusServer status = clash == null ? null : startStatus(clash, outbounds, config.route(), t);
                 return new Engine(t, owns, outbounds, router, List.copyOf(started), status);
             } catch (Exception | Error e) {
                 Collections.reverse(started);
@@ -210,10 +211,12 @@ public final class Engine implements AutoCloseable {
             }
         }
 
-        private static StatusServer startStatus(ClashApiOptions clash, Outbounds outbounds, Transport transport)
-                throws Exception {
+        private static StatusServer startStatus(
+                ClashApiOptions clash, Outbounds outbounds, RouteOptions route, Transport transport) throws Exception {
             try {
-                return StatusServer.start(clash, outbounds, transport);
+                return StatusServer.builder(clash, outbounds, transport)
+                        .route(route)
+                        .start();
             } catch (Exception e) { // Netty's bind throws BindException without declaring it
                 if (e instanceof java.net.BindException) {
                     throw new java.io.IOException(

@@ -467,4 +467,9 @@ public final class Balancer {
     public Duration holdRemaining() {
         return Duration.ofNanos(hysteresis.holdRemainingNanos(scheduler.nanoTime()));
     }
+
+    /** The balancer's clock ({@link Scheduler#nanoTime()}), for turning its stamps into ages. */
+    public long nanoTime() {
+        return scheduler.nanoTime();
+    }
 }

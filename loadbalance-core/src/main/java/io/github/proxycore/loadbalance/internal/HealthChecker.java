@@ -316,7 +316,7 @@ public final class HealthChecker {
             CheckResult result;
             if (latencyNanos != null) {
                 MemberHealth before = member.health().state();
-                MemberState.Health after = member.markHealthy(latencyNanos, rise);
+                MemberState.Health after = member.markHealthy(latencyNanos, rise, scheduler.nanoTime());
                 result = CheckResult.success(member.tag, member.tier, Duration.ofNanos(latencyNanos));
                 log.debug(
                         "[{}] check of {}: {} ms",

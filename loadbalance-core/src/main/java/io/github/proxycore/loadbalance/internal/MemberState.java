@@ -30,10 +30,10 @@ public final class MemberState {
 
     /**
      * Health as last recorded: state, latency of the last successful check (-1: none), last failure (or null), and
-     * the checks passed in a row while recovering.
+     * the checks passed in a row while recovering, and when that successful check ended ({@link Scheduler#nanoTime()}).
      */
-    public record Health(MemberHealth state, long latencyNanos, String lastError, int passes) {
-        static final Health INITIAL = new Health(MemberHealth.UNKNOWN, -1, null, 0);
+    public record Health(MemberHealth state, long latencyNanos, String lastError, int passes, long checkedNanos) {
+        static final Health INITIAL = new Health(MemberHealth.UNKNOWN, -1, null, 0, 0);
     }
 
     public MemberState(int index, Tier tier, Outbound outbound) {
@@ -60,19 +60,19 @@ public final class MemberState {
     }
 
     /**
-     * Records a successful check. A member that was unhealthy or recovering becomes healthy only after {@code rise}
+     * Records a successful check that ended at {@code nowNanos}. A member that was unhealthy or recovering becomes healthy only after {@code rise}
      * passes in a row; until then it is recovering. Returns the new health.
      */
-    Health markHealthy(long latencyNanos, int rise) {
+    Health markHealthy(long latencyNanos, int rise, long nowNanos) {
         Health old = health;
         Health next;
         if (old.state() == MemberHealth.UNHEALTHY || old.state() == MemberHealth.RECOVERING) {
             int passes = old.state() == MemberHealth.RECOVERING ? old.passes() + 1 : 1;
             next = passes >= rise
-                    ? new Health(MemberHealth.HEALTHY, latencyNanos, null, 0)
-                    : new Health(MemberHealth.RECOVERING, latencyNanos, old.lastError(), passes);
+                    ? new Health(MemberHealth.HEALTHY, latencyNanos, null, 0, nowNanos)
+                    : new Health(MemberHealth.RECOVERING, latencyNanos, old.lastError(), passes, nowNanos);
         } else {
-            next = new Health(MemberHealth.HEALTHY, latencyNanos, null, 0);
+            next = new Health(MemberHealth.HEALTHY, latencyNanos, null, 0, nowNanos);
         }
         health = next;
         return next;
@@ -84,7 +84,7 @@ public final class MemberState {
      */
     boolean markUnhealthy(String error) {
         Health old = health;
-        health = new Health(MemberHealth.UNHEALTHY, old.latencyNanos(), error, 0);
+        health = new Health(MemberHealth.UNHEALTHY, old.latencyNanos(), error, 0, old.checkedNanos());
         return old.state() == MemberHealth.HEALTHY || old.state() == MemberHealth.UNKNOWN;
     }
 

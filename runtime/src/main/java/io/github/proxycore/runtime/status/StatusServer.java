@@ -1,105 +1,126 @@
 package io.github.proxycore.runtime.status;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.proxycore.config.ClashApiOptions;
-import io.github.proxycore.loadbalance.LoadBalanceOutbound;
-import io.github.proxycore.loadbalance.MemberHealth;
-import io.github.proxycore.loadbalance.MemberSnapshot;
-import io.github.proxycore.loadbalance.UrlTest;
-import io.github.proxycore.outbound.Network;
-import io.github.proxycore.outbound.Outbound;
+import io.github.proxycore.config.route.RouteOptions;
 import io.github.proxycore.outbound.Outbounds;
 import io.github.proxycore.outbound.Transport;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A status endpoint in the style of the Clash API ({@code experimental.clash_api}), so that existing dashboards can
- * list the outbounds, the members of load balancers and their latencies:
+ * The Clash API of {@code experimental.clash_api}, as sing-box serves it, so that dashboards (metacubexd, yacd,
+ * zashboard) can show and test the outbounds:
  *
  * <ul>
- *   <li>{@code GET /}, {@code GET /version};
- *   <li>{@code GET /proxies}, {@code GET /proxies/{name}}: type, UDP support, latency history (the delay tests
- *       below, then, for a balancer's member, its latest health check, stamped with the time of the request); a
- *       balancer lists its members ({@code all}), which of them serve ({@code active}) and their health
- *       ({@code health}: healthy, unhealthy, recovering or unknown); a member shows its own {@code health} and
- *       {@code alive};
- *   <li>{@code GET /proxies/{name}/delay?url=…&timeout=ms}: a URL test through that outbound, {@code {"delay": ms}}.
+ *   <li>{@code GET /}, {@code GET /version}, {@code GET|PATCH /configs} (only the {@code Rule} mode exists, and the
+ *       log level is fixed at start: other values are refused with 400);
+ *   <li>{@code GET /proxies} (with sing-box's {@code GLOBAL} pseudo-group), {@code GET /proxies/{name}},
+ *       {@code GET /proxies/{name}/delay?url=…&timeout=ms}, {@code PUT /proxies/{name}} (only a selector can be
+ *       switched, and there is none: 400);
+ *   <li>{@code GET /group}, {@code GET /group/{name}}, {@code GET /group/{name}/delay}: a balancer's members and a
+ *       delay test of all of them;
+ *   <li>{@code GET /rules}, {@code GET /providers/proxies}, {@code GET /providers/rules} (no providers);
+ *   <li>the streams {@code /traffic}, {@code /memory} and {@code /logs?level=}, as WebSockets or chunked answers.
  * </ul>
  *
- * With a {@code secret}, requests must carry {@code Authorization: Bearer <secret>}. Read-only: nothing here changes
- * how traffic is routed.
+ * <p>With a {@code secret}, requests must carry {@code Authorization: Bearer <secret>}, or, for a WebSocket upgrade
+ * (browsers cannot set its headers), {@code ?token=<secret>}. Without one, only requests naming a loopback
+ * {@code Host} are answered, so that a web page cannot reach the API through DNS rebinding. Idle connections are
+ * closed after {@link Builder#idleTimeout(Duration)}.
  */
 public final class StatusServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int HISTORY = 10;
+    private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
+    /** Default for {@link Builder#idleTimeout(Duration)}: longer than the longest delay test. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** API connections beyond this many are closed at once: each holds buffers and possibly a delay test. */
+    static final int MAX_CONNECTIONS = 256;
+
+    /** Default for {@link Builder#streamInterval(Duration)}, as Clash: {@code /traffic} is bytes per second. */
+    public static final Duration DEFAULT_STREAM_INTERVAL = Duration.ofSeconds(1);
 
     private final Channel listener;
+    private final LogFeed logs = new LogFeed();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final Outbounds outbounds;
-    private final byte[] secret;
-    private final Map<String, Deque<ObjectNode>> history = new ConcurrentHashMap<>();
 
-    private StatusServer(ClashApiOptions options, Outbounds outbounds, Transport transport)
-            throws InterruptedException {
-        this.outbounds = outbounds;
-        this.secret = options.secret().getBytes(StandardCharsets.UTF_8);
+    private StatusServer(Builder b) throws InterruptedException {
+        long idleNanos = b.idleTimeout.toNanos();
+        Streams streams = new Streams(b.streamInterval.toNanos(), idleNanos, logs);
+        ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route, streams);
+        WebSocketServerProtocolConfig webSockets = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/") // the API handler forwards only authorized upgrades of the stream paths
+                .checkStartsWith(true)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .maxFramePayloadLength(4096) // dashboards send nothing that matters
+                .build();
         this.listener = new ServerBootstrap()
-                .group(transport.group())
-                .channel(transport.serverSocketChannelClass())
-                .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true) // as Go's listeners: restarts never wait
+                .group(b.transport.group())
+                .channel(b.transport.serverSocketChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true) // as Go's listeners: restarts never wait
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (connections.size() >= MAX_CONNECTIONS) {
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch); // dashboards keep connections open: they close with the server
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
+                                .addLast("idleClose", new IdleCloser())
+                                .addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024))
+                                .addLast("api", api.newHandler())
+                                .addLast(new WebSocketServerProtocolHandler(webSockets))
+                                .addLast(streams.webSocketHandler());
                     }
                 })
-                .bind(options.listenAddress())
+                .bind(b.options.listenAddress())
                 .sync()
                 .channel();
+        if (b.options.secret().isEmpty()) {
+            log.warn(
+                    "the Clash API on {} has no secret: it answers anyone who can reach it, and only requests"
+                            + " naming a loopback Host",
+                    listener.localAddress());
+        }
     }
 
     /** Starts listening on the configured {@code external_controller}; blocks until bound. */
     public static StatusServer start(ClashApiOptions options, Outbounds outbounds, Transport transport)
             throws InterruptedException {
-        return new StatusServer(options, outbounds, transport);
+        return builder(options, outbounds, transport).start();
     }
 
+    /** A server with non-default settings. */
+    public static Builder builder(ClashApiOptions options, Outbounds outbounds, Transport transport) {
+        return new Builder(options, outbounds, transport);
+    }
+
+    /** The lines {@code /logs} streams: feed it from the logging backend. */
+    public LogFeed logs() {
+        return logs;
+    }
+
+    /** Where it listens. */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.localAddress();
     }
@@ -110,233 +131,63 @@ public final class StatusServer implements AutoCloseable {
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** Settings of a {@link StatusServer}. */
+    public static final class Builder {
+        private final ClashApiOptions options;
+        private final Outbounds outbounds;
+        private final Transport transport;
+        private RouteOptions route = RouteOptions.EMPTY;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration streamInterval = DEFAULT_STREAM_INTERVAL;
+
+        private Builder(ClashApiOptions options, Outbounds outbounds, Transport transport) {
+            this.options = Objects.requireNonNull(options, "options");
+            this.outbounds = Objects.requireNonNull(outbounds, "outbounds");
+            this.transport = Objects.requireNonNull(transport, "transport");
+        }
+
+        /** The route rules {@code GET /rules} lists and whose {@code final} is {@code GLOBAL}'s {@code now}. */
+        public Builder route(RouteOptions route) {
+            this.route = Objects.requireNonNull(route, "route");
+            return this;
+        }
+
+        /**
+         * How long an API connection may stay without reads or writes, including one with a request half sent
+         * (default {@link #DEFAULT_IDLE_TIMEOUT}). WebSocket streams write every second and are not affected.
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive");
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** How often {@code /traffic} and {@code /memory} send a sample (default 1 s). */
+        public Builder streamInterval(Duration streamInterval) {
+            if (streamInterval.isNegative() || streamInterval.isZero()) {
+                throw new IllegalArgumentException("streamInterval must be positive");
+            }
+            this.streamInterval = streamInterval;
+            return this;
+        }
+
+        /** Starts listening; blocks until bound. */
+        public StatusServer start() throws InterruptedException {
+            return new StatusServer(this);
+        }
+    }
+
+    /** Closes a connection that stayed idle: a dashboard reconnects when it needs to. */
+    private static final class IdleCloser extends ChannelDuplexHandler {
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (request.method().equals(HttpMethod.OPTIONS)) {
-                respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null); // CORS preflight
-                return;
-            }
-            if (!authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                respond(ctx, keepAlive, HttpResponseStatus.UNAUTHORIZED, message("Unauthorized"));
-                return;
-            }
-            if (!request.method().equals(HttpMethod.GET)) {
-                respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, message("Method not allowed"));
-                return;
-            }
-            QueryStringDecoder query = new QueryStringDecoder(request.uri());
-            String[] path = query.path().split("/", -1);
-            if (query.path().equals("/")) {
-                respond(
-                        ctx,
-                        keepAlive,
-                        HttpResponseStatus.OK,
-                        JSON.createObjectNode().put("hello", "clash"));
-            } else if (query.path().equals("/version")) {
-                respond(
-                        ctx,
-                        keepAlive,
-                        HttpResponseStatus.OK,
-                        JSON.createObjectNode().put("version", "proxycore").put("meta", false));
-            } else if (query.path().equals("/proxies")) {
-                ObjectNode proxies = JSON.createObjectNode();
-                for (Outbound outbound : outbounds.all()) {
-                    proxies.set(outbound.tag(), describe(outbound));
-                }
-                respond(
-                        ctx,
-                        keepAlive,
-                        HttpResponseStatus.OK,
-                        JSON.createObjectNode().set("proxies", proxies));
-            } else if (path.length >= 3 && path[1].equals("proxies")) {
-                String name = QueryStringDecoder.decodeComponent(path[2]);
-                Outbound outbound = outbounds.find(name).orElse(null);
-                if (outbound == null || path.length > 4 || (path.length == 4 && !path[3].equals("delay"))) {
-                    respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, message("Resource not found"));
-                } else if (path.length == 3) {
-                    respond(ctx, keepAlive, HttpResponseStatus.OK, describe(outbound));
-                } else {
-                    delay(ctx, keepAlive, outbound, query);
-                }
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
             } else {
-                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, message("Resource not found"));
+                super.userEventTriggered(ctx, evt);
             }
-        }
-
-        private void delay(ChannelHandlerContext ctx, boolean keepAlive, Outbound outbound, QueryStringDecoder query) {
-            List<String> urls = query.parameters().get("url");
-            List<String> timeouts = query.parameters().get("timeout");
-            int timeoutMillis;
-            try {
-                timeoutMillis = Integer.parseInt(timeouts.get(0));
-            } catch (RuntimeException e) {
-                timeoutMillis = -1;
-            }
-            if (urls == null || urls.isEmpty() || timeoutMillis <= 0) {
-                respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, message("Body invalid"));
-                return;
-            }
-            try {
-                UrlTest.measure(outbound, urls.get(0), Duration.ofMillis(timeoutMillis), ctx.executor())
-                        .whenComplete((latency, error) -> ctx.executor().execute(() -> {
-                            if (error == null) {
-                                int millis = (int) Math.max(1, latency.toMillis());
-                                remember(outbound.tag(), millis);
-                                respond(
-                                        ctx,
-                                        keepAlive,
-                                        HttpResponseStatus.OK,
-                                        JSON.createObjectNode().put("delay", millis));
-                            } else if (error instanceof TimeoutException) {
-                                remember(outbound.tag(), 0);
-                                respond(ctx, keepAlive, HttpResponseStatus.GATEWAY_TIMEOUT, message("Timeout"));
-                            } else {
-                                remember(outbound.tag(), 0);
-                                respond(
-                                        ctx,
-                                        keepAlive,
-                                        HttpResponseStatus.SERVICE_UNAVAILABLE,
-                                        message("An error occurred in the delay test: " + error.getMessage()));
-                            }
-                        }));
-            } catch (IllegalArgumentException e) {
-                respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, message(e.getMessage()));
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-    }
-
-    private boolean authorized(String header) {
-        if (secret.length == 0) {
-            return true;
-        }
-        byte[] given = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
-        return MessageDigest.isEqual(given, secret);
-    }
-
-    private ObjectNode describe(Outbound outbound) {
-        ObjectNode node = JSON.createObjectNode()
-                .put("name", outbound.tag())
-                .put("type", clashType(outbound.type()))
-                .put("udp", outbound.networks().contains(Network.UDP));
-        ArrayNode entries = node.putArray("history");
-        Deque<ObjectNode> recorded = history.get(outbound.tag());
-        if (recorded != null) {
-            synchronized (recorded) {
-                entries.addAll(recorded);
-            }
-        }
-        Duration checked = lastHealthCheck(outbound.tag());
-        if (checked != null) {
-            entries.add(entry((int) Math.max(1, checked.toMillis())));
-        }
-        MemberSnapshot asMember = memberSnapshot(outbound.tag());
-        if (asMember != null) {
-            // a balancer's member: healthy, unhealthy, recovering (not serving yet) or unknown
-            node.put("alive", asMember.health() == MemberHealth.HEALTHY);
-            node.put("health", asMember.health().toString());
-        }
-        if (outbound instanceof LoadBalanceOutbound lb) {
-            ArrayNode all = node.putArray("all");
-            ArrayNode active = node.putArray("active");
-            ObjectNode health = node.putObject("health");
-            for (MemberSnapshot member : lb.snapshot().members()) {
-                all.add(member.tag());
-                health.put(member.tag(), member.health().toString());
-                if (member.active()) {
-                    active.add(member.tag());
-                }
-            }
-            node.put("now", active.isEmpty() ? "" : active.get(0).asText());
-        }
-        return node;
-    }
-
-    /** {@code tag} as a member of the first balancer it belongs to, or null. */
-    private MemberSnapshot memberSnapshot(String tag) {
-        for (Outbound outbound : outbounds.all()) {
-            if (outbound instanceof LoadBalanceOutbound lb) {
-                MemberSnapshot member = lb.snapshot().member(tag).orElse(null);
-                if (member != null) {
-                    return member;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The latency of the latest successful health check of {@code tag} by a balancer it belongs to, or null. */
-    private Duration lastHealthCheck(String tag) {
-        for (Outbound outbound : outbounds.all()) {
-            if (outbound instanceof LoadBalanceOutbound lb) {
-                for (MemberSnapshot member : lb.snapshot().members()) {
-                    if (member.tag().equals(tag) && member.lastLatency() != null) {
-                        return member.lastLatency();
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    private static ObjectNode entry(int delayMillis) {
-        return JSON.createObjectNode().put("time", Instant.now().toString()).put("delay", delayMillis);
-    }
-
-    /** Records the result of a delay test. */
-    private void remember(String tag, int delayMillis) {
-        Deque<ObjectNode> recorded = history.computeIfAbsent(tag, t -> new ArrayDeque<>());
-        synchronized (recorded) {
-            recorded.addLast(entry(delayMillis));
-            while (recorded.size() > HISTORY) {
-                recorded.removeFirst();
-            }
-        }
-    }
-
-    private static String clashType(String type) {
-        switch (type) {
-            case "direct":
-                return "Direct";
-            case "block":
-                return "Reject";
-            case "anytls":
-                return "AnyTLS";
-            case "loadbalance":
-                return "LoadBalance";
-            default:
-                return type;
-        }
-    }
-
-    private static ObjectNode message(String text) {
-        return JSON.createObjectNode().put("message", text);
-    }
-
-    private static void respond(
-            ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ObjectNode body) {
-        byte[] bytes = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response =
-                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type")
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, OPTIONS");
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }
