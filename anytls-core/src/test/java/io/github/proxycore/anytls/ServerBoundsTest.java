@@ -179,7 +179,7 @@ class ServerBoundsTest {
             assertThat(frames)
                     .containsExactly(
                             new Frame(Command.SERVER_SETTINGS, 0, "v=2"),
-                            new Frame(Command.SYNACK, 1, "dial timeout"),
+                            new Frame(Command.SYNACK, 1, "dial tcp 127.0.0.1:9: i/o timeout"),
                             new Frame(Command.FIN, 1, ""));
             assertThat(hostile.isOpen()).isTrue();
             assertWellBehavedClientWorks(server, 1);
@@ -237,7 +237,7 @@ class ServerBoundsTest {
             assertThat(frames).contains(new Frame(Command.HEART_RESPONSE, 99, ""));
             assertThat(frames.get(1))
                     .as("the first answer after ServerSettings is a stream's timeout, not the heartbeat")
-                    .isEqualTo(new Frame(Command.SYNACK, 1, "dial timeout"));
+                    .isEqualTo(new Frame(Command.SYNACK, 1, "dial tcp 127.0.0.1:9: i/o timeout"));
             assertWellBehavedClientWorks(server, 1);
         } finally {
             server.close();

@@ -34,6 +34,9 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     private final ServerSession session;
     private ByteBuf cumulation;
     private Destination destination;
+    /** What is dialled: the destination, or for UDP-over-TCP the target after it. */
+    private Destination dialTarget;
+
     private boolean dialing;
     /** The address deadline, then the dial deadline. */
     private ScheduledFuture<?> deadline;
@@ -125,6 +128,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                 cumulation.readerIndex(start);
                 return;
             }
+            dialTarget = target;
             startDial(
                     ctx,
                     stream,
@@ -136,6 +140,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                     connect ? target : null,
                     true);
         } else {
+            dialTarget = destination;
             startDial(ctx, stream, session.config().router().dial(metadata.build()), null, false);
         }
     }
@@ -150,7 +155,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                         () -> {
                             if (stream.isOpen() && !dial.isDone()) {
                                 log.debug("{}: dial not done in time, failing the stream", stream);
-                                session.synAck(stream.streamId(), "dial timeout");
+                                session.synAck(stream.streamId(), DialErrors.timeout(dialTarget));
                                 release();
                                 stream.close();
                                 dial.cancel(false); // if it still completes, dialed() closes the connection
@@ -179,11 +184,9 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!dial.isSuccess()) {
-            String error = dial.cause() == null
-                    ? "dial failed"
-                    : String.valueOf(dial.cause().getMessage());
-            log.debug("{}: {}", stream, error);
-            session.synAck(stream.streamId(), error);
+            // the details stay in the server's log; the client learns only what kind of failure it was
+            log.debug("{}: dial failed: {}", stream, String.valueOf(dial.cause()));
+            session.synAck(stream.streamId(), DialErrors.text(dialTarget, dial.cause()));
             release();
             stream.close(); // FIN after the error SYNACK
             return;
