@@ -398,6 +398,16 @@ class ConfigProblemsTest {
                         "$.inbounds[0].tls.key_path",
                         "give exactly one of key and key_path"),
                 bad(
+                        "mixed with no handshakes allowed",
+                        in(MIXED + ", \"max_handshakes\": 0}"),
+                        "$.inbounds[0].max_handshakes",
+                        "must be at least 1"),
+                bad(
+                        "mixed zero handshake timeout",
+                        in(MIXED + ", \"handshake_timeout\": \"0s\"}"),
+                        "$.inbounds[0].handshake_timeout",
+                        "must be greater than 0, got 0s"),
+                bad(
                         "anytls server with no streams allowed",
                         in(ANYTLS_IN + ", \"max_streams_per_session\": 0}"),
                         "$.inbounds[0].max_streams_per_session",

@@ -407,7 +407,12 @@ public final class ConfigBinder {
         switch (type) {
             case MixedInboundOptions.TYPE:
                 unsupported(o, "set_system_proxy", JVM);
-                bound = new MixedInboundOptions(tag, bindListen(o), bindMixedUsers(o));
+                bound = new MixedInboundOptions(
+                        tag,
+                        bindListen(o),
+                        bindMixedUsers(o),
+                        o.duration("handshake_timeout", MixedInboundOptions.DEFAULT_HANDSHAKE_TIMEOUT),
+                        o.integer("max_handshakes", MixedInboundOptions.DEFAULT_MAX_HANDSHAKES));
                 break;
             case AnyTlsInboundOptions.TYPE:
                 bound = bindAnyTlsInbound(o, tag);

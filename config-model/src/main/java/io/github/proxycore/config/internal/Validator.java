@@ -240,6 +240,10 @@ public final class Validator {
                     problems.add(at + ".username", "duplicate username \"" + user.username() + "\"");
                 }
             }
+            positive(mixed.handshakeTimeout(), path + ".handshake_timeout", problems);
+            if (mixed.maxHandshakes() < 1) {
+                problems.add(path + ".max_handshakes", "must be at least 1");
+            }
         } else if (inbound instanceof AnyTlsInboundOptions anytls) {
             if (anytls.users().isEmpty()) {
                 problems.add(path + ".users", "an AnyTLS server needs at least one user");
