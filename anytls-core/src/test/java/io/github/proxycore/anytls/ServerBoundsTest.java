@@ -22,12 +22,18 @@ import io.github.proxycore.outbound.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -258,5 +264,30 @@ class ServerBoundsTest {
         } finally {
             server.close();
         }
+    }
+
+    /** Whether the server set SO_KEEPALIVE on the connection it accepted, seen by a fallback handler. */
+    private static boolean acceptedWithKeepAlive(UnaryOperator<AnyTlsServer.Builder> options) throws Exception {
+        CompletableFuture<Boolean> keepAlive = new CompletableFuture<>();
+        AnyTlsServer server = server(b -> options.apply(b).fallback(() -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+                keepAlive.complete(ctx.channel().config().getOption(ChannelOption.SO_KEEPALIVE));
+                ctx.close();
+            }
+        }));
+        try (RawClient client = RawClient.connect(transport, server.localAddress())) {
+            client.send(preamble("not the password", 0));
+            return keepAlive.get(10, TimeUnit.SECONDS);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void acceptedConnectionsUseTcpKeepAliveUnlessTurnedOff() throws Exception {
+        assertThat(acceptedWithKeepAlive(b -> b)).isTrue();
+        assertThat(acceptedWithKeepAlive(b -> b.tcpKeepAlive(null, null))).isFalse();
     }
 }
