@@ -6,6 +6,7 @@ import io.github.proxycore.anytls.internal.ServerConfig;
 import io.github.proxycore.anytls.internal.TlsContexts;
 import io.github.proxycore.anytls.internal.TlsRecordSplitter;
 import io.github.proxycore.config.DialOptions;
+import io.github.proxycore.config.ListenOptions;
 import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
 import io.github.proxycore.outbound.ConnectionRouter;
 import io.github.proxycore.outbound.DirectOutbound;
@@ -73,7 +74,16 @@ public final class AnyTlsServer implements Inbound {
 
     /** A builder preset from {@code anytls} inbound options (users, padding scheme, TLS, tag). */
     public static Builder builder(AnyTlsInboundOptions options) {
-        Builder b = new Builder().tag(options.tag()).sslContext(TlsContexts.server(options.tls()));
+        Builder b = new Builder()
+                .tag(options.tag())
+                .sslContext(TlsContexts.server(options.tls()))
+                .maxStreamsPerSession(options.maxStreamsPerSession())
+                .streamAddressTimeout(options.streamAddressTimeout())
+                .streamDialTimeout(options.streamDialTimeout())
+                .sessionMemoryBudget(options.sessionMemoryBudget())
+                .sessionIdleTimeout(options.sessionIdleTimeout());
+        ListenOptions listen = options.listen();
+        b.tcpKeepAlive(listen.disableTcpKeepAlive() ? null : listen.tcpKeepAlive(), listen.tcpKeepAliveInterval());
         for (var user : options.users()) {
             b.user(user.name() == null ? "" : user.name(), user.password());
         }
@@ -126,6 +136,8 @@ public final class AnyTlsServer implements Inbound {
         return "AnyTlsServer[" + tag + " on " + listener.localAddress() + "]";
     }
 
+    private static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(75);
+
     /** Builds and starts an {@link AnyTlsServer}. */
     public static final class Builder {
         private final List<Map.Entry<String, String>> users = new java.util.ArrayList<>();
@@ -136,6 +148,13 @@ public final class AnyTlsServer implements Inbound {
         private Supplier<ChannelHandler> fallback;
         private Transport transport;
         private Duration authTimeout = Duration.ofSeconds(30);
+        private int maxStreams = AnyTlsInboundOptions.DEFAULT_MAX_STREAMS_PER_SESSION;
+        private Duration streamAddressTimeout = AnyTlsInboundOptions.DEFAULT_STREAM_ADDRESS_TIMEOUT;
+        private Duration streamDialTimeout = AnyTlsInboundOptions.DEFAULT_STREAM_DIAL_TIMEOUT;
+        private int sessionMemoryBudget = AnyTlsInboundOptions.DEFAULT_SESSION_MEMORY_BUDGET;
+        private Duration sessionIdleTimeout = AnyTlsInboundOptions.DEFAULT_SESSION_IDLE_TIMEOUT;
+        private Duration keepAliveIdle = ListenOptions.DEFAULT_TCP_KEEP_ALIVE;
+        private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
 
         private Builder() {}
 
@@ -196,6 +215,66 @@ public final class AnyTlsServer implements Inbound {
             return this;
         }
 
+        /** Open streams one session may hold (default 1,024); a SYN over it is refused and the session lives. */
+        public Builder maxStreamsPerSession(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreamsPerSession must be at least 1, got " + max);
+            }
+            this.maxStreams = max;
+            return this;
+        }
+
+        /** How long a new stream may take to send its destination address (default 10 s); then it is closed. */
+        public Builder streamAddressTimeout(Duration timeout) {
+            this.streamAddressTimeout = positive(timeout, "streamAddressTimeout");
+            return this;
+        }
+
+        /** How long dialling a stream's destination may take (default 15 s); then the stream fails. */
+        public Builder streamDialTimeout(Duration timeout) {
+            this.streamDialTimeout = positive(timeout, "streamDialTimeout");
+            return this;
+        }
+
+        /**
+         * Bytes of received stream data one session may hold unread across all its streams (default 4 MiB, at least
+         * 64 KiB); over it the server stops reading that session's socket until its streams catch up.
+         */
+        public Builder sessionMemoryBudget(int bytes) {
+            if (bytes < 65536) {
+                throw new IllegalArgumentException("sessionMemoryBudget must be at least 65536, got " + bytes);
+            }
+            this.sessionMemoryBudget = bytes;
+            return this;
+        }
+
+        /**
+         * How long a session with no open stream, or with a frame begun but not finished, may go without completing
+         * a frame (default 5 min); then it is closed.
+         */
+        public Builder sessionIdleTimeout(Duration timeout) {
+            this.sessionIdleTimeout = positive(timeout, "sessionIdleTimeout");
+            return this;
+        }
+
+        /**
+         * TCP keep-alive on accepted connections: the idle time before the first probe and the time between probes
+         * ({@code null} for 75 s); {@code idle} {@code null} turns keep-alive off. Default on, 5 min and 75 s.
+         */
+        public Builder tcpKeepAlive(Duration idle, Duration interval) {
+            this.keepAliveIdle = idle;
+            this.keepAliveInterval = interval == null ? DEFAULT_KEEP_ALIVE_INTERVAL : interval;
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be greater than 0, got " + value);
+            }
+            return value;
+        }
+
         /** Binds and starts serving; blocks for the bind, so never call it on an event loop. */
         public AnyTlsServer bind(InetSocketAddress address) {
             if (users.isEmpty()) {
@@ -213,16 +292,29 @@ public final class AnyTlsServer implements Inbound {
                 r = ConnectionRouter.to(direct);
                 ownedRouter = direct;
             }
-            ServerConfig config = new ServerConfig(new Passwords(users), paddingScheme, r, fallback, tag, authTimeout);
+            ServerConfig config = new ServerConfig(
+                    new Passwords(users),
+                    paddingScheme,
+                    r,
+                    fallback,
+                    tag,
+                    authTimeout,
+                    maxStreams,
+                    streamAddressTimeout,
+                    streamDialTimeout,
+                    sessionMemoryBudget,
+                    sessionIdleTimeout);
             SslContext ssl = sslContext;
             ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
             try {
-                Channel listener = new ServerBootstrap()
+                ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(t.group())
                         .channel(t.serverSocketChannelClass())
                         .option(ChannelOption.SO_REUSEADDR, true) // as Go's listeners: restarts never wait
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
+                        // vanished clients with open streams are found by the kernel, not kept forever
+                        .childOption(ChannelOption.SO_KEEPALIVE, keepAliveIdle != null)
                         .childHandler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
@@ -231,10 +323,11 @@ public final class AnyTlsServer implements Inbound {
                                 ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                                 ch.pipeline().addLast("anytls-auth", new AuthHandler(config));
                             }
-                        })
-                        .bind(address)
-                        .syncUninterruptibly()
-                        .channel();
+                        });
+                if (keepAliveIdle != null) {
+                    t.keepAliveOptions(keepAliveIdle, keepAliveInterval).forEach(bootstrap::childOption);
+                }
+                Channel listener = bootstrap.bind(address).syncUninterruptibly().channel();
                 return new AnyTlsServer(tag, listener, connections, owned, ownedRouter);
             } catch (RuntimeException e) {
                 if (owned != null) {

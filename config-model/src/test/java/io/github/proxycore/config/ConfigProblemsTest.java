@@ -398,6 +398,36 @@ class ConfigProblemsTest {
                         "$.inbounds[0].tls.key_path",
                         "give exactly one of key and key_path"),
                 bad(
+                        "mixed with no handshakes allowed",
+                        in(MIXED + ", \"max_handshakes\": 0}"),
+                        "$.inbounds[0].max_handshakes",
+                        "must be at least 1"),
+                bad(
+                        "mixed zero handshake timeout",
+                        in(MIXED + ", \"handshake_timeout\": \"0s\"}"),
+                        "$.inbounds[0].handshake_timeout",
+                        "must be greater than 0, got 0s"),
+                bad(
+                        "anytls server with no streams allowed",
+                        in(ANYTLS_IN + ", \"max_streams_per_session\": 0}"),
+                        "$.inbounds[0].max_streams_per_session",
+                        "must be at least 1"),
+                bad(
+                        "anytls session memory budget below one frame",
+                        in(ANYTLS_IN + ", \"session_memory_budget\": 1024}"),
+                        "$.inbounds[0].session_memory_budget",
+                        "must be at least 65536 (bytes)"),
+                bad(
+                        "anytls zero idle timeout",
+                        in(ANYTLS_IN + ", \"session_idle_timeout\": \"0s\"}"),
+                        "$.inbounds[0].session_idle_timeout",
+                        "must be greater than 0, got 0s"),
+                bad(
+                        "anytls dial timeout as a number",
+                        in(ANYTLS_IN + ", \"stream_dial_timeout\": 5}"),
+                        "$.inbounds[0].stream_dial_timeout",
+                        "expected a duration string such as \"30s\", got number 5"),
+                bad(
                         "log level",
                         "{\"log\": {\"level\": \"verbose\"}}",
                         "$.log.level",

@@ -12,16 +12,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes a client that has not finished its proxy request in time (a truncated or stalled handshake must not hold
  * a connection forever), and is the last word on errors during the handshake: they are logged and the connection
- * closed, never left to reach the end of the pipeline. Removed once the request is read.
+ * closed, never left to reach the end of the pipeline. Removed once the request is read; its removal, on success
+ * or on close, ends the connection's handshake for the listener's count.
  */
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeGuard.class);
 
     private final Duration timeout;
+    private final Runnable done;
     private ScheduledFuture<?> timer;
 
-    HandshakeGuard(Duration timeout) {
+    HandshakeGuard(Duration timeout, Runnable done) {
         this.timeout = timeout;
+        this.done = done;
     }
 
     @Override
@@ -42,6 +45,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         timer.cancel(false);
+        done.run(); // Netty calls this once per handler, whether removed by hand or with the closed pipeline
     }
 
     @Override

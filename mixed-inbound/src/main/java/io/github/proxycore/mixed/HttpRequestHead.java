@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The head of an HTTP/1.x request as a proxy sees it: request line and headers, in their original order and case.
@@ -65,7 +67,11 @@ record HttpRequestHead(String method, String target, String version, List<Header
         String[] lines = text.split("\n", -1);
         String requestLine = stripCr(lines[0]);
         String[] parts = requestLine.split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !isToken(parts[0])) {
+        if (parts.length != 3
+                || parts[0].isEmpty()
+                || parts[1].isEmpty()
+                || !isToken(parts[0])
+                || !isFieldValue(parts[1])) {
             throw new BadRequest(400, "malformed request line");
         }
         if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {
@@ -84,9 +90,15 @@ record HttpRequestHead(String method, String target, String version, List<Header
             if (colon <= 0 || !isToken(line.substring(0, colon))) {
                 throw new BadRequest(400, "malformed header line");
             }
-            headers.add(new Header(
-                    line.substring(0, colon), line.substring(colon + 1).trim()));
+            // checked before trimming, which would take control characters off the ends unseen
+            String value = line.substring(colon + 1);
+            if (!isFieldValue(value)) {
+                // a bare CR or a NUL is read differently by different servers: never pass one on (RFC 9110 §5.5)
+                throw new BadRequest(400, "invalid character in header value");
+            }
+            headers.add(new Header(line.substring(0, colon), value.strip()));
         }
+        checkFraming(headers);
         return new HttpRequestHead(parts[0], parts[1], parts[2], List.copyOf(headers), end - start);
     }
 
@@ -103,6 +115,39 @@ record HttpRequestHead(String method, String target, String version, List<Header
             }
         }
         return -1;
+    }
+
+    /**
+     * Refuses heads whose body length two servers could read differently (RFC 9112 §6.1, §6.3): Content-Length
+     * together with Transfer-Encoding, or Content-Lengths that disagree.
+     */
+    private static void checkFraming(List<Header> headers) throws BadRequest {
+        String contentLength = null;
+        boolean transferEncoding = false;
+        for (Header header : headers) {
+            if (header.name().equalsIgnoreCase("transfer-encoding")) {
+                transferEncoding = true;
+            } else if (header.name().equalsIgnoreCase("content-length")) {
+                if (contentLength != null && !contentLength.equals(header.value())) {
+                    throw new BadRequest(400, "conflicting Content-Length headers");
+                }
+                contentLength = header.value();
+            }
+        }
+        if (transferEncoding && contentLength != null) {
+            throw new BadRequest(400, "Content-Length together with Transfer-Encoding");
+        }
+    }
+
+    /** Whether {@code s} holds only visible characters, obs-text, spaces and tabs (RFC 9110 §5.5). */
+    private static boolean isFieldValue(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String stripCr(String line) {
@@ -134,13 +179,33 @@ record HttpRequestHead(String method, String target, String version, List<Header
     }
 
     /**
+     * The header names listed in {@code Connection} headers, lower case, without the ones that frame the body: the
+     * body is relayed as it is, so its framing must reach the origin whatever the client asked.
+     */
+    private Set<String> connectionOptions() {
+        Set<String> named = new HashSet<>();
+        for (Header header : headers) {
+            if (header.name().equalsIgnoreCase("connection")) {
+                for (String option : header.value().split(",", -1)) {
+                    named.add(option.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        named.remove("content-length");
+        named.remove("transfer-encoding");
+        return named;
+    }
+
+    /**
      * This request rewritten for the origin server: origin-form target, {@code Host} from the absolute URI (RFC 9112
-     * §3.2.2: a proxy replaces whatever {@code Host} the client sent), hop-by-hop and proxy headers removed,
+     * §3.2.2: a proxy replaces whatever {@code Host} the client sent), hop-by-hop and proxy headers removed, with
+     * every header the client's {@code Connection} names (RFC 9110 §7.6.1) except the ones that frame the body,
      * {@code Connection: close} so that one client connection carries one request to one destination.
      *
      * @param hostHeader the URI's {@code host[:port]}, without user information
      */
     byte[] forOrigin(String originTarget, String hostHeader) {
+        Set<String> named = connectionOptions();
         StringBuilder out = new StringBuilder(length + 32);
         out.append(method)
                 .append(' ')
@@ -159,6 +224,9 @@ record HttpRequestHead(String method, String target, String version, List<Header
                 case "keep-alive":
                     continue;
                 default:
+                    if (named.contains(header.name().toLowerCase(Locale.ROOT))) {
+                        continue;
+                    }
                     out.append(header.name())
                             .append(": ")
                             .append(header.value())

@@ -19,9 +19,11 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mixed} inbound: SOCKS4/4a, SOCKS5 (CONNECT and UDP ASSOCIATE, optional username/password) and HTTP
@@ -29,8 +31,7 @@ import java.util.concurrent.TimeUnit;
  * through the {@link ConnectionRouter} with {@link Metadata} naming its source, destination and this inbound's tag.
  */
 public final class MixedInbound implements Inbound {
-    /** A client that has not finished its proxy request by then is closed. */
-    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(MixedInbound.class);
 
     private final MixedInboundOptions options;
     private final InboundContext context;
@@ -38,6 +39,8 @@ public final class MixedInbound implements Inbound {
     private final AuthFailures authFailures;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
+    /** Connections accepted and not past their handshake; child channels live on several event loops. */
+    private final AtomicInteger handshaking = new AtomicInteger();
 
     private MixedInbound(MixedInboundOptions options, InboundContext context) {
         this.options = options;
@@ -67,9 +70,23 @@ public final class MixedInbound implements Inbound {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (handshaking.incrementAndGet() > options.maxHandshakes()) {
+                            // closing at once gives the descriptor back: under a flood of connections that never
+                            // finish their request, the ones already in their handshake are served or time out
+                            handshaking.decrementAndGet();
+                            log.debug(
+                                    "{}: {} connections already in their handshake, closing",
+                                    ch.remoteAddress(),
+                                    options.maxHandshakes());
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch);
                         ch.pipeline().addLast("detector", new ProtocolDetector(MixedInbound.this));
-                        ch.pipeline().addLast("guard", new HandshakeGuard(HANDSHAKE_TIMEOUT));
+                        ch.pipeline()
+                                .addLast(
+                                        "guard",
+                                        new HandshakeGuard(options.handshakeTimeout(), handshaking::decrementAndGet));
                     }
                 });
         if (!listen.disableTcpKeepAlive()) {

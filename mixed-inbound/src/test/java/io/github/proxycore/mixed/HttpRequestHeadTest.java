@@ -100,4 +100,46 @@ class HttpRequestHeadTest {
         assertThat(new String(otherHost.forOrigin("/", "c.example"), StandardCharsets.ISO_8859_1))
                 .isEqualTo("GET / HTTP/1.1\r\nHost: c.example\r\nX-A: 1\r\nConnection: close\r\n\r\n");
     }
+
+    @Test
+    void invalidHeaderBytesAreRejected() {
+        for (String bad : new String[] {"a\rb", "a\u0000b", "a\u0001", "\u007f"}) {
+            assertThatThrownBy(() -> parse("GET http://a/ HTTP/1.1\r\nX-Bad: " + bad + "\r\n\r\n"))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            HttpRequestHead.BadRequest.class,
+                            e -> assertThat(e.status).isEqualTo(400))
+                    .hasMessage("invalid character in header value");
+        }
+        assertThatThrownBy(() -> parse("GET http://a/\u0000x HTTP/1.1\r\n\r\n")).hasMessage("malformed request line");
+    }
+
+    @Test
+    void tabsAndObsTextAreValidInValues() throws Exception {
+        assertThat(parse("GET http://a/ HTTP/1.1\r\nX: a\tb \u00e9\r\n\r\n").header("x"))
+                .isEqualTo("a\tb \u00e9");
+    }
+
+    @Test
+    void contentLengthWithTransferEncodingIsRefused() {
+        assertThatThrownBy(() -> parse(
+                        "POST http://a/ HTTP/1.1\r\nContent-Length: 5\r\n" + "Transfer-Encoding: chunked\r\n\r\n"))
+                .isInstanceOfSatisfying(
+                        HttpRequestHead.BadRequest.class,
+                        e -> assertThat(e.status).isEqualTo(400))
+                .hasMessage("Content-Length together with Transfer-Encoding");
+        assertThatThrownBy(() -> parse("POST http://a/ HTTP/1.1\r\ncontent-length: 5\r\nContent-Length: 6\r\n\r\n"))
+                .hasMessage("conflicting Content-Length headers");
+    }
+
+    @Test
+    void headersNamedInConnectionAreNotForwarded() throws Exception {
+        HttpRequestHead head = parse("POST http://a.example/ HTTP/1.1\r\nConnection: X-Secret, keep-alive\r\n"
+                + "connection: upgrade ,Transfer-Encoding\r\nX-Secret: s\r\nUpgrade: h2c\r\nX-Keep: k\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n");
+        assertThat(new String(head.forOrigin("/", "a.example"), StandardCharsets.ISO_8859_1))
+                .as("the body's framing is kept even when named")
+                .isEqualTo("POST / HTTP/1.1\r\nHost: a.example\r\nX-Keep: k\r\nTransfer-Encoding: chunked\r\n"
+                        + "Connection: close\r\n\r\n");
+    }
 }

@@ -43,6 +43,12 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     private boolean directFrames;
 
     private int congestedStreams;
+    /** Stream bytes received and not yet read by their streams' handlers, across all streams. */
+    private long heldBytes;
+    /** Set above {@link #memoryBudget()}, cleared at half of it: reading pauses in between (hysteresis). */
+    private boolean overBudget;
+
+    private long lastFrameNanos = System.nanoTime();
     private boolean heartbeatAnswered; // a response written in this read batch, not flushed yet
     private boolean reading;
     private boolean closed;
@@ -69,6 +75,42 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
         ctx.channel().closeFuture().addListener(f -> sessionClosed());
         started();
         readMore();
+    }
+
+    /** Unread stream bytes this session may hold across its streams before it stops reading; unlimited here. */
+    protected long memoryBudget() {
+        return Long.MAX_VALUE;
+    }
+
+    /** When the last whole frame was decoded, or the session was {@linkplain #touch() touched}. */
+    protected final long lastFrameNanos() {
+        return lastFrameNanos;
+    }
+
+    /** Counts now as activity for {@link #lastFrameNanos()}. */
+    protected final void touch() {
+        lastFrameNanos = System.nanoTime();
+    }
+
+    /** Whether part of a frame has been received and the rest has not. */
+    protected final boolean midFrame() {
+        return cumulation != null && cumulation.isReadable();
+    }
+
+    /** Unread stream bytes held now. */
+    final long heldBytes() {
+        return heldBytes;
+    }
+
+    /** A stream (or its first handler) now holds {@code delta} more (or fewer) unread bytes. */
+    final void held(int delta) {
+        heldBytes += delta;
+        if (!overBudget && heldBytes > memoryBudget()) {
+            overBudget = true;
+        } else if (overBudget && heldBytes <= memoryBudget() / 2) {
+            overBudget = false;
+            readMore();
+        }
     }
 
     /** Called once the session is in the pipeline of an active channel. */
@@ -132,6 +174,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     @Override
     public final boolean onFrame(int command, int streamId, ByteBuf data) {
+        lastFrameNanos = System.nanoTime();
         if (closed) {
             data.release();
             return false;
@@ -176,7 +219,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     /** Whether reading the TLS socket is paused because a stream is congested (its peer's frames wait unread). */
     protected boolean readPaused() {
-        return congestedStreams > 0;
+        return congestedStreams > 0 || overBudget;
     }
 
     /** A stream received data while reading: fire its channelReadComplete at the end of this batch. */
@@ -193,7 +236,11 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     }
 
     private void readMore() {
-        if (!closed && congestedStreams == 0 && !reading && ctx.channel().isActive()) {
+        if (!closed
+                && congestedStreams == 0
+                && !overBudget
+                && !reading
+                && ctx.channel().isActive()) {
             reading = true;
             ctx.read();
         }
@@ -285,8 +332,39 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{}: session failed: {}", ctx.channel(), cause.toString());
+        if (isOutOfMemory(cause)) {
+            outOfMemory(cause);
+        } else {
+            log.debug("{}: session failed: {}", ctx.channel(), cause.toString());
+            close();
+        }
+    }
+
+    /**
+     * An allocation for this session failed: close this session, whose buffers are the ones to free, and say so
+     * loudly, since it means the limits leave too little memory.
+     */
+    void outOfMemory(Throwable cause) {
+        log.warn(
+                "{}: out of memory, closing this session ({} unread stream bytes held, {} streams): {}",
+                ctx.channel(),
+                heldBytes,
+                streams.size(),
+                cause.toString());
         close();
+    }
+
+    /** Whether {@code cause} or one of its causes is an {@link OutOfMemoryError} (direct memory included). */
+    static boolean isOutOfMemory(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     @Override

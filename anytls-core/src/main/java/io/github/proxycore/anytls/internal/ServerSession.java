@@ -1,8 +1,10 @@
 package io.github.proxycore.anytls.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,14 +13,21 @@ import org.slf4j.LoggerFactory;
  * Alert and close), answers Settings with UpdatePaddingScheme when the client's {@code padding-md5} differs and with
  * ServerSettings {@code v=2} when the client is v2, opens a stream channel per SYN with a
  * {@link ServerStreamHandler} in it, and never pads.
+ *
+ * <p>Bounded for hostile clients (docs/anytls.md): at most {@link ServerConfig#maxStreams()} streams (a SYN over it
+ * gets a refusal for that stream only), at most {@link ServerConfig#sessionMemoryBudget()} unread stream bytes
+ * before the socket is no longer read, and closed after {@link ServerConfig#sessionIdleTimeout()} without a whole
+ * frame while it has no stream or is stuck in the middle of a frame.
  */
 public final class ServerSession extends AbstractSession {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
     static final String NO_SETTINGS = "client did not send its settings";
+    static final String TOO_MANY_STREAMS = "too many streams";
 
     private final ServerConfig config;
     private boolean settingsReceived;
     private int peerVersion; // as the client stated it in Settings, 0 until then
+    private ScheduledFuture<?> idleCheck;
 
     public ServerSession(ServerConfig config) {
         this.config = config;
@@ -29,7 +38,40 @@ public final class ServerSession extends AbstractSession {
     }
 
     @Override
-    protected void started() {}
+    protected void started() {
+        scheduleIdleCheck(config.sessionIdleTimeout().toNanos());
+    }
+
+    @Override
+    protected long memoryBudget() {
+        return config.sessionMemoryBudget();
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleCheck = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes a session that went a whole idle timeout without a frame while it had no stream or a frame half
+     * received; a session whose streams are merely quiet (an idle SSH login) is left to TCP keep-alive.
+     */
+    private void checkIdle() {
+        if (!isActive()) {
+            return;
+        }
+        long limit = config.sessionIdleTimeout().toNanos();
+        long idle = System.nanoTime() - lastFrameNanos();
+        if (idle >= limit && (streams.isEmpty() || midFrame())) {
+            log.debug(
+                    "{}: idle for {} ms {}, closing",
+                    channel(),
+                    TimeUnit.NANOSECONDS.toMillis(idle),
+                    midFrame() ? "in the middle of a frame" : "without streams");
+            close();
+            return;
+        }
+        scheduleIdleCheck(idle >= limit ? limit : limit - idle);
+    }
 
     @Override
     protected void writePacket(ByteBuf packet) {
@@ -90,6 +132,14 @@ public final class ServerSession extends AbstractSession {
         if (streams.containsKey(streamId)) {
             return true;
         }
+        if (streams.size() >= config.maxStreams()) {
+            // refuse this stream only: the client may be a busy honest one, and the session's other streams live
+            log.debug("{}: stream {} over the limit of {} streams, refused", channel(), streamId, config.maxStreams());
+            synAck(streamId, TOO_MANY_STREAMS);
+            writePacket(Frames.empty(ctx.alloc(), Command.FIN, streamId));
+            flush();
+            return true;
+        }
         StreamChannel stream = newStream(streamId);
         stream.pipeline().addLast("anytls-stream", new ServerStreamHandler(this));
         stream.config().setAutoRead(true);
@@ -109,8 +159,14 @@ public final class ServerSession extends AbstractSession {
     }
 
     @Override
-    protected void onStreamClosed(StreamChannel stream, boolean sentFin) {}
+    protected void onStreamClosed(StreamChannel stream, boolean sentFin) {
+        touch(); // the idle timeout of a session left without streams starts now
+    }
 
     @Override
-    protected void onSessionClosed() {}
+    protected void onSessionClosed() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+    }
 }

@@ -12,7 +12,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * UDP-over-TCP the request after it), dials it through the server's router, answers SYNACK (error text, then FIN,
  * on failure), and relays. An address that does not parse ends the stream with FIN and no SYNACK, like the
  * reference. Bytes that follow the header go back to the stream's read queue, ahead of later data.
+ *
+ * <p>Bounded: the address must be complete within {@link ServerConfig#streamAddressTimeout()} (else FIN, as for a
+ * bad address) and the dial within {@link ServerConfig#streamDialTimeout()} (else a timeout SYNACK and FIN); the
+ * header bytes held meanwhile count against the session's memory budget.
  */
 final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerStreamHandler.class);
@@ -28,10 +34,32 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     private final ServerSession session;
     private ByteBuf cumulation;
     private Destination destination;
+    /** What is dialled: the destination, or for UDP-over-TCP the target after it. */
+    private Destination dialTarget;
+
     private boolean dialing;
+    /** The address deadline, then the dial deadline. */
+    private ScheduledFuture<?> deadline;
+    /** Bytes of {@link #cumulation} counted against the session's budget. */
+    private int held;
 
     ServerStreamHandler(ServerSession session) {
         this.session = session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (destination == null && ctx.channel().isOpen()) {
+                                log.debug("{}: no destination address in time, closing the stream", ctx.channel());
+                                release();
+                                ctx.close(); // FIN without SYNACK, as for an address that does not parse
+                            }
+                        },
+                        session.config().streamAddressTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -56,7 +84,22 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private ByteBuf cumulate(ChannelHandlerContext ctx, ByteBuf in) {
-        return cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        // a first slice of a few bytes may pin a whole record: keep only what is held, and count it
+        ByteBuf out = cumulation == null
+                ? StreamChannel.compact(ctx.alloc(), in)
+                : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        cumulation = out;
+        recount();
+        return out;
+    }
+
+    /** Brings the session's count of held bytes in line with {@link #cumulation}. */
+    private void recount() {
+        int now = cumulation == null ? 0 : cumulation.readableBytes();
+        if (now != held) {
+            session.held(now - held);
+            held = now;
+        }
     }
 
     private void parse(ChannelHandlerContext ctx) {
@@ -65,6 +108,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
             if (destination == null) {
                 return;
             }
+            recount();
         }
         StreamChannel stream = (StreamChannel) ctx.channel();
         Metadata.Builder metadata = Metadata.builder(Network.TCP, destination)
@@ -84,6 +128,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                 cumulation.readerIndex(start);
                 return;
             }
+            dialTarget = target;
             startDial(
                     ctx,
                     stream,
@@ -95,6 +140,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                     connect ? target : null,
                     true);
         } else {
+            dialTarget = destination;
             startDial(ctx, stream, session.config().router().dial(metadata.build()), null, false);
         }
     }
@@ -103,6 +149,20 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
             ChannelHandlerContext ctx, StreamChannel stream, Future<Channel> dial, Destination connected, boolean udp) {
         dialing = true;
         stream.config().setAutoRead(false);
+        cancelDeadline();
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (stream.isOpen() && !dial.isDone()) {
+                                log.debug("{}: dial not done in time, failing the stream", stream);
+                                session.synAck(stream.streamId(), DialErrors.timeout(dialTarget));
+                                release();
+                                stream.close();
+                                dial.cancel(false); // if it still completes, dialed() closes the connection
+                            }
+                        },
+                        session.config().streamDialTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
         dial.addListener(f -> {
             if (ctx.executor().inEventLoop()) {
                 dialed(ctx, stream, dial, connected, udp);
@@ -114,22 +174,24 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
 
     private void dialed(
             ChannelHandlerContext ctx, StreamChannel stream, Future<Channel> dial, Destination connected, boolean udp) {
+        cancelDeadline();
+        if (!stream.isOpen()) {
+            // closed meanwhile (the dial deadline, a FIN, the session): nothing to answer
+            release();
+            if (dial.isSuccess()) {
+                dial.getNow().close();
+            }
+            return;
+        }
         if (!dial.isSuccess()) {
-            String error = dial.cause() == null
-                    ? "dial failed"
-                    : String.valueOf(dial.cause().getMessage());
-            log.debug("{}: {}", stream, error);
-            session.synAck(stream.streamId(), error);
+            // the details stay in the server's log; the client learns only what kind of failure it was
+            log.debug("{}: dial failed: {}", stream, String.valueOf(dial.cause()));
+            session.synAck(stream.streamId(), DialErrors.text(dialTarget, dial.cause()));
             release();
             stream.close(); // FIN after the error SYNACK
             return;
         }
         Channel outbound = dial.getNow();
-        if (!stream.isOpen()) {
-            release();
-            outbound.close();
-            return;
-        }
         session.synAck(stream.streamId(), null);
         if (udp) {
             ctx.pipeline().addLast("uot-decoder", new UotDecoder(connected));
@@ -137,6 +199,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
         }
         ByteBuf rest = cumulation;
         cumulation = null;
+        recount(); // the stream's queue counts it from here
         ctx.pipeline().remove(this);
         if (rest != null && rest.isReadable()) {
             stream.unread(rest);
@@ -147,14 +210,34 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (AbstractSession.isOutOfMemory(cause)) {
+            session.outOfMemory(cause); // this session's allocations failed: it goes, not someone else's
+        } else {
+            log.debug("{}: stream failed: {}", ctx.channel(), cause.toString());
+            release();
+            ctx.close();
+        }
+    }
+
+    @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
         release();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
         release();
         ctx.fireChannelInactive();
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
     }
 
     private void release() {
@@ -162,5 +245,6 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
             cumulation.release();
             cumulation = null;
         }
+        recount();
     }
 }

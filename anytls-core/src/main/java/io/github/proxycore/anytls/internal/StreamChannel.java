@@ -149,7 +149,7 @@ public final class StreamChannel extends AbstractChannel {
         try {
             ByteBuf next;
             while (open && (next = inbound.poll()) != null) {
-                queuedBytes -= next.readableBytes();
+                queued(-next.readableBytes());
                 pipeline().fireChannelRead(next);
             }
         } finally {
@@ -224,9 +224,39 @@ public final class StreamChannel extends AbstractChannel {
             }
             return;
         }
+        data = compact(data);
         inbound.add(data);
-        queuedBytes += data.readableBytes();
+        queued(data.readableBytes());
         updateCongestion();
+    }
+
+    /**
+     * {@code data} itself, or, when it is a slice that keeps a buffer more than twice its size alive (a 1-byte frame
+     * from a 16 KiB record), a copy of it: queued bytes are counted against the session's budget, and must be what
+     * they hold in memory.
+     */
+    ByteBuf compact(ByteBuf data) {
+        return compact(alloc(), data);
+    }
+
+    static ByteBuf compact(io.netty.buffer.ByteBufAllocator alloc, ByteBuf data) {
+        ByteBuf root = data;
+        while (root.unwrap() != null) {
+            root = root.unwrap();
+        }
+        if (root == data || root.capacity() / 2 <= data.readableBytes()) {
+            return data;
+        }
+        try {
+            return alloc.heapBuffer(data.readableBytes()).writeBytes(data);
+        } finally {
+            data.release();
+        }
+    }
+
+    private void queued(int delta) {
+        queuedBytes += delta;
+        session.held(delta);
     }
 
     /**
@@ -239,7 +269,7 @@ public final class StreamChannel extends AbstractChannel {
             return;
         }
         inbound.addFirst(data);
-        queuedBytes += data.readableBytes();
+        queued(data.readableBytes());
         updateCongestion();
     }
 
@@ -302,9 +332,9 @@ public final class StreamChannel extends AbstractChannel {
     private void releaseQueue() {
         ByteBuf next;
         while ((next = inbound.poll()) != null) {
+            queued(-next.readableBytes());
             ReferenceCountUtil.release(next);
         }
-        queuedBytes = 0;
         if (congested) {
             congested = false;
             session.congestion(false);

@@ -407,7 +407,12 @@ public final class ConfigBinder {
         switch (type) {
             case MixedInboundOptions.TYPE:
                 unsupported(o, "set_system_proxy", JVM);
-                bound = new MixedInboundOptions(tag, bindListen(o), bindMixedUsers(o));
+                bound = new MixedInboundOptions(
+                        tag,
+                        bindListen(o),
+                        bindMixedUsers(o),
+                        o.duration("handshake_timeout", MixedInboundOptions.DEFAULT_HANDSHAKE_TIMEOUT),
+                        o.integer("max_handshakes", MixedInboundOptions.DEFAULT_MAX_HANDSHAKES));
                 break;
             case AnyTlsInboundOptions.TYPE:
                 bound = bindAnyTlsInbound(o, tag);
@@ -454,7 +459,17 @@ public final class ConfigBinder {
         } else {
             tls = bindInboundTls(tlsObject, true);
         }
-        return new AnyTlsInboundOptions(tag, listen, users, paddingScheme, tls);
+        return new AnyTlsInboundOptions(
+                tag,
+                listen,
+                users,
+                paddingScheme,
+                tls,
+                o.integer("max_streams_per_session", AnyTlsInboundOptions.DEFAULT_MAX_STREAMS_PER_SESSION),
+                o.duration("stream_address_timeout", AnyTlsInboundOptions.DEFAULT_STREAM_ADDRESS_TIMEOUT),
+                o.duration("stream_dial_timeout", AnyTlsInboundOptions.DEFAULT_STREAM_DIAL_TIMEOUT),
+                o.integer("session_memory_budget", AnyTlsInboundOptions.DEFAULT_SESSION_MEMORY_BUDGET),
+                o.duration("session_idle_timeout", AnyTlsInboundOptions.DEFAULT_SESSION_IDLE_TIMEOUT));
     }
 
     private static InboundTlsOptions bindInboundTls(StrictObject o, boolean enabledByDefault) {

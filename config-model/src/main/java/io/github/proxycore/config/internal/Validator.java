@@ -240,6 +240,10 @@ public final class Validator {
                     problems.add(at + ".username", "duplicate username \"" + user.username() + "\"");
                 }
             }
+            positive(mixed.handshakeTimeout(), path + ".handshake_timeout", problems);
+            if (mixed.maxHandshakes() < 1) {
+                problems.add(path + ".max_handshakes", "must be at least 1");
+            }
         } else if (inbound instanceof AnyTlsInboundOptions anytls) {
             if (anytls.users().isEmpty()) {
                 problems.add(path + ".users", "an AnyTLS server needs at least one user");
@@ -257,6 +261,16 @@ public final class Validator {
             }
             strings(anytls.paddingScheme(), path + ".padding_scheme", problems);
             validateInboundTls(anytls.tls(), path + ".tls", problems);
+            if (anytls.maxStreamsPerSession() < 1) {
+                problems.add(path + ".max_streams_per_session", "must be at least 1");
+            }
+            // below one full frame a session could never be read again once a stream held a frame unread
+            if (anytls.sessionMemoryBudget() < 65536) {
+                problems.add(path + ".session_memory_budget", "must be at least 65536 (bytes)");
+            }
+            positive(anytls.streamAddressTimeout(), path + ".stream_address_timeout", problems);
+            positive(anytls.streamDialTimeout(), path + ".stream_dial_timeout", problems);
+            positive(anytls.sessionIdleTimeout(), path + ".session_idle_timeout", problems);
         } else {
             throw new AssertionError(inbound);
         }
