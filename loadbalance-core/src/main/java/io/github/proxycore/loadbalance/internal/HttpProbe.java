@@ -5,6 +5,7 @@ import com.google.common.base.Suppliers;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.TcpDialer;
+import io.github.proxycore.outbound.internal.HttpTarget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,9 +24,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,29 +74,18 @@ public final class HttpProbe implements Prober {
      */
     public static HttpProbe create(String url, SslContext ssl, Scheduler clock) {
         Objects.requireNonNull(clock, "clock");
-        URI uri;
+        HttpTarget target;
         try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("bad health-check URL: " + e.getMessage(), e);
+            target = HttpTarget.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("health-check URL: " + e.getMessage(), e);
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean https = scheme.equals("https");
-        if ((!https && !scheme.equals("http")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("the health-check URL must be an absolute http:// or https:// URL");
-        }
-        int defaultPort = https ? 443 : 80;
-        int port = uri.getPort() < 0 ? defaultPort : uri.getPort();
-        String host = uri.getHost();
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        String hostHeader = port == defaultPort ? host : host + ":" + port;
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String requestTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         SslContext context = null;
-        if (https) {
+        if (target.https()) {
             context = ssl != null ? ssl : DEFAULT_TLS.get();
         }
-        return new HttpProbe(Destination.of(bare, port), bare, hostHeader, requestTarget, context, clock);
+        return new HttpProbe(
+                target.destination(), target.host(), target.hostHeader(), target.requestTarget(), context, clock);
     }
 
     /** Certificate checks with the JDK's trust store; built once, when the first https URL needs it. */

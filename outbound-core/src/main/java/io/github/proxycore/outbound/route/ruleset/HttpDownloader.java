@@ -1,10 +1,10 @@
 package io.github.proxycore.outbound.route.ruleset;
 
-import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.TcpDialer;
+import io.github.proxycore.outbound.internal.HttpTarget;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -26,10 +26,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,25 +77,25 @@ public final class HttpDownloader {
     }
 
     private void fetch(String url, Outbound via, int redirects, CompletableFuture<byte[]> result) {
-        Target target;
+        HttpTarget target;
         try {
-            target = Target.parse(url);
-        } catch (IOException e) {
-            result.completeExceptionally(e);
+            target = HttpTarget.parse(url);
+        } catch (IllegalArgumentException e) {
+            result.completeExceptionally(new IOException(e.getMessage(), e));
             return;
         }
         Future<Channel> dial;
         try {
-            dial = via.dial(target.destination, Metadata.internal(Network.TCP, target.destination));
+            dial = via.dial(target.destination(), Metadata.internal(Network.TCP, target.destination()));
         } catch (RuntimeException e) {
-            result.completeExceptionally(new IOException("cannot dial " + target.destination + ": " + e, e));
+            result.completeExceptionally(new IOException("cannot dial " + target.destination() + ": " + e, e));
             return;
         }
         result.whenComplete((bytes, error) -> dial.cancel(false));
         dial.addListener(f -> {
             if (!dial.isSuccess()) {
                 result.completeExceptionally(new IOException(
-                        "cannot connect to " + target.destination + ": " + TcpDialer.describe(dial.cause())));
+                        "cannot connect to " + target.destination() + ": " + TcpDialer.describe(dial.cause())));
                 return;
             }
             Channel ch = dial.getNow();
@@ -107,13 +104,14 @@ public final class HttpDownloader {
         });
     }
 
-    private void request(Channel ch, Target target, Outbound via, int redirects, CompletableFuture<byte[]> result) {
+    private void request(Channel ch, HttpTarget target, Outbound via, int redirects, CompletableFuture<byte[]> result) {
         if (result.isDone()) {
             ch.close();
             return;
         }
-        if (target.https) {
-            SslHandler tls = tlsContext().newHandler(ch.alloc(), target.host, target.destination.port());
+        if (target.https()) {
+            SslHandler tls = tlsContext()
+                    .newHandler(ch.alloc(), target.host(), target.destination().port());
             SSLEngine engine = tls.engine();
             SSLParameters parameters = engine.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -126,9 +124,9 @@ public final class HttpDownloader {
                         new HttpObjectAggregator(MAX_BODY_BYTES),
                         new Response(target, via, redirects, result));
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(
-                HttpVersion.HTTP_1_1, HttpMethod.GET, target.requestTarget, Unpooled.EMPTY_BUFFER);
+                HttpVersion.HTTP_1_1, HttpMethod.GET, target.requestTarget(), Unpooled.EMPTY_BUFFER);
         request.headers()
-                .set(HttpHeaderNames.HOST, target.hostHeader)
+                .set(HttpHeaderNames.HOST, target.hostHeader())
                 .set(HttpHeaderNames.USER_AGENT, "proxycore")
                 .set(HttpHeaderNames.ACCEPT, "*/*")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -152,12 +150,12 @@ public final class HttpDownloader {
     }
 
     private final class Response extends SimpleChannelInboundHandler<FullHttpResponse> {
-        private final Target target;
+        private final HttpTarget target;
         private final Outbound via;
         private final int redirects;
         private final CompletableFuture<byte[]> result;
 
-        Response(Target target, Outbound via, int redirects, CompletableFuture<byte[]> result) {
+        Response(HttpTarget target, Outbound via, int redirects, CompletableFuture<byte[]> result) {
             this.target = target;
             this.via = via;
             this.redirects = redirects;
@@ -176,7 +174,7 @@ public final class HttpDownloader {
                 }
                 String next;
                 try {
-                    next = target.uri.resolve(location).toString();
+                    next = target.uri().resolve(location).toString();
                 } catch (IllegalArgumentException e) {
                     result.completeExceptionally(new IOException("bad redirect location \"" + location + "\""));
                     return;
@@ -185,7 +183,7 @@ public final class HttpDownloader {
                 return;
             }
             if (status != 200) {
-                result.completeExceptionally(new IOException("HTTP " + response.status() + " from " + target.uri));
+                result.completeExceptionally(new IOException("HTTP " + response.status() + " from " + target.uri()));
             } else {
                 result.complete(ByteBufUtil.getBytes(response.content()));
             }
@@ -212,31 +210,5 @@ public final class HttpDownloader {
     private static String describe(Throwable cause) {
         String reason = TcpDialer.describe(cause);
         return cause instanceof SSLException ? "TLS: " + reason : reason;
-    }
-
-    /** The parts of an http(s) URL a request needs. */
-    private record Target(
-            URI uri, boolean https, String host, Destination destination, String hostHeader, String requestTarget) {
-        static Target parse(String url) throws IOException {
-            URI uri;
-            try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                throw new IOException("bad URL: " + e.getMessage(), e);
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            boolean https = scheme.equals("https");
-            if ((!https && !scheme.equals("http")) || uri.getHost() == null) {
-                throw new IOException("not an absolute http:// or https:// URL: " + url);
-            }
-            int defaultPort = https ? 443 : 80;
-            int port = uri.getPort() < 0 ? defaultPort : uri.getPort();
-            String host = uri.getHost();
-            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-            String hostHeader = port == defaultPort ? host : host + ":" + port;
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            String requestTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-            return new Target(uri, https, bare, Destination.of(bare, port), hostHeader, requestTarget);
-        }
     }
 }
