@@ -1,7 +1,6 @@
 package io.github.proxycore.testing;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,10 +10,6 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Builds protected QUIC client Initial packets (RFC 9001 section 5) the way a client would, for tests of the QUIC
@@ -25,19 +20,6 @@ public final class QuicInitials {
     public static final int V2 = 0x6b3343cf;
 
     private QuicInitials() {}
-
-    /** The TLS handshake message (no record header) of the ClientHello the JDK's TLS client writes for {@code host}. */
-    public static byte[] clientHello(String host) throws Exception {
-        SSLEngine engine = SSLContext.getDefault().createSSLEngine(host, 443);
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName(host)));
-        engine.setSSLParameters(parameters);
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.beginHandshake();
-        engine.wrap(ByteBuffer.allocate(0), out);
-        return Arrays.copyOfRange(out.array(), 5, out.position());
-    }
 
     /** A CRYPTO frame carrying {@code data[from, to)} at its offset in the stream, {@code from}. */
     public static byte[] cryptoFrame(byte[] data, int from, int to) {

@@ -8,6 +8,7 @@ import io.github.proxycore.outbound.HostResolver;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.runtime.Engine;
+import io.github.proxycore.testing.ClientHellos;
 import io.github.proxycore.testing.LocalHttpServer;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -53,7 +54,7 @@ class PreferDomainThroughMixedInboundTest {
                     .outboundFactory(new RecordingDirect())
                     .start()) {
                 InetSocketAddress proxy = engine.inbound("in").localAddress();
-                byte[] hello = SniffThroughMixedInboundTest.clientHello("named.example");
+                byte[] hello = ClientHellos.record("named.example");
                 assertThat(through(proxy, echo.getLocalPort(), hello)).isEqualTo(hello);
                 assertThat(external).containsExactly(Destination.of("named.example", echo.getLocalPort()));
 

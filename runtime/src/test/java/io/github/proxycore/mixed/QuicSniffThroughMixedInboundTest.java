@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.runtime.Engine;
+import io.github.proxycore.testing.ClientHellos;
 import io.github.proxycore.testing.QuicInitials;
 import io.github.proxycore.testing.UdpEchoServer;
 import java.net.DatagramPacket;
@@ -107,7 +108,7 @@ class QuicSniffThroughMixedInboundTest {
     }
 
     private static List<byte[]> initials(String host, int packets) throws Exception {
-        return QuicInitials.split(QuicInitials.V1, DCID, QuicInitials.clientHello(host), packets);
+        return QuicInitials.split(QuicInitials.V1, DCID, ClientHellos.message(host), packets);
     }
 
     @Test

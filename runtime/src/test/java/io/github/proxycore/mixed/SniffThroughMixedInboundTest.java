@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.runtime.Engine;
+import io.github.proxycore.testing.ClientHellos;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -13,14 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,18 +74,6 @@ class SniffThroughMixedInboundTest {
         }
     }
 
-    static byte[] clientHello(String host) throws Exception {
-        SSLEngine engine = SSLContext.getDefault().createSSLEngine(host, 443);
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName(host)));
-        engine.setSSLParameters(parameters);
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.beginHandshake();
-        engine.wrap(ByteBuffer.allocate(0), out);
-        return Arrays.copyOf(out.array(), out.position());
-    }
-
     /**
      * Connects through the inbound to the echo server by IP, sends {@code first} in {@code pieces} writes, and
      * returns what comes back (up to its length), or {@code null} if the proxy closed the connection.
@@ -137,10 +119,11 @@ class SniffThroughMixedInboundTest {
 
     @Test
     void tlsServerNameRoutesAConnectionMadeByIp() throws Exception {
-        byte[] allowed = clientHello("www.allowed.example");
+        byte[] allowed = ClientHellos.record("www.allowed.example");
         assertThat(through("rules", allowed, 1)).isEqualTo(allowed);
         assertThat(through("rules", allowed, 7)).as("split over segments").isEqualTo(allowed);
-        assertThat(through("rules", clientHello("cdn.blocked.example"), 3)).isNull();
+        assertThat(through("rules", ClientHellos.record("cdn.blocked.example"), 3))
+                .isNull();
     }
 
     @Test
@@ -159,8 +142,9 @@ class SniffThroughMixedInboundTest {
 
     @Test
     void legacyInboundSniffFields() throws Exception {
-        assertThat(through("legacy", clientHello("legacy-blocked.example"), 2)).isNull();
-        byte[] allowed = clientHello("legacy-allowed.example");
+        assertThat(through("legacy", ClientHellos.record("legacy-blocked.example"), 2))
+                .isNull();
+        byte[] allowed = ClientHellos.record("legacy-allowed.example");
         assertThat(through("legacy", allowed, 2)).isEqualTo(allowed);
     }
 }

@@ -2,6 +2,7 @@ package io.github.proxycore.outbound.sniff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.proxycore.testing.ClientHellos;
 import io.github.proxycore.testing.QuicInitials;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -69,7 +70,7 @@ class QuicInitialSnifferTest {
 
     @Test
     void aJdkClientHelloInOnePacket() throws Exception {
-        byte[] hello = QuicInitials.clientHello("one.quic.example");
+        byte[] hello = ClientHellos.message("one.quic.example");
         for (int version : new int[] {QuicInitials.V1, QuicInitials.V2}) {
             byte[] packet = QuicInitials.split(version, DCID, hello, 1).get(0);
             assertThat(sniff(packet).domain()).isEqualTo("one.quic.example");
@@ -78,7 +79,7 @@ class QuicInitialSnifferTest {
 
     @Test
     void aClientHelloSplitOverSuccessiveDatagrams() throws Exception {
-        byte[] hello = QuicInitials.clientHello("split.quic.example");
+        byte[] hello = ClientHellos.message("split.quic.example");
         List<byte[]> packets = QuicInitials.split(QuicInitials.V1, DCID, hello, 3);
         QuicInitialSniffer sniffer = new QuicInitialSniffer();
         assertThat(offer(sniffer, packets.get(0)).needsMore()).isTrue();
@@ -89,7 +90,7 @@ class QuicInitialSnifferTest {
 
     @Test
     void aClientHelloArrivingOutOfOrder() throws Exception {
-        byte[] hello = QuicInitials.clientHello("late.quic.example");
+        byte[] hello = ClientHellos.message("late.quic.example");
         List<byte[]> packets = QuicInitials.split(QuicInitials.V2, DCID, hello, 2);
         QuicInitialSniffer sniffer = new QuicInitialSniffer();
         assertThat(offer(sniffer, packets.get(1)).needsMore()).isTrue();
@@ -98,7 +99,7 @@ class QuicInitialSnifferTest {
 
     @Test
     void coalescedPacketsAndShuffledFramesInOneDatagram() throws Exception {
-        byte[] hello = QuicInitials.clientHello("coalesced.quic.example");
+        byte[] hello = ClientHellos.message("coalesced.quic.example");
         int a = hello.length / 3;
         int b = 2 * hello.length / 3;
         // Chrome-style: CRYPTO frames out of order with PING and an ACK between them
@@ -115,7 +116,7 @@ class QuicInitialSnifferTest {
 
     @Test
     void givesUpAfterTooManyDatagrams() throws Exception {
-        byte[] hello = QuicInitials.clientHello("slow.quic.example");
+        byte[] hello = ClientHellos.message("slow.quic.example");
         byte[] firstHalf = QuicInitials.split(QuicInitials.V1, DCID, hello, 2).get(0);
         QuicInitialSniffer sniffer = new QuicInitialSniffer();
         for (int i = 1; i < QuicInitialSniffer.MAX_DATAGRAMS; i++) {

@@ -2,37 +2,17 @@ package io.github.proxycore.outbound.sniff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.proxycore.testing.ClientHellos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 
 class SniffersTest {
-
-    /** A real ClientHello, as the JDK's TLS client writes it, for {@code host}. */
-    static byte[] clientHello(String host) throws Exception {
-        SSLEngine engine = SSLContext.getDefault().createSSLEngine(host, 443);
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName(host)));
-        engine.setSSLParameters(parameters);
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.beginHandshake();
-        engine.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] bytes = new byte[out.remaining()];
-        out.get(bytes);
-        return bytes;
-    }
 
     /** The same handshake message re-framed into records of at most {@code size} bytes. */
     static byte[] splitIntoRecords(byte[] record, int size) {
@@ -73,14 +53,14 @@ class SniffersTest {
 
     @Test
     void tlsClientHelloNamesItsServer() throws Exception {
-        byte[] hello = clientHello("sniffed.example");
+        byte[] hello = ClientHellos.record("sniffed.example");
         assertThat(sniff(hello, TlsClientHelloSniffer::sniff).protocol()).isEqualTo("tls");
         assertPrefixesNeedMore(hello, TlsClientHelloSniffer::sniff, "sniffed.example");
     }
 
     @Test
     void aClientHelloSplitOverRecordsAndSegments() throws Exception {
-        byte[] hello = clientHello("split.sniffed.example");
+        byte[] hello = ClientHellos.record("split.sniffed.example");
         for (int size : new int[] {1, 7, 100, 255}) {
             assertPrefixesNeedMore(
                     splitIntoRecords(hello, size), TlsClientHelloSniffer::sniff, "split.sniffed.example");
@@ -89,7 +69,7 @@ class SniffersTest {
 
     @Test
     void tlsWithoutServerNameOrNotTlsIsNone() throws Exception {
-        byte[] hello = clientHello("x.example");
+        byte[] hello = ClientHellos.record("x.example");
         byte[] alert = hello.clone();
         alert[0] = 21;
         assertThat(sniff(alert, TlsClientHelloSniffer::sniff).needsMore()).isFalse();
@@ -124,7 +104,7 @@ class SniffersTest {
 
     @Test
     void sniffersTogetherHonourTheList() throws Exception {
-        byte[] hello = clientHello("both.example");
+        byte[] hello = ClientHellos.record("both.example");
         assertThat(sniff(hello, in -> Sniffers.sniffStream(in, List.of())).domain())
                 .isEqualTo("both.example");
         assertThat(sniff(hello, in -> Sniffers.sniffStream(in, List.of("http"))).domain())
