@@ -4,10 +4,7 @@ import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.route.HeadlessRule;
 import io.github.proxycore.config.route.RuleSetFormat;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,12 +31,7 @@ public final class RuleSetReader {
         }
         String json;
         try {
-            json = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            json = SrsDecoder.strictUtf8(bytes);
         } catch (CharacterCodingException e) {
             throw new RuleSetFormatException(source + ": not UTF-8 text (is it a binary rule set?)", e);
         }
