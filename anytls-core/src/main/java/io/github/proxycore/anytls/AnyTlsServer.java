@@ -4,7 +4,7 @@ import io.github.proxycore.anytls.internal.AuthHandler;
 import io.github.proxycore.anytls.internal.Passwords;
 import io.github.proxycore.anytls.internal.ServerConfig;
 import io.github.proxycore.anytls.internal.TlsContexts;
-import io.github.proxycore.anytls.internal.TlsRecordSplitter;
+import io.github.proxycore.anytls.internal.wire.TlsRecordSplitter;
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.ListenOptions;
 import io.github.proxycore.config.inbound.AnyTlsInboundOptions;

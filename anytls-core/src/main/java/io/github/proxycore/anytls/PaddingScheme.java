@@ -1,6 +1,6 @@
 package io.github.proxycore.anytls;
 
-import io.github.proxycore.anytls.internal.Settings;
+import io.github.proxycore.anytls.internal.wire.Settings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,7 @@
 package io.github.proxycore.anytls;
 
 import io.github.proxycore.anytls.internal.TlsContexts;
-import io.github.proxycore.anytls.internal.TlsRecordSplitter;
+import io.github.proxycore.anytls.internal.wire.TlsRecordSplitter;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.OutboundContext;

@@ -2,8 +2,8 @@ package io.github.proxycore.anytls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.proxycore.anytls.internal.Command;
-import io.github.proxycore.anytls.internal.Frames;
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.Destination;

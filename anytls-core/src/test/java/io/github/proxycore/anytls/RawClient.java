@@ -1,9 +1,9 @@
 package io.github.proxycore.anytls;
 
-import io.github.proxycore.anytls.internal.Command;
-import io.github.proxycore.anytls.internal.FrameDecoder;
-import io.github.proxycore.anytls.internal.Frames;
 import io.github.proxycore.anytls.internal.Passwords;
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.FrameDecoder;
+import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.SocksAddress;
 import io.github.proxycore.outbound.Transport;

@@ -10,8 +10,8 @@ import static io.github.proxycore.anytls.RawClient.v2Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.RawClient.Frame;
-import io.github.proxycore.anytls.internal.Command;
-import io.github.proxycore.anytls.internal.Frames;
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.outbound.ConnectionRouter;
 import io.github.proxycore.outbound.Destination;

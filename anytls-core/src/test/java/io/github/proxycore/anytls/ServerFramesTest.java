@@ -10,7 +10,7 @@ import static io.github.proxycore.anytls.RawClient.v2Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.RawClient.Frame;
-import io.github.proxycore.anytls.internal.Command;
+import io.github.proxycore.anytls.internal.wire.Command;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Transport;
 import io.netty.buffer.ByteBuf;
@@ -279,7 +279,7 @@ class ServerFramesTest {
             client.send(concat(
                     preamble(Loopback.PASSWORD, 30),
                     settings(v2Settings()),
-                    open(1, io.github.proxycore.anytls.internal.UotAddress.MAGIC),
+                    open(1, io.github.proxycore.anytls.internal.wire.UotAddress.MAGIC),
                     psh(1, body)));
             List<Frame> frames = client.await(f -> has(f, Command.PSH, 1));
             assertThat(frames)

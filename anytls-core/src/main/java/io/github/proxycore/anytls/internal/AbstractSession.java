@@ -1,5 +1,8 @@
 package io.github.proxycore.anytls.internal;
 
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.FrameDecoder;
+import io.github.proxycore.anytls.internal.wire.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;

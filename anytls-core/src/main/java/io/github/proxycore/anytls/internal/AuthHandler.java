@@ -1,5 +1,6 @@
 package io.github.proxycore.anytls.internal;
 
+import io.github.proxycore.anytls.internal.wire.TlsRecordSplitter;
 import io.github.proxycore.config.GoDuration;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;

@@ -2,6 +2,12 @@ package io.github.proxycore.anytls.internal;
 
 import io.github.proxycore.anytls.PaddingScheme;
 import io.github.proxycore.anytls.SessionCloseReason;
+import io.github.proxycore.anytls.internal.pool.PooledSession;
+import io.github.proxycore.anytls.internal.wire.ClientPadding;
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.Frames;
+import io.github.proxycore.anytls.internal.wire.PacketShaper;
+import io.github.proxycore.anytls.internal.wire.Settings;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.PeerText;

@@ -1,6 +1,7 @@
 package io.github.proxycore.anytls.internal;
 
 import io.github.proxycore.anytls.SessionCloseReason;
+import io.github.proxycore.anytls.internal.pool.PoolLog;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;

@@ -1,5 +1,8 @@
 package io.github.proxycore.anytls.internal;
 
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.Frames;
+import io.github.proxycore.anytls.internal.wire.Settings;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;

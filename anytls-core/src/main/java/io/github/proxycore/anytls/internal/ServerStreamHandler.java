@@ -1,5 +1,8 @@
 package io.github.proxycore.anytls.internal;
 
+import io.github.proxycore.anytls.internal.wire.UotAddress;
+import io.github.proxycore.anytls.internal.wire.UotDecoder;
+import io.github.proxycore.anytls.internal.wire.UotEncoder;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;

@@ -1,5 +1,6 @@
 package io.github.proxycore.anytls.internal;
 
+import io.github.proxycore.anytls.internal.wire.ClientPadding;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;

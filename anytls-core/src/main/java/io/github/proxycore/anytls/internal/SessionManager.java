@@ -2,6 +2,10 @@ package io.github.proxycore.anytls.internal;
 
 import io.github.proxycore.anytls.PoolStats;
 import io.github.proxycore.anytls.SessionOrigin;
+import io.github.proxycore.anytls.internal.pool.Housekeeper;
+import io.github.proxycore.anytls.internal.pool.PoolLog;
+import io.github.proxycore.anytls.internal.pool.PoolMetrics;
+import io.github.proxycore.anytls.internal.pool.SessionPool;
 import io.github.proxycore.outbound.TcpDialer;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;

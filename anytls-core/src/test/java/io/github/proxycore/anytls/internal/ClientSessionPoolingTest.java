@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.PaddingScheme;
 import io.github.proxycore.anytls.SessionCloseReason;
+import io.github.proxycore.anytls.internal.wire.ClientPadding;
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.testing.LogRecorder;
 import io.netty.buffer.ByteBuf;

@@ -3,6 +3,10 @@ package io.github.proxycore.anytls.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.PaddingScheme;
+import io.github.proxycore.anytls.internal.wire.ClientPadding;
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.FrameDecoder;
+import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DestinationException;
 import io.netty.buffer.ByteBuf;

@@ -3,6 +3,13 @@ package io.github.proxycore.anytls.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.anytls.PaddingScheme;
+import io.github.proxycore.anytls.internal.wire.ClientPadding;
+import io.github.proxycore.anytls.internal.wire.Command;
+import io.github.proxycore.anytls.internal.wire.Frames;
+import io.github.proxycore.anytls.internal.wire.Settings;
+import io.github.proxycore.anytls.internal.wire.UotAddress;
+import io.github.proxycore.anytls.internal.wire.UotDecoder;
+import io.github.proxycore.anytls.internal.wire.UotEncoder;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.SocksAddress;
 import io.github.proxycore.outbound.UdpPacket;

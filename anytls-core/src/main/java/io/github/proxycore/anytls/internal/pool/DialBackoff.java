@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.pool;
 
 /**
  * Exponential back-off of the ensure step after failed dials: after {@code k} failures in a row the next attempt

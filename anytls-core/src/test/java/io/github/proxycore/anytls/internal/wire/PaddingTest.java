@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

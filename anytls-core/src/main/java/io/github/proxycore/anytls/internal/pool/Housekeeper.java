@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.pool;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;

@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.wire;
 
 /** The AnyTLS frame commands (PROTOCOL.md §5) and the frame layout constants. */
 public final class Command {

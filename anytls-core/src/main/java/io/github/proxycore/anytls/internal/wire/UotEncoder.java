@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.wire;
 
 import io.github.proxycore.outbound.UdpPacket;
 import io.netty.buffer.ByteBuf;

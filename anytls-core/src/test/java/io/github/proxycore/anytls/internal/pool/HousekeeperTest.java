@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

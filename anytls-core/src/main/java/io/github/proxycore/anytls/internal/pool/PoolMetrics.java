@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.pool;
 
 import io.github.proxycore.anytls.PoolListener;
 import io.github.proxycore.anytls.PoolStats;

@@ -1,4 +1,4 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.wire;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;

@@ -1,17 +1,17 @@
-package io.github.proxycore.anytls.internal;
+package io.github.proxycore.anytls.internal.pool;
 
 import io.github.proxycore.config.GoDuration;
 import java.time.Duration;
 
 /** Formatting for the pool's debug log lines. */
-final class PoolLog {
+public final class PoolLog {
     private PoolLog() {}
 
     /**
      * A duration as Go prints it ({@code 1h5m30s}, {@code 200ms}), cut to whole seconds from one second up and to
      * whole milliseconds below, as the seed's log samples show them.
      */
-    static String duration(long nanos) {
+    public static String duration(long nanos) {
         if (nanos == Lifetimes.NEVER) {
             return "never";
         }
