@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * and {@code 002-NN}: two revisions of the loadbalance examples), and asserts what each one means (the behaviour is
  * described in docs/anytls.md and docs/loadbalance.md).
  *
- * <p>The {@code 000} examples show pool fields as fragments of an anytls outbound; those are spliced, text unchanged, into a
+ * <p>The 000 examples show pool fields as fragments of an anytls outbound; those are spliced, text unchanged, into a
  * minimal outbound ({@link #anyTls}). Three of its examples are not JSON as written: 000-01 has a {@code ...}
  * placeholder for the dial fields, and 000-10 / 000-11 list three alternative values without commas. Those are
  * asserted to be rejected with a clear syntax error, and then loaded as the note means them.
