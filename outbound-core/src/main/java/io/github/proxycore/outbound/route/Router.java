@@ -77,7 +77,12 @@ public final class Router implements ConnectionRouter, AutoCloseable {
     private final Map<String, RemoteRuleSetUpdater> updaters;
     private final ScheduledExecutorService ownedWorker;
 
-    /** The outbound chosen for a connection and the metadata it is dialled with. */
+    /**
+     * The outbound chosen for a connection and the metadata it is dialled with.
+     *
+     * @param outbound the outbound
+     * @param metadata the connection's metadata with the matched rule set recorded
+     */
     public record Route(Outbound outbound, Metadata metadata) {}
 
     /** {@code outbound}: a route rule's target or the reject outbound; {@code sniff}: set for sniff rules only. */
