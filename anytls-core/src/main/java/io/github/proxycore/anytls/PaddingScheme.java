@@ -171,7 +171,7 @@ public final class PaddingScheme {
         return new String(raw, StandardCharsets.UTF_8);
     }
 
-    /** {@return lowercase hex MD5 of the raw bytes, as sent in Settings' {@code padding-md5}} */
+    /** {@return the lowercase hex MD5 of the raw bytes, as sent in Settings' {@code padding-md5}} */
     public String md5() {
         return md5;
     }

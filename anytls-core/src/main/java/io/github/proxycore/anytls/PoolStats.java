@@ -39,7 +39,7 @@ public record PoolStats(
         long streamsFailed,
         long streamsRetried) {
 
-    /** {@return sessions created, both origins} */
+    /** {@return the number of sessions created, both origins} */
     public long created() {
         return createdOnDemand + createdByEnsure;
     }

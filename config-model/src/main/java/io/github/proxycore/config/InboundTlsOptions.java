@@ -49,7 +49,7 @@ public record InboundTlsOptions(
     }
 
     /**
-     * TLS with the chain and key read from PEM files (read when the server starts, not here).
+     * TLS with the chain and key read from PEM files (read when the server is built, not here).
      *
      * @param certificatePath the certificate chain's PEM file
      * @param keyPath the private key's PEM file (PKCS#8, PKCS#1 or SEC1)

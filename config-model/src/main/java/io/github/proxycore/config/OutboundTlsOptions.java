@@ -186,7 +186,7 @@ public record OutboundTlsOptions(
         }
 
         /**
-         * Sets {@code certificate_path}: a PEM file of trusted certificates, read when the outbound starts; not
+         * Sets {@code certificate_path}: a PEM file of trusted certificates, read when the outbound is built; not
          * together with {@link #certificate(String)}.
          *
          * @param path the file, or {@code null} (the default)

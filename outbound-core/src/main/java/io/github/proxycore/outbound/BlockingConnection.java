@@ -165,12 +165,15 @@ public final class BlockingConnection implements Closeable {
         return connection;
     }
 
-    /** {@return the bytes the channel receives; closing it closes the connection} */
+    /** {@return a stream of the bytes the channel receives; closing it closes the connection} */
     public InputStream input() {
         return input;
     }
 
-    /** {@return writes to the channel, blocking while it is not writable; closing it closes the connection} */
+    /**
+     * {@return a stream that writes to the channel, blocking while it is not writable; closing it closes the
+     * connection}
+     */
     public OutputStream output() {
         return output;
     }

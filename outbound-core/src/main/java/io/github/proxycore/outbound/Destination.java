@@ -174,7 +174,7 @@ public final class Destination {
         return new Destination(domain, address, port);
     }
 
-    /** {@return A socket address for connecting: resolved for an IP destination, unresolved for a domain} */
+    /** {@return a socket address for connecting: resolved for an IP destination, unresolved for a domain} */
     public InetSocketAddress toSocketAddress() {
         return domain != null ? InetSocketAddress.createUnresolved(domain, port) : new InetSocketAddress(address, port);
     }

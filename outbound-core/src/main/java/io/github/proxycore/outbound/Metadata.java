@@ -118,7 +118,10 @@ public final class Metadata {
         return sniffedDomain;
     }
 
-    /** {@return the destination's domain, else the sniffed one, else {@code null}: the name rules and hash keys match on} */
+    /**
+     * {@return the destination's domain, else the sniffed one, else {@code null}: the name rules and hash keys match
+     * on}
+     */
     public String domain() {
         return destination.isDomain() ? destination.domain() : sniffedDomain;
     }

@@ -85,7 +85,7 @@ public final class Relay {
         return UPLOADED.sum();
     }
 
-    /** {@return bytes read from the second channel of every {@link #bind} in this JVM (downloaded by clients)} */
+    /** {@return the bytes read from the second channel of every {@link #bind} in this JVM (downloaded by clients)} */
     public static long downloadedBytes() {
         return DOWNLOADED.sum();
     }

@@ -81,7 +81,7 @@ public final class Transport implements AutoCloseable {
         return new Transport(newGroup(threads, epoll), epoll, Ownership.OWNED);
     }
 
-    /** {@return A lease on the process-wide default group; closing the last lease shuts the group down} */
+    /** {@return a lease on the process-wide default group; closing the last lease shuts the group down} */
     public static Transport shared() {
         synchronized (SHARED_LOCK) {
             if (sharedGroup == null) {
