@@ -54,10 +54,12 @@ public final class ConfigTypes {
         }
     }
 
+    /** The binding of an outbound type, or {@code null} if none is registered. */
     public OutboundType<?> outbound(String type) {
         return outbounds.get(type);
     }
 
+    /** The binding of an inbound type, or {@code null} if none is registered. */
     public InboundType<?> inbound(String type) {
         return inbounds.get(type);
     }

@@ -30,6 +30,7 @@ public interface ConfigChecks {
     /** Reports an empty (but not null) string. */
     void notEmpty(String value, String field);
 
+    /** Reports a negative number. */
     void nonNegative(int value, String field);
 
     /** Reports a negative duration; returns whether {@code value} is present and not negative. */
