@@ -30,7 +30,6 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.Ticker;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
@@ -151,7 +150,6 @@ public final class AnyTlsOutbound implements Outbound {
                 ? options.tls().serverName()
                 : server.host();
         TcpDialer dialer = context.dialer(options.dial(), DEFAULT_KEEP_ALIVE_IDLE);
-        Ticker ticker = context.ticker();
         SecureRandom random = new SecureRandom();
         SessionConnector connector = new SessionConnector(
                 dialer,
@@ -170,7 +168,7 @@ public final class AnyTlsOutbound implements Outbound {
         SessionPool<ClientSession> pool =
                 new SessionPool<>(config, random, metrics, System::currentTimeMillis, ZoneId.systemDefault());
         SessionManager sessions = new SessionManager(
-                connector, pool, metrics, context.transport().group().next(), ticker);
+                connector, pool, metrics, context.transport().group().next());
         sessions.start();
         return new AnyTlsOutbound(options.tag(), sessions);
     }

@@ -102,7 +102,7 @@ public final class LoadBalanceOutbound implements Outbound {
 
     /**
      * Builds the outbound from validated options; its members must already be built in {@code context}. Health
-     * checks start at once, on an event loop of the context's transport, timed by the context's ticker.
+     * checks start at once, on an event loop of the context's transport, timed by that loop's clock.
      */
     public static LoadBalanceOutbound create(LoadBalanceOutboundOptions options, OutboundContext context) {
         Objects.requireNonNull(options, "options");
@@ -115,7 +115,7 @@ public final class LoadBalanceOutbound implements Outbound {
         for (String tag : options.backupOutbounds()) {
             backups.add(context.outbound(tag));
         }
-        Scheduler scheduler = new EventLoopScheduler(context.transport().group().next(), context.ticker());
+        Scheduler scheduler = new EventLoopScheduler(context.transport().group().next());
         Prober prober = HttpProbe.create(options.url(), null, scheduler);
         Outbound direct = options.emptyPoolAction() == EmptyPoolAction.DIRECT
                 ? DirectOutbound.create(options.tag(), DialOptions.DEFAULT, context)

@@ -4,7 +4,6 @@ import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.ConfigProblem;
 import io.github.proxycore.config.outbound.OutboundOptions;
-import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -116,7 +115,6 @@ public final class Outbounds implements AutoCloseable {
         private final Map<String, OutboundFactory> factories = new HashMap<>();
         private Transport transport;
         private HostResolver resolver = HostResolver.system();
-        private Ticker ticker = Ticker.systemTicker();
         private Listeners listeners = Listeners.NONE;
 
         private Builder(List<? extends OutboundOptions> options) {
@@ -141,11 +139,6 @@ public final class Outbounds implements AutoCloseable {
 
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
-            return this;
-        }
-
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
@@ -184,8 +177,7 @@ public final class Outbounds implements AutoCloseable {
             boolean owns = transport == null;
             Transport t = owns ? Transport.shared() : transport;
             Map<String, Outbound> built = new LinkedHashMap<>(); // in build order: dependencies first
-            OutboundContext context =
-                    new OutboundContext(t, resolver, ticker, Collections.unmodifiableMap(built), listeners);
+            OutboundContext context = new OutboundContext(t, resolver, Collections.unmodifiableMap(built), listeners);
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < options.size(); i++) {
                 index.put(options.get(i).tag(), i);

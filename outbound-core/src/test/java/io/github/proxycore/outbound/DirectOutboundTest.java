@@ -11,7 +11,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Ticker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -42,8 +41,7 @@ class DirectOutboundTest {
 
     private static DirectOutbound direct(DialOptions options, HostResolver resolver) {
         HostResolver r = resolver == null ? HostResolver.system() : resolver;
-        return DirectOutbound.create(
-                "direct", options, new OutboundContext(transport, r, Ticker.systemTicker(), Map.of()));
+        return DirectOutbound.create("direct", options, new OutboundContext(transport, r, Map.of()));
     }
 
     @Test
@@ -205,7 +203,7 @@ class DirectOutboundTest {
         DirectOutbound viaDeny = DirectOutbound.create(
                 "via-deny",
                 DialOptions.builder().detour("deny").build(),
-                new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of("deny", deny)));
+                new OutboundContext(transport, HostResolver.system(), Map.of("deny", deny)));
         Destination d = Destination.of("127.0.0.1", 53);
         // both go through the block outbound, neither leaves the host directly
         assertThat(viaDeny.dial(d).await(5, TimeUnit.SECONDS)).isTrue();
