@@ -12,6 +12,7 @@ import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
 import io.github.proxycore.outbound.UdpPacket;
+import io.github.proxycore.testing.Conditions;
 import io.github.proxycore.testing.LocalHttpServer;
 import io.github.proxycore.testing.TestData;
 import io.github.proxycore.testing.UdpEchoServer;
@@ -181,19 +182,12 @@ class ClientServerTest {
         busy.writeAndFlush(Unpooled.copiedBuffer("still here", StandardCharsets.US_ASCII));
         assertThat(collector.awaitText(10)).isEqualTo("still here");
         busy.close().syncUninterruptibly();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (outbound.sessionCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertThat(outbound.sessionCount()).isZero();
+        Conditions.await("every session closed", () -> outbound.sessionCount() == 0);
         assertThat(outbound.dial(target, tcp(target)).await().cause()).hasMessageContaining("the outbound is closed");
     }
 
     private static void awaitIdle(AnyTlsOutbound outbound) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (outbound.idleSessions().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Conditions.await("an idle session", () -> !outbound.idleSessions().isEmpty());
     }
 
     @Test

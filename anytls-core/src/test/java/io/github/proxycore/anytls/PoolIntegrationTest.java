@@ -9,6 +9,7 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.Conditions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
@@ -69,14 +70,12 @@ class PoolIntegrationTest {
 
     private static void await(String what, BooleanSupplier condition, AnyTlsOutbound outbound)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "timed out waiting for " + what + (outbound == null ? "" : ": " + outbound.poolStats()));
-            }
-            Thread.sleep(5);
-        }
+        // the last pool stats seen go into the failure
+        Conditions.await(
+                what,
+                Duration.ofSeconds(20),
+                () -> outbound == null ? "" : outbound.poolStats(),
+                stats -> condition.getAsBoolean());
     }
 
     /** One request / response through the outbound to the echo server. */
