@@ -129,6 +129,8 @@ public final class LoadBalanceOutbound implements Outbound {
                 prober,
                 new Random(),
                 HealthChecker.DEFAULT_MAX_CONCURRENT_CHECKS);
+        outbound.balancer.listener(
+                context.listener(BalancerListener.class, options.tag()).orElse(BalancerListener.NONE));
         outbound.start();
         return outbound;
     }
