@@ -34,10 +34,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** This client against this server on 127.0.0.1 over real TLS with a generated, pinned certificate. */
 class ClientServerTest {
     private static final long BULK = 100L * 1024 * 1024;
+
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(4);
 
     private static Transport transport;
     private static SelfSignedCertificate cert;
@@ -47,8 +51,8 @@ class ClientServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        transport = Transport.create(4);
-        cert = SelfSignedCertificate.forLoopback();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
         server = Loopback.server(transport, cert);
         http = LocalHttpServer.start("origin");
         echo = Loopback.echoServer(transport);
@@ -59,7 +63,6 @@ class ClientServerTest {
         echo.close().syncUninterruptibly();
         http.close();
         server.close();
-        transport.close();
     }
 
     private static Destination echoDestination() {

@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pool against this project's AnyTLS server over real TLS on 127.0.0.1, with short configured durations. Waits
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.Test;
 class PoolIntegrationTest {
     private static final Duration INTERVAL = Duration.ofMillis(200);
 
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
     private static AnyTlsServer server;
@@ -39,8 +43,8 @@ class PoolIntegrationTest {
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
         server = Loopback.server(transport, cert);
         echo = Loopback.echoServer(transport);
     }
@@ -49,7 +53,6 @@ class PoolIntegrationTest {
     static void stop() {
         echo.close().syncUninterruptibly();
         server.close();
-        transport.close();
     }
 
     private static AnyTlsOutboundOptions.Builder options(int port) {

@@ -15,27 +15,25 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the client writes at the TLS layer: a TLS sink that decrypts one record at a time and records the plaintext
  * of each, checked against PROTOCOL.md §8's deterministic example.
  */
 class WireTest {
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
     }
 
     private static AnyTlsOutbound client(Channel sink, PaddingScheme scheme) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.DomainStrategy;
+import io.github.proxycore.testing.LoopbackTransport;
 import io.github.proxycore.testing.UdpEchoServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,21 +23,19 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DirectOutboundTest {
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(2);
+
     private static Transport transport;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
+        transport = LOOPBACK.transport();
     }
 
     private static DirectOutbound direct(DialOptions options, HostResolver resolver) {
