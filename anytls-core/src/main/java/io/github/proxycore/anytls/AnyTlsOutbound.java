@@ -17,6 +17,7 @@ import io.github.proxycore.anytls.internal.wire.UotAddress;
 import io.github.proxycore.anytls.internal.wire.UotDecoder;
 import io.github.proxycore.anytls.internal.wire.UotEncoder;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
+import io.github.proxycore.outbound.ConnectionListener;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
@@ -170,7 +171,10 @@ public final class AnyTlsOutbound implements Outbound {
         SessionManager sessions = new SessionManager(
                 connector, pool, metrics, context.transport().group().next());
         sessions.start();
-        return new AnyTlsOutbound(options.tag(), sessions);
+        AnyTlsOutbound outbound = new AnyTlsOutbound(options.tag(), sessions);
+        outbound.pending.listener(
+                context.listener(ConnectionListener.class, options.tag()).orElse(ConnectionListener.NONE));
+        return outbound;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.github.proxycore.loadbalance.internal.Prober;
 import io.github.proxycore.loadbalance.internal.Scheduler;
 import io.github.proxycore.loadbalance.internal.Snapshot;
 import io.github.proxycore.loadbalance.internal.TierView;
+import io.github.proxycore.outbound.ConnectionListener;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.DirectOutbound;
@@ -129,6 +130,8 @@ public final class LoadBalanceOutbound implements Outbound {
                 prober,
                 new Random(),
                 HealthChecker.DEFAULT_MAX_CONCURRENT_CHECKS);
+        outbound.pending.listener(
+                context.listener(ConnectionListener.class, options.tag()).orElse(ConnectionListener.NONE));
         outbound.balancer.listener(
                 context.listener(BalancerListener.class, options.tag()).orElse(BalancerListener.NONE));
         outbound.start();
