@@ -3,10 +3,7 @@ package io.github.proxycore.outbound;
 import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.ConfigProblem;
-import io.github.proxycore.config.outbound.BlockOutboundOptions;
-import io.github.proxycore.config.outbound.DirectOutboundOptions;
 import io.github.proxycore.config.outbound.OutboundOptions;
-import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A configuration's outbounds, built and ready to dial: each built by the {@link OutboundFactory} registered for its
- * {@code type} (direct and block built in, others found with {@link ServiceLoader}), dependencies before the
+ * {@code type} (all found with {@link ServiceLoader}, direct and block included), dependencies before the
  * outbounds that use them. {@link #close()} releases everything they hold, and the event loops if this object
  * started them.
  *
@@ -136,13 +133,10 @@ public final class Outbounds implements AutoCloseable {
         private final Map<String, OutboundFactory> factories = new HashMap<>();
         private Transport transport;
         private HostResolver resolver = HostResolver.system();
-        private Ticker ticker = Ticker.systemTicker();
         private Listeners listeners = Listeners.NONE;
 
         private Builder(List<? extends OutboundOptions> options) {
             this.options = List.copyOf(options);
-            factory(new SimpleFactory(DirectOutboundOptions.TYPE));
-            factory(new SimpleFactory(BlockOutboundOptions.TYPE));
             for (OutboundFactory factory :
                     ServiceLoader.load(OutboundFactory.class, Outbounds.class.getClassLoader())) {
                 factory(factory);
@@ -180,17 +174,6 @@ public final class Outbounds implements AutoCloseable {
          */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
-            return this;
-        }
-
-        /**
-         * Sets the clock timers and timestamps read; by default the system's. Tests pass a fake one.
-         *
-         * @param ticker the clock
-         * @return this builder
-         */
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
@@ -235,8 +218,7 @@ public final class Outbounds implements AutoCloseable {
             boolean owns = transport == null;
             Transport t = owns ? Transport.shared() : transport;
             Map<String, Outbound> built = new LinkedHashMap<>(); // in build order: dependencies first
-            OutboundContext context =
-                    new OutboundContext(t, resolver, ticker, Collections.unmodifiableMap(built), listeners);
+            OutboundContext context = new OutboundContext(t, resolver, Collections.unmodifiableMap(built), listeners);
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < options.size(); i++) {
                 index.put(options.get(i).tag(), i);
@@ -276,17 +258,6 @@ public final class Outbounds implements AutoCloseable {
                 throw e.under("$.outbounds[" + index.get(o.tag()) + "]");
             }
             built.put(o.tag(), outbound);
-        }
-    }
-
-    /** The built-in types. */
-    private record SimpleFactory(String type) implements OutboundFactory {
-        @Override
-        public Outbound create(OutboundOptions options, OutboundContext context) {
-            if (options instanceof DirectOutboundOptions direct) {
-                return DirectOutbound.create(direct, context);
-            }
-            return new BlockOutbound(options.tag());
         }
     }
 }

@@ -5,11 +5,14 @@ import java.util.List;
 /**
  * The options of one outbound, as one element of the configuration's {@code outbounds} array. The {@link #type()}
  * selects the implementation; the {@link #tag()} names it for routes and for other outbounds.
+ *
+ * <p>The set is open: a module adds a type with its own options record, its JSON binding (an
+ * {@link io.github.proxycore.config.spi.OutboundType}) and its implementation, all found with
+ * {@link java.util.ServiceLoader} (see {@link io.github.proxycore.config.spi}).
  */
-public sealed interface OutboundOptions
-        permits AnyTlsOutboundOptions, LoadBalanceOutboundOptions, DirectOutboundOptions, BlockOutboundOptions {
+public interface OutboundOptions {
 
-    /** {@return the {@code type} field: {@code anytls}, {@code loadbalance}, {@code direct} or {@code block}} */
+    /** {@return the {@code type} field: {@code anytls}, {@code loadbalance}, {@code direct}, {@code block}, or a module's} */
     String type();
 
     /** {@return the {@code tag} field, unique among outbounds} */
