@@ -38,6 +38,20 @@ public record ProxyConfig(
         this(log, inbounds, outbounds, route, ExperimentalOptions.NONE);
     }
 
+    /**
+     * This configuration with every relative file path in it resolved against {@code directory}: {@code log.output},
+     * {@code tls.certificate_path} and {@code tls.key_path} of inbounds and outbounds, and the {@code path} of local
+     * rule sets. Absolute paths stay as they are. The command line resolves from the configuration file's directory
+     * (or {@code -D}), and {@link io.github.proxycore.config.ConfigLoader} leaves paths as written, so a host
+     * chooses.
+     *
+     * @param directory the directory relative paths are taken from; made absolute against the working directory
+     */
+    public ProxyConfig resolvePaths(java.nio.file.Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        return io.github.proxycore.config.internal.ConfigPaths.resolve(this, directory);
+    }
+
     /** The outbound with this tag, if any. */
     public Optional<OutboundOptions> outbound(String tag) {
         return outbounds.stream().filter(o -> o.tag().equals(tag)).findFirst();

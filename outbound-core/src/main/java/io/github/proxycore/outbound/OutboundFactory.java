@@ -21,4 +21,14 @@ public interface OutboundFactory {
      * {@link OutboundOptions#dependencies()} is already built and available from {@code context}.
      */
     Outbound create(OutboundOptions options, OutboundContext context);
+
+    /**
+     * Checks what {@link #create} would refuse beyond the validated options, without opening a socket, starting a
+     * thread or keeping anything: for example that a certificate file reads and parses. {@code proxycore check} and
+     * {@link Outbounds.Builder#check()} call it. By default there is nothing more to check.
+     *
+     * @throws io.github.proxycore.config.ConfigException with paths relative to the outbound, as {@link #create}
+     *     throws them
+     */
+    default void check(OutboundOptions options) {}
 }
