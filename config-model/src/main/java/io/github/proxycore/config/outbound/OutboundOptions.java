@@ -9,13 +9,13 @@ import java.util.List;
 public sealed interface OutboundOptions
         permits AnyTlsOutboundOptions, LoadBalanceOutboundOptions, DirectOutboundOptions, BlockOutboundOptions {
 
-    /** The {@code type} field: {@code anytls}, {@code loadbalance}, {@code direct} or {@code block}. */
+    /** {@return the {@code type} field: {@code anytls}, {@code loadbalance}, {@code direct} or {@code block}} */
     String type();
 
-    /** The {@code tag} field, unique among outbounds. */
+    /** {@return the {@code tag} field, unique among outbounds} */
     String tag();
 
-    /** Tags of the other outbounds this one uses (members, detours); they are built first. */
+    /** {@return the tags of the other outbounds this one uses (members, detours); they are built first} */
     default List<String> dependencies() {
         return List.of();
     }

@@ -16,19 +16,28 @@ import java.util.function.Consumer;
 public final class LogFeed {
     /** Levels as the Clash API names them, least severe first. */
     public enum Level {
+        /** {@code debug}: diagnostics ({@code trace} is read as this). */
         DEBUG,
+        /** {@code info}: normal events. */
         INFO,
+        /** {@code warning}: problems that do not stop the proxy. */
         WARNING,
+        /** {@code error}: failures. */
         ERROR,
         /** Subscribes to nothing; never published. */
         SILENT;
 
-        /** The Clash name: {@code debug}, {@code info}, {@code warning}, {@code error}, {@code silent}. */
+        /** {@return the Clash name: {@code debug}, {@code info}, {@code warning}, {@code error}, {@code silent}} */
         public String clashName() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** The level a {@code ?level=} parameter names ({@code warn} too), or null. */
+        /**
+         * The level a {@code ?level=} parameter names ({@code warn} too), or null.
+         *
+         * @param text the parameter, any case; sing-box's {@code trace}, {@code fatal} and {@code panic} are read too
+         * @return the level, or {@code null} if the text names none
+         */
         public static Level parse(String text) {
             if (text == null) {
                 return null;
@@ -51,6 +60,9 @@ public final class LogFeed {
     /**
      * Sends a line to every subscriber at {@code level} or below. Never blocks: delivery happens on each
      * subscriber's event loop. Callers must not publish secrets.
+     *
+     * @param level the line's level; {@link Level#SILENT} is dropped
+     * @param message the line
      */
     public void publish(Level level, String message) {
         if (level == Level.SILENT) {
