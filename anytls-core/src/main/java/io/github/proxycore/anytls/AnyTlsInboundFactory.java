@@ -26,4 +26,13 @@ public final class AnyTlsInboundFactory implements InboundFactory {
                 .bind(new InetSocketAddress(
                         anytls.listen().listen(), anytls.listen().listenPort()));
     }
+
+    /**
+     * Prepares the server as {@link #start} does, short of listening: the certificate chain and key are read, parsed
+     * and matched, and the padding scheme parsed.
+     */
+    @Override
+    public void check(InboundOptions options) {
+        AnyTlsServer.builder((AnyTlsInboundOptions) options);
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.proxycore.anytls;
 
+import io.github.proxycore.anytls.internal.BouncyCastle;
 import io.github.proxycore.anytls.internal.ClientSession;
 import io.github.proxycore.anytls.internal.ClientTls;
 import io.github.proxycore.anytls.internal.Passwords;
@@ -28,6 +29,7 @@ import io.github.proxycore.outbound.TcpDialer;
 import io.github.proxycore.outbound.internal.PendingDials;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -116,6 +118,7 @@ public final class AnyTlsOutbound implements Outbound {
         private final OutboundContext context;
         private PaddingScheme padding = PaddingScheme.DEFAULT;
         private PoolListener listener;
+        private SslContext sslContext;
 
         private Builder(AnyTlsOutboundOptions options, OutboundContext context) {
             this.options = Objects.requireNonNull(options, "options");
@@ -147,6 +150,25 @@ public final class AnyTlsOutbound implements Outbound {
         }
 
         /**
+         * The host's own client TLS context, used for every session instead of one built from the options'
+         * {@code tls}: its trust, versions, ciphers and ALPN are the host's. The options still choose the server name
+         * sent and verified ({@code tls.server_name}, else the server address) and whether it is sent
+         * ({@code tls.disable_sni}). With a context of its own an outbound needs no BouncyCastle; it also has no
+         * lenient fallback for servers whose certificate the JDK cannot parse.
+         *
+         * @param sslContext a client context ({@code SslContextBuilder.forClient()})
+         * @return this builder
+         * @throws IllegalArgumentException for a server's context
+         */
+        public Builder sslContext(SslContext sslContext) {
+            if (!Objects.requireNonNull(sslContext, "sslContext").isClient()) {
+                throw new IllegalArgumentException("a client SslContext is needed, not a server's");
+            }
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /**
          * Builds the outbound and starts its pool's housekeeper.
          *
          * @return the outbound
@@ -154,12 +176,16 @@ public final class AnyTlsOutbound implements Outbound {
          * @throws IllegalArgumentException for pool fields out of range
          */
         public AnyTlsOutbound build() {
-            return AnyTlsOutbound.build(options, context, padding, listener);
+            return AnyTlsOutbound.build(options, context, padding, listener, sslContext);
         }
     }
 
     private static AnyTlsOutbound build(
-            AnyTlsOutboundOptions options, OutboundContext context, PaddingScheme padding, PoolListener listener) {
+            AnyTlsOutboundOptions options,
+            OutboundContext context,
+            PaddingScheme padding,
+            PoolListener listener,
+            SslContext sslContext) {
         PoolConfig config = PoolConfig.from(options);
         Destination server = Destination.of(options.server(), options.serverPort());
         String verifyHost = options.tls().serverName() != null
@@ -171,7 +197,7 @@ public final class AnyTlsOutbound implements Outbound {
         SessionConnector connector = new SessionConnector(
                 dialer,
                 server,
-                TlsContexts.client(options.tls()),
+                sslContext != null ? ClientTls.of(sslContext) : TlsContexts.client(options.tls()),
                 verifyHost,
                 !options.tls().disableSni(),
                 Passwords.sha256(options.password()),
@@ -365,6 +391,11 @@ public final class AnyTlsOutbound implements Outbound {
      */
     private static String describeTls(Throwable cause) {
         CertificateParsingException unparsable = ClientTls.unparsableCertificate(cause);
+        if (unparsable != null && !BouncyCastle.available()) {
+            return "the server's certificate cannot be parsed by the JDK (" + unparsable.getMessage()
+                    + "); servers like anytls-go generate such certificates, and "
+                    + BouncyCastle.needed("the lenient TLS engine for them");
+        }
         if (unparsable != null) {
             return "the server's certificate cannot be parsed by the JDK (" + unparsable.getMessage()
                     + "); servers like anytls-go generate such certificates: set tls.insecure, or pin that"

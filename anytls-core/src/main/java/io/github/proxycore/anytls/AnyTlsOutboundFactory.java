@@ -1,5 +1,6 @@
 package io.github.proxycore.anytls;
 
+import io.github.proxycore.anytls.internal.TlsContexts;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.config.outbound.OutboundOptions;
 import io.github.proxycore.outbound.Outbound;
@@ -16,5 +17,11 @@ public final class AnyTlsOutboundFactory implements OutboundFactory {
     @Override
     public Outbound create(OutboundOptions options, OutboundContext context) {
         return AnyTlsOutbound.create((AnyTlsOutboundOptions) options, context);
+    }
+
+    /** Builds the outbound's TLS context, which reads and parses pinned certificates; no session is opened. */
+    @Override
+    public void check(OutboundOptions options) {
+        TlsContexts.client(((AnyTlsOutboundOptions) options).tls());
     }
 }

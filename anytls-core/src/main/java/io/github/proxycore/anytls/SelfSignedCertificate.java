@@ -1,10 +1,7 @@
 package io.github.proxycore.anytls;
 
-import io.github.proxycore.config.route.IpPrefix;
+import io.github.proxycore.anytls.internal.TlsContexts;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,29 +13,15 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.LinkedHashSet;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A self-signed certificate and its private key (EC P-256), for an AnyTLS server on loopback, a demo or a test.
  * Clients trust it by pinning it ({@code tls.certificate} / {@code certificate_path}). BouncyCastle builds the
- * certificate; the key is the JDK's.
+ * certificate (without it on the class path, generating one throws {@link IllegalStateException} naming the jars);
+ * the key is the JDK's.
  *
  * <pre>{@code
  * SelfSignedCertificate cert = SelfSignedCertificate.generate("localhost", "127.0.0.1", "::1");
@@ -92,47 +75,28 @@ public final class SelfSignedCertificate {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair keys = generator.generateKeyPair();
-            Instant now = Instant.now();
-            X500Name subject = new X500Name("CN=" + names.get(0).replaceAll("[,=+<>#;\"\\\\]", "_"));
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    subject,
-                    new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(validity)),
-                    subject,
-                    keys.getPublic());
-            Set<GeneralName> alternatives = new LinkedHashSet<>();
-            for (String name : names) {
-                alternatives.add(
-                        IpPrefix.parseAddress(name) != null // an IP literal (no lookup)
-                                ? new GeneralName(GeneralName.iPAddress, name)
-                                : new GeneralName(GeneralName.dNSName, name));
-            }
-            builder.addExtension(
-                    Extension.subjectAlternativeName,
-                    false,
-                    new GeneralNames(new ArrayList<>(alternatives).toArray(new GeneralName[0])));
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            X509Certificate certificate = new JcaX509CertificateConverter()
-                    .getCertificate(
-                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            X509Certificate certificate = TlsContexts.selfSigned(names, validity, keys);
             return new SelfSignedCertificate(certificate, keys.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate", e);
         }
     }
 
-    private static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(
-                    object instanceof PrivateKey key
-                            ? new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded())
-                            : object);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static String pem(X509Certificate certificate) {
+        try {
+            return pem("CERTIFICATE", certificate.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
         }
-        return out.toString();
+    }
+
+    private static String pem(PrivateKey key) {
+        return pem("PRIVATE KEY", key.getEncoded()); // PKCS#8
+    }
+
+    private static String pem(String type, byte[] der) {
+        String base64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
     }
 
     /** {@return the certificate: an EC P-256 key, signed with its own key} */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -62,6 +63,24 @@ final class Logging {
             System.setErr(appending(Path.of(log.output())));
         }
         setDefault("logFile", "System.err");
+    }
+
+    /**
+     * Why {@code file} cannot be appended to, or {@code null} if it can; decided without creating it, so that
+     * {@code check} changes nothing. {@code run} asks the same before it opens the file.
+     */
+    static String outputProblem(Path file) {
+        if (Files.isDirectory(file)) {
+            return "cannot append to " + file + ": it is a directory";
+        }
+        if (Files.exists(file)) {
+            return Files.isWritable(file) ? null : "cannot append to " + file + ": permission denied";
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return "cannot create " + file + ": no such directory " + parent;
+        }
+        return Files.isWritable(parent) ? null : "cannot create " + file + ": permission denied in " + parent;
     }
 
     /** {@code file} opened for appending, created if missing. */

@@ -8,7 +8,6 @@ import io.github.proxycore.config.LogOptions;
 import io.github.proxycore.config.ProxyConfig;
 import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
 import io.github.proxycore.outbound.inbound.Inbound;
-import io.github.proxycore.outbound.route.Router;
 import io.github.proxycore.runtime.Engine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +46,11 @@ public final class Main {
             "Options:",
             "  -c, --config FILE     The configuration, sing-box JSON (comments allowed). Required by run, server",
             "                        and check. Every option also takes the form --option=VALUE.",
-            "  -D, --directory DIR   Resolve relative paths in the configuration (rule-set files) from DIR;",
-            "                        by default, the configuration file's directory.",
+            "  -D, --directory DIR   The working directory, as sing-box's -D: a relative -c FILE and every",
+            "                        relative path in the configuration (certificate and key files, rule-set",
+            "                        files, log.output, the rule-set cache) are taken from DIR. Without -D,",
+            "                        paths in the configuration are taken from the configuration file's",
+            "                        directory, whatever the current directory is.",
             "  --port N              demo: the proxy's port on 127.0.0.1 (0 for any free port).",
             "  --once                demo: exit after proving the path instead of serving.",
             "  -h, --help            Print this help.",
@@ -80,7 +82,8 @@ public final class Main {
                     "",
                     "Starts the inbounds, outbounds, routing and status API of a sing-box configuration and proxies",
                     "until stopped (Ctrl-C). Relative paths in it are resolved from DIR, by default the file's",
-                    "directory. Exits 1 if the configuration is invalid, cannot start, or has no inbounds."),
+                    "directory. Runs every check of the check command first. Exits 1 if the configuration is",
+                    "invalid, cannot start, or has no inbounds."),
             "server",
             String.join(
                     System.lineSeparator(),
@@ -92,8 +95,10 @@ public final class Main {
                     System.lineSeparator(),
                     "Usage: java -jar proxycore.jar check -c FILE [-D DIR]",
                     "",
-                    "Validates a configuration without opening sockets: prints every problem with its JSON path",
-                    "(local rule-set files included), or \"ok\". Exits 1 on a problem."),
+                    "Validates a configuration as run does, short of opening sockets: the JSON, certificate and",
+                    "key files (read, parsed, matching), local rule-set files (read and decoded), remote rule-set",
+                    "URLs and detours (not downloaded), and that log.output can be appended to. Prints every",
+                    "problem with its JSON path, or \"ok\". Exits 1 on a problem."),
             "version",
             "Usage: java -jar proxycore.jar version\n\nPrints the version.".replace("\n", System.lineSeparator()),
             "help",
@@ -150,19 +155,37 @@ public final class Main {
 
     private static int check(Arguments arguments, PrintStream out, PrintStream err) {
         ProxyConfig config = load(arguments, err);
-        if (config == null) {
-            return FAILED;
-        }
-        // local rule-set files are part of the configuration: a bad one fails the check, naming its path
-        List<ConfigProblem> ruleSetProblems = Router.checkLocalRuleSets(config.route(), arguments.directory());
-        if (!ruleSetProblems.isEmpty()) {
-            printProblems(arguments.config, ruleSetProblems, err);
+        if (config == null || !checkAll(config, arguments, err)) {
             return FAILED;
         }
         out.println("ok: " + config.inbounds().size() + " inbound(s), "
                 + config.outbounds().size() + " outbound(s), "
                 + config.route().rules().size() + " route rule(s)");
         return OK;
+    }
+
+    /**
+     * Everything {@code run} checks before it opens a socket, with the same messages: the log file, then what
+     * {@link Engine.Builder#check()} checks. Prints the problems and returns false if there are any.
+     */
+    private static boolean checkAll(ProxyConfig config, Arguments arguments, PrintStream err) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        String logProblem = config.log().output() == null
+                ? null
+                : Logging.outputProblem(Path.of(config.log().output()));
+        if (logProblem != null) {
+            problems.add(new ConfigProblem("$.log.output", logProblem));
+        }
+        try {
+            Engine.builder(config).baseDirectory(arguments.directory()).check();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            printProblems(arguments.config, problems, err);
+            return false;
+        }
+        return true;
     }
 
     private static int run(Arguments arguments, PrintStream err, boolean server) {
@@ -175,10 +198,20 @@ public final class Main {
                     + " (use run for other configurations)");
             return FAILED;
         }
+        // logging is configured before anything creates a logger (the checks load classes that do); a log file that
+        // cannot be appended to is one of the problems checkAll reports, so until then the log goes to stderr
+        LogOptions logging = config.log();
+        boolean logFileUsable = logging.output() == null || Logging.outputProblem(Path.of(logging.output())) == null;
         try {
-            Logging.configure(config.log());
+            Logging.configure(
+                    logFileUsable
+                            ? logging
+                            : new LogOptions(logging.disabled(), logging.level(), null, logging.timestamp()));
         } catch (UncheckedIOException e) {
             err.println("proxycore: " + e.getMessage());
+            return FAILED;
+        }
+        if (!checkAll(config, arguments, err)) {
             return FAILED;
         }
         Engine engine;
@@ -272,7 +305,8 @@ public final class Main {
             return null;
         }
         try {
-            return ConfigLoader.load(arguments.config);
+            // every relative path in it from one directory: the file's, or -D (never the JVM's working directory)
+            return ConfigLoader.load(arguments.config).resolvePaths(arguments.directory());
         } catch (ConfigException e) {
             printProblems(arguments.config, e.problems(), err);
         } catch (UncheckedIOException e) {
@@ -394,18 +428,25 @@ public final class Main {
             if (List.of("run", "server", "check").contains(a.command) && a.config == null) {
                 throw new IllegalArgumentException(a.command + " needs a configuration: -c FILE");
             }
-            if (a.directory != null && !Files.isDirectory(a.directory)) {
-                throw new IllegalArgumentException("not a directory: " + a.directory);
+            if (a.directory != null) {
+                if (!Files.isDirectory(a.directory)) {
+                    throw new IllegalArgumentException("not a directory: " + a.directory);
+                }
+                a.directory = a.directory.toAbsolutePath().normalize();
+                if (a.config != null) {
+                    a.config = a.directory.resolve(a.config); // as sing-box: -D is the working directory
+                }
             }
             return a;
         }
 
+        /** Where relative paths in the configuration are taken from: {@code -D}, else the file's directory. */
         Path directory() {
             if (directory != null) {
                 return directory;
             }
-            Path parent = config.toAbsolutePath().getParent();
-            return parent == null ? Path.of(".") : parent;
+            Path parent = config.toAbsolutePath().normalize().getParent();
+            return parent == null ? Path.of("").toAbsolutePath() : parent;
         }
 
         private static String value(String[] args, int i, String option) {

@@ -56,6 +56,21 @@ public record ProxyConfig(
     }
 
     /**
+     * This configuration with every relative file path in it resolved against {@code directory}: {@code log.output},
+     * {@code tls.certificate_path} and {@code tls.key_path} of inbounds and outbounds, and the {@code path} of local
+     * rule sets. Absolute paths stay as they are. The command line resolves from the configuration file's directory
+     * (or {@code -D}), and {@link io.github.proxycore.config.ConfigLoader} leaves paths as written, so a host
+     * chooses.
+     *
+     * @param directory the directory relative paths are taken from; made absolute against the working directory
+     * @return a configuration equal to this one but for its relative file paths
+     */
+    public ProxyConfig resolvePaths(java.nio.file.Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        return io.github.proxycore.config.internal.ConfigPaths.resolve(this, directory);
+    }
+
+    /**
      * The outbound with this tag, if any.
      *
      * @param tag the tag

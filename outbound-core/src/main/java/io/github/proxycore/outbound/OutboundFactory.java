@@ -25,4 +25,15 @@ public interface OutboundFactory {
      * @return the outbound
      */
     Outbound create(OutboundOptions options, OutboundContext context);
+
+    /**
+     * Checks what {@link #create} would refuse beyond the validated options, without opening a socket, starting a
+     * thread or keeping anything: for example that a certificate file reads and parses. {@code proxycore check} and
+     * {@link Outbounds.Builder#check()} call it. By default there is nothing more to check.
+     *
+     * @param options the outbound's options, validated, of this factory's type
+     * @throws io.github.proxycore.config.ConfigException with paths relative to the outbound, as {@link #create}
+     *     throws them
+     */
+    default void check(OutboundOptions options) {}
 }

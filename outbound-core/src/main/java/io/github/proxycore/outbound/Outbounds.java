@@ -202,16 +202,7 @@ public final class Outbounds implements AutoCloseable {
          */
         public Outbounds build() {
             ConfigLoader.validateOutbounds(options);
-            List<ConfigProblem> missing = new ArrayList<>();
-            for (int i = 0; i < options.size(); i++) {
-                if (!factories.containsKey(options.get(i).type())) {
-                    missing.add(new ConfigProblem(
-                            "$.outbounds[" + i + "].type",
-                            "no implementation of outbound type \""
-                                    + options.get(i).type() + "\" on the class path (is io.github.proxycore:"
-                                    + options.get(i).type() + "-core a dependency?)"));
-                }
-            }
+            List<ConfigProblem> missing = missingFactories();
             if (!missing.isEmpty()) {
                 throw new ConfigException(null, missing);
             }
@@ -237,6 +228,46 @@ public final class Outbounds implements AutoCloseable {
                 inConfigOrder.put(o.tag(), built.get(o.tag()));
             }
             return new Outbounds(Collections.unmodifiableMap(inConfigOrder), List.copyOf(built.values()), t, owns);
+        }
+
+        /**
+         * Checks everything {@link #build()} checks, without building anything: the options, that each type has a
+         * factory, and what each factory checks beyond the options ({@link OutboundFactory#check}, e.g. that a
+         * certificate file parses). No connection is made and no thread started.
+         *
+         * @throws ConfigException listing every problem, with the paths {@link #build()} would give them
+         */
+        public void check() {
+            ConfigLoader.validateOutbounds(options);
+            List<ConfigProblem> problems = missingFactories();
+            if (!problems.isEmpty()) {
+                throw new ConfigException(null, problems);
+            }
+            for (int i = 0; i < options.size(); i++) {
+                OutboundOptions o = options.get(i);
+                try {
+                    factories.get(o.type()).check(o);
+                } catch (ConfigException e) {
+                    problems.addAll(e.under("$.outbounds[" + i + "]").problems());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(null, problems);
+            }
+        }
+
+        private List<ConfigProblem> missingFactories() {
+            List<ConfigProblem> missing = new ArrayList<>();
+            for (int i = 0; i < options.size(); i++) {
+                if (!factories.containsKey(options.get(i).type())) {
+                    missing.add(new ConfigProblem(
+                            "$.outbounds[" + i + "].type",
+                            "no implementation of outbound type \""
+                                    + options.get(i).type() + "\" on the class path (is io.github.proxycore:"
+                                    + options.get(i).type() + "-core a dependency?)"));
+                }
+            }
+            return missing;
         }
 
         private void buildWithDependencies(

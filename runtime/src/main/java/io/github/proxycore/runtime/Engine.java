@@ -134,7 +134,9 @@ public final class Engine implements AutoCloseable {
         }
 
         /**
-         * Sets where relative paths in the configuration (rule-set files) are resolved from.
+         * Sets where relative paths in the configuration are resolved from: certificate and key files, local rule-set
+         * files, {@code log.output} (see {@link ProxyConfig#resolvePaths}); remote rule sets are cached under it too.
+         * The command line passes the configuration file's directory, or {@code -D}.
          *
          * @param directory the directory; default the working directory
          * @return this builder
@@ -189,43 +191,96 @@ public final class Engine implements AutoCloseable {
         }
 
         /**
+         * Checks everything {@link #start()} checks, short of listening, connecting, downloading or starting a thread:
+         * that every inbound and outbound type has an implementation, and what each implementation checks before it
+         * starts (certificate and key files read, parse and belong together; padding schemes parse), the outbounds'
+         * options, and that every local rule-set file reads and decodes. Remote rule sets are validated as the loader
+         * validates them (URL, download detour) but not downloaded. What {@code proxycore check} runs.
+         *
+         * @throws ConfigException listing every problem, with the paths {@link #start()} would report
+         */
+        public void check() {
+            ProxyConfig resolved = config.resolvePaths(baseDirectory);
+            Map<String, InboundFactory> inboundFactories = inboundFactories();
+            List<ConfigProblem> problems = missingInbounds(resolved, inboundFactories);
+            for (int i = 0; i < resolved.inbounds().size(); i++) {
+                InboundOptions options = resolved.inbounds().get(i);
+                InboundFactory factory = inboundFactories.get(options.type());
+                if (factory != null) {
+                    try {
+                        factory.check(options);
+                    } catch (ConfigException e) {
+                        problems.addAll(e.under("$.inbounds[" + i + "]").problems());
+                    }
+                }
+            }
+            try {
+                outboundsBuilder(resolved, null).check();
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+            problems.addAll(Router.checkLocalRuleSets(resolved.route(), baseDirectory));
+            if (!problems.isEmpty()) {
+                throw new ConfigException(null, problems);
+            }
+        }
+
+        private static Map<String, InboundFactory> inboundFactories() {
+            Map<String, InboundFactory> factories = new HashMap<>();
+            for (InboundFactory factory : ServiceLoader.load(InboundFactory.class, Engine.class.getClassLoader())) {
+                factories.put(factory.type(), factory);
+            }
+            return factories;
+        }
+
+        private static List<ConfigProblem> missingInbounds(ProxyConfig config, Map<String, InboundFactory> factories) {
+            List<ConfigProblem> missing = new ArrayList<>();
+            for (int i = 0; i < config.inbounds().size(); i++) {
+                String type = config.inbounds().get(i).type();
+                if (!factories.containsKey(type)) {
+                    missing.add(new ConfigProblem(
+                            "$.inbounds[" + i + "].type",
+                            "no implementation of inbound type \"" + type + "\" on the class path"));
+                }
+            }
+            return missing;
+        }
+
+        /** The outbounds of {@code config}: sing-box's rule, with no outbounds at all everything goes direct. */
+        private Outbounds.Builder outboundsBuilder(ProxyConfig config, Transport t) {
+            List<OutboundOptions> outboundOptions =
+                    config.outbounds().isEmpty() ? List.of(DirectOutboundOptions.of("direct")) : config.outbounds();
+            Outbounds.Builder ob = Outbounds.builder(outboundOptions).resolver(resolver);
+            if (t != null) {
+                ob.transport(t);
+            }
+            outboundFactories.forEach(ob::factory);
+            return ob;
+        }
+
+        /**
          * Builds the outbounds and the router, then starts every inbound; on any failure everything already started
-         * is stopped again.
+         * is stopped again. Relative paths in the configuration are resolved from the {@linkplain #baseDirectory base
+         * directory} first.
          *
          * @return the running engine; {@link Engine#close()} stops it
          * @throws ConfigException for problems found while building (paths name the configuration's elements)
          * @throws Exception if an inbound cannot listen
          */
         public Engine start() throws Exception {
-            Map<String, InboundFactory> inboundFactories = new HashMap<>();
-            for (InboundFactory factory : ServiceLoader.load(InboundFactory.class, Engine.class.getClassLoader())) {
-                inboundFactories.put(factory.type(), factory);
-            }
-            List<ConfigProblem> missing = new ArrayList<>();
-            for (int i = 0; i < config.inbounds().size(); i++) {
-                String type = config.inbounds().get(i).type();
-                if (!inboundFactories.containsKey(type)) {
-                    missing.add(new ConfigProblem(
-                            "$.inbounds[" + i + "].type",
-                            "no implementation of inbound type \"" + type + "\" on the class path"));
-                }
-            }
+            ProxyConfig config = this.config.resolvePaths(baseDirectory);
+            Map<String, InboundFactory> inboundFactories = inboundFactories();
+            List<ConfigProblem> missing = missingInbounds(config, inboundFactories);
             if (!missing.isEmpty()) {
                 throw new ConfigException(null, missing);
             }
 
             boolean owns = transport == null;
             Transport t = owns ? Transport.shared() : transport;
-            // sing-box: with no outbounds at all, everything goes direct
-            List<OutboundOptions> outboundOptions =
-                    config.outbounds().isEmpty() ? List.of(DirectOutboundOptions.of("direct")) : config.outbounds();
             Outbounds outbounds = null;
             List<Inbound> started = new ArrayList<>();
             try {
-                Outbounds.Builder ob =
-                        Outbounds.builder(outboundOptions).transport(t).resolver(resolver);
-                outboundFactories.forEach(ob::factory);
-                outbounds = ob.build();
+                outbounds = outboundsBuilder(config, t).build();
                 Router.Builder routing =
                         Router.builder(config.route(), outbounds).baseDirectory(baseDirectory);
                 if (ruleSetCache != null) {

@@ -1,11 +1,7 @@
 package io.github.proxycore.anytls.internal;
 
 import java.io.ByteArrayInputStream;
-import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -13,11 +9,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
-import org.bouncycastle.jcajce.util.JcaJceHelper;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Certificates the JDK's X.509 parser rejects, and a TLS engine that accepts them.
@@ -25,15 +18,18 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * <p>Go's crypto/x509 writes, and anytls-go serves, self-signed certificates with an empty issuer and subject and a
  * critical subject alternative name holding one empty DNS name. The JDK refuses an empty issuer ("Empty issuer DN not
  * allowed in X509Certificates") while its TLS engine parses the server's certificate, before any trust manager runs;
- * BouncyCastle parses it. Nothing here registers a provider: the BouncyCastle provider is a private instance.
+ * BouncyCastle parses it. Both need BouncyCastle ({@link BcSupport}); without it such certificates are refused with a
+ * message that says so.
  */
 final class LenientX509 {
-    private LenientX509() {}
+    /**
+     * BouncyCastle's TLS engine logs through java.util.logging: every alert at INFO with its stack trace, and warnings
+     * about JDK security properties it does not read. Set to SEVERE when the engine is first built, unless the host
+     * chose a level for it. Held here: java.util.logging keeps loggers weakly.
+     */
+    private static final Logger BC_JSSE = Logger.getLogger("org.bouncycastle.jsse");
 
-    /** The private BouncyCastle provider, built on first use (it registers many algorithms: tens of ms). */
-    private static final class Bc {
-        static final Provider PROVIDER = new BouncyCastleProvider();
-    }
+    private LenientX509() {}
 
     /**
      * The certificates in {@code encoded} (PEM or DER): parsed by the JDK, or by BouncyCastle where the JDK refuses
@@ -43,8 +39,12 @@ final class LenientX509 {
         try {
             return parse(CertificateFactory.getInstance("X.509"), encoded);
         } catch (CertificateParsingException jdkRefused) {
+            if (!BouncyCastle.available()) {
+                throw new CertificateParsingException(
+                        jdkRefused.getMessage() + "; " + BouncyCastle.needed("reading such a certificate"), jdkRefused);
+            }
             try {
-                return parse(CertificateFactory.getInstance("X.509", Bc.PROVIDER), encoded);
+                return BcSupport.certificates(encoded);
             } catch (CertificateException e) {
                 e.addSuppressed(jdkRefused);
                 throw e;
@@ -64,46 +64,19 @@ final class LenientX509 {
 
     /**
      * A JSSE provider whose TLS engine parses certificates with BouncyCastle and does everything else with the JDK's
-     * providers: key exchange, HKDF and the record ciphers (AES-GCM from SunJCE, with its intrinsics). Only
-     * signatures the JDK names differently (RSA-PSS as BouncyCastle asks for it) come from BouncyCastle: they sign
-     * and verify the handshake, never the data.
+     * providers (see {@link BcSupport#jsseProvider()}).
+     *
+     * @throws IllegalStateException naming the missing jars when BouncyCastle is not on the class path
      */
     static Provider jsseProvider() {
-        JcaTlsCryptoProvider crypto = new JcaTlsCryptoProvider() {
-            private final JcaJceHelper helper = new JdkFirstHelper();
-
-            @Override
-            public JcaJceHelper getHelper() {
-                return helper;
-            }
-        };
-        return new BouncyCastleJsseProvider(false, crypto);
-    }
-
-    /** The JDK's providers, with BouncyCastle's certificate parser and its names for the signatures the JDK lacks. */
-    static final class JdkFirstHelper extends DefaultJcaJceHelper {
-        @Override
-        public CertificateFactory createCertificateFactory(String type) throws CertificateException {
-            return CertificateFactory.getInstance(type, Bc.PROVIDER);
+        if (!BouncyCastle.available()) {
+            throw new IllegalStateException(BouncyCastle.needed("the lenient TLS engine"));
         }
-
-        @Override
-        public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return Signature.getInstance(algorithm);
-            } catch (NoSuchAlgorithmException e) {
-                return Signature.getInstance(algorithm, Bc.PROVIDER);
+        synchronized (BC_JSSE) {
+            if (BC_JSSE.getLevel() == null) {
+                BC_JSSE.setLevel(Level.SEVERE);
             }
         }
-
-        @Override
-        public SecureRandom createSecureRandom(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createSecureRandom(algorithm);
-            } catch (GeneralSecurityException e) {
-                // BouncyCastle asks for its own names ("DEFAULT"); the JDK's strong default serves
-                return new SecureRandom();
-            }
-        }
+        return BcSupport.jsseProvider();
     }
 }

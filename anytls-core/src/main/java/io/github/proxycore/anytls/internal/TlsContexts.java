@@ -12,33 +12,38 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * Builds Netty {@link SslContext}s from sing-box style TLS options: OpenSSL (netty-tcnative) when the host has put
- * it on the class path, the JDK provider otherwise. Keys are read with BouncyCastle's PEM parser, certificates by the
- * JDK or, where it refuses them, by BouncyCastle. BouncyCastle's TLS engine runs only for servers whose certificate
- * the JDK cannot parse, and then over the JDK's ciphers ({@link ClientTls}).
+ * it on the class path, the JDK provider otherwise. PKCS#8 keys and certificates are read by the JDK; BouncyCastle
+ * reads the traditional RSA and EC key forms and certificates the JDK refuses, and its TLS engine runs only for servers
+ * whose certificate the JDK cannot parse, over the JDK's ciphers ({@link ClientTls}). Without BouncyCastle on the class
+ * path those three fail with a message that names it ({@link BouncyCastle}); the rest works.
  */
 public final class TlsContexts {
     private TlsContexts() {}
@@ -75,7 +80,7 @@ public final class TlsContexts {
         SslProvider provider = provider();
         SslContext standard = client(tls, pinned, provider, null);
         boolean ownVerification = tls.insecure() || !pinned.isEmpty();
-        if (provider != SslProvider.JDK || !ownVerification) {
+        if (provider != SslProvider.JDK || !ownVerification || !BouncyCastle.available()) {
             return ClientTls.of(standard);
         }
         return new ClientTls(standard, () -> client(tls, pinned, SslProvider.JDK, LenientX509.jsseProvider()));
@@ -140,13 +145,10 @@ public final class TlsContexts {
         }
         String certPath = tls.certificate() != null ? "$.tls.certificate" : "$.tls.certificate_path";
         String keyPath = tls.key() != null ? "$.tls.key" : "$.tls.key_path";
-        return server(
-                certificates(chainPem, certPath),
-                privateKey(keyPem, keyPath),
-                tls.alpn(),
-                tls.minVersion(),
-                tls.maxVersion(),
-                tls.cipherSuites());
+        List<X509Certificate> chain = certificates(chainPem, certPath);
+        PrivateKey key = privateKey(keyPem, keyPath);
+        requireMatchingKey(chain.get(0), key, keyPath);
+        return server(chain, key, tls.alpn(), tls.minVersion(), tls.maxVersion(), tls.cipherSuites());
     }
 
     /** A server context from a chain and key. */
@@ -193,6 +195,10 @@ public final class TlsContexts {
     private static String read(String path, String jsonPath) {
         try {
             return Files.readString(Path.of(path), StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw problem(jsonPath, "cannot read " + path + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw problem(jsonPath, "cannot read " + path + ": permission denied");
         } catch (IOException | RuntimeException e) {
             throw problem(jsonPath, "cannot read " + path + ": " + e);
         }
@@ -211,24 +217,118 @@ public final class TlsContexts {
         }
     }
 
-    /** The private key in PEM text: PKCS#8, or the traditional RSA / EC forms. */
+    /** A PEM block: its type and its base64 text (headers such as {@code Proc-Type} included). */
+    private static final Pattern PEM_BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+
+    /** The key algorithms tried, in order, for a PKCS#8 key. */
+    private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA", "XDH");
+
+    /**
+     * The private key in PEM text: PKCS#8 ({@code BEGIN PRIVATE KEY}, read by the JDK), or the traditional RSA / EC
+     * forms ({@code BEGIN RSA PRIVATE KEY}, {@code BEGIN EC PRIVATE KEY}, read by BouncyCastle). Encrypted keys are not
+     * read.
+     */
     public static PrivateKey privateKey(String pem, String jsonPath) {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-                if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+        boolean traditional = false;
+        Matcher block = PEM_BLOCK.matcher(pem);
+        while (block.find()) {
+            String type = block.group(1);
+            if (type.equals("PRIVATE KEY")) {
+                byte[] der;
+                try {
+                    der = Base64.getMimeDecoder().decode(block.group(2).strip());
+                } catch (IllegalArgumentException e) {
+                    throw problem(jsonPath, "the private key does not parse (not base64)");
                 }
-                if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                for (String algorithm : KEY_ALGORITHMS) {
+                    try {
+                        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+                    } catch (GeneralSecurityException | IllegalArgumentException e) {
+                        // not this algorithm: try the next
+                    }
                 }
+                traditional = true; // an algorithm the JDK does not know: BouncyCastle may
+            } else if (type.equals("RSA PRIVATE KEY") || type.equals("EC PRIVATE KEY")) {
+                traditional = true;
             }
-        } catch (IOException e) {
+        }
+        if (!traditional) {
+            throw problem(jsonPath, "no unencrypted PEM private key found");
+        }
+        if (!BouncyCastle.available()) {
+            throw problem(
+                    jsonPath,
+                    BouncyCastle.needed("reading a traditional RSA or EC PEM key")
+                            + "; or convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in KEY");
+        }
+        try {
+            PrivateKey key = BcSupport.privateKey(pem);
+            if (key != null) {
+                return key;
+            }
+        } catch (IOException | RuntimeException e) {
             // the message may quote key material: say only that it did not parse
             throw problem(
                     jsonPath, "the private key does not parse (" + e.getClass().getSimpleName() + ")");
         }
         throw problem(jsonPath, "no unencrypted PEM private key found");
+    }
+
+    /**
+     * Fails unless {@code key} is the private half of {@code leaf}'s public key, so that a mismatched pair is a
+     * configuration error at start (and in {@code check}) rather than a failed handshake for every client. Keys of
+     * algorithms it cannot try are left to the TLS provider.
+     */
+    private static void requireMatchingKey(X509Certificate leaf, PrivateKey key, String keyPath) {
+        PublicKey certified = leaf.getPublicKey();
+        boolean matches;
+        if (certified instanceof RSAPublicKey rsa && key instanceof RSAKey rsaKey) {
+            matches = rsa.getModulus().equals(rsaKey.getModulus());
+        } else {
+            String signature = switch (key.getAlgorithm()) {
+                case "EC" -> "SHA256withECDSA";
+                case "EdDSA", "Ed25519", "Ed448" -> "EdDSA";
+                case "DSA" -> "SHA256withDSA";
+                case "RSA" -> "SHA256withRSA";
+                default -> null;
+            };
+            if (signature == null) {
+                return;
+            }
+            try {
+                byte[] probe =
+                        "proxycore: does this key belong to the certificate?".getBytes(StandardCharsets.US_ASCII);
+                Signature signer = Signature.getInstance(signature);
+                signer.initSign(key);
+                signer.update(probe);
+                byte[] signed = signer.sign();
+                Signature verifier = Signature.getInstance(signature);
+                verifier.initVerify(certified);
+                verifier.update(probe);
+                matches = verifier.verify(signed);
+            } catch (GeneralSecurityException e) {
+                matches = false; // e.g. an EC key for an RSA certificate
+            }
+        }
+        if (!matches) {
+            throw problem(keyPath, "the private key does not belong to the certificate (the first of the chain)");
+        }
+    }
+
+    /**
+     * A self-signed certificate of {@code keys} for {@code names} (the first is also the subject CN), valid from an hour
+     * ago for {@code validity}; BouncyCastle builds it.
+     *
+     * @throws IllegalStateException naming the missing jars when BouncyCastle is not on the class path
+     */
+    public static X509Certificate selfSigned(
+            List<String> names, java.time.Duration validity, java.security.KeyPair keys)
+            throws GeneralSecurityException, IOException {
+        if (!BouncyCastle.available()) {
+            throw new IllegalStateException(BouncyCastle.needed("generating a self-signed certificate"));
+        }
+        return BcSupport.selfSigned(names, validity, keys);
     }
 
     private static ConfigException problem(String path, String message) {

@@ -23,4 +23,15 @@ public interface InboundFactory {
      * @throws Exception if it cannot listen (the address is in use, a certificate does not load)
      */
     Inbound start(InboundOptions options, InboundContext context) throws Exception;
+
+    /**
+     * Checks what {@link #start} would refuse beyond the validated options, short of listening: for example that a
+     * certificate and its key read, parse and belong together. Opens no socket and keeps nothing. By default there is
+     * nothing more to check.
+     *
+     * @param options the inbound's options, validated, of this factory's type
+     * @throws io.github.proxycore.config.ConfigException with paths relative to the inbound, as {@link #start} throws
+     *     them
+     */
+    default void check(InboundOptions options) {}
 }
