@@ -52,7 +52,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>{@code --client-jvm} / {@code --server-jvm} pass options to the proxycore JVMs (e.g. a JFR recording);
- * {@code --ensure N} sets the client outbound's {@code ensure_idle_session}. The anytls-go pair is started as
+ * {@code --ensure N} sets the client outbound's {@code ensure_idle_session}; {@code --proxycore-b JAR} adds the pairs
+ * {@code proxycore-b} and {@code mixed-direct-b} of a second build, for before / after comparisons in one run. The anytls-go pair is started as
  * {@code anytls-server -l 127.0.0.1:P -p PASSWORD} and {@code anytls-client -l 127.0.0.1:Q -s 127.0.0.1:P -p
  * PASSWORD}.
  */
@@ -71,7 +72,8 @@ public final class WholePathBenchmark {
             for (String name : o.pairs) {
                 Pair pair = switch (name) {
                     case "direct" -> new DirectPair();
-                    case "mixed-direct" -> new MixedDirectPair(o, work);
+                    case "mixed-direct" -> new MixedDirectPair("mixed-direct", o.proxycore, o, work.resolve("a"));
+                    case "mixed-direct-b" -> new MixedDirectPair("mixed-direct-b", o.proxycoreB, o, work.resolve("b"));
                     case "proxycore" -> new ProxycorePair("proxycore", o.proxycore, o, work.resolve("a"));
                     case "proxycore-b" -> new ProxycorePair("proxycore-b", o.proxycoreB, o, work.resolve("b"));
                     case "anytls-go" -> o.anytlsGo == null ? null : new GoPair(o, work);
@@ -651,22 +653,27 @@ public final class WholePathBenchmark {
 
     /** One proxycore JVM: mixed → direct, what the inbound side costs alone. */
     private static final class MixedDirectPair extends Pair {
+        private final String name;
+        private final String jar;
         private final Options o;
         private final Path work;
         private Proc proxy;
 
-        MixedDirectPair(Options o, Path work) {
+        MixedDirectPair(String name, String jar, Options o, Path work) {
+            this.name = name;
+            this.jar = jar;
             this.o = o;
             this.work = work;
         }
 
         @Override
         String name() {
-            return "mixed-direct";
+            return name;
         }
 
         @Override
         void start() throws Exception {
+            Files.createDirectories(work);
             int port = freePort();
             Path config = work.resolve("mixed-direct.json");
             Files.writeString(config, """
@@ -675,9 +682,7 @@ public final class WholePathBenchmark {
                      "outbounds": [{"type": "direct", "tag": "direct"}]}
                     """.formatted(port));
             proxy = launch(
-                    java(o.clientJvm, o.proxycore, "run", "-c", config.toString()),
-                    port,
-                    work.resolve("mixed-direct.log"));
+                    java(o.clientJvm, jar, "run", "-c", config.toString()), port, work.resolve("mixed-direct.log"));
         }
 
         @Override
