@@ -210,8 +210,8 @@ public final class AnyTlsOutbound implements Outbound {
         PoolMetrics metrics = new PoolMetrics(listener);
         SessionPool<ClientSession> pool =
                 new SessionPool<>(config, random, metrics, System::currentTimeMillis, ZoneId.systemDefault());
-        SessionManager sessions = new SessionManager(
-                connector, pool, metrics, context.transport().group().next());
+        SessionManager sessions =
+                new SessionManager(connector, pool, metrics, context.transport().group());
         sessions.start();
         AnyTlsOutbound outbound = new AnyTlsOutbound(options.tag(), sessions);
         outbound.pending.listener(
@@ -287,9 +287,9 @@ public final class AnyTlsOutbound implements Outbound {
      */
     private void open(
             Destination target, byte[] initial, Destination reported, Promise<Channel> result, boolean retried) {
-        ClientSession idle = retried ? null : sessions.checkout();
+        ClientSession idle = retried ? null : sessions.checkout(); // one on the caller's loop if there is one
         if (idle != null) {
-            idle.channel().eventLoop().execute(() -> openOn(idle, target, initial, reported, result, true));
+            onLoopOf(idle, () -> openOn(idle, target, initial, reported, result, true));
             return;
         }
         Future<ClientSession> dial = sessions.dialForDemand(); // null once the pool is closed
@@ -302,7 +302,7 @@ public final class AnyTlsOutbound implements Outbound {
                 // no new session: a session the age floor kept past its lifetime serves rather than nothing
                 ClientSession kept = retried ? null : sessions.checkoutKept(f.cause());
                 if (kept != null) {
-                    kept.channel().eventLoop().execute(() -> openOn(kept, target, initial, reported, result, true));
+                    onLoopOf(kept, () -> openOn(kept, target, initial, reported, result, true));
                 } else {
                     fail(result, sessionFailure(reported, f.cause()));
                 }
@@ -312,6 +312,18 @@ public final class AnyTlsOutbound implements Outbound {
             // on the session's event loop already (the connector completes there)
             openOn(session, target, initial, reported, result, false);
         });
+    }
+
+    /**
+     * Runs {@code task} on {@code session}'s event loop: at once when the caller is on it (no queued task, and the
+     * stream's SYN goes out before the caller's loop turns), else as a task there.
+     */
+    private static void onLoopOf(ClientSession session, Runnable task) {
+        if (session.inCallersLoop()) {
+            task.run();
+        } else {
+            session.channel().eventLoop().execute(task);
+        }
     }
 
     private void openOn(

@@ -285,4 +285,28 @@ class PoolIntegrationTest {
             own.close();
         }
     }
+
+    @Test
+    void ensuredSessionsAreSpreadOverTheLoopsAndADialTakesOneOnItsOwnLoop() throws Exception {
+        try (AnyTlsOutbound outbound =
+                outbound(options(server.localAddress().getPort()).ensureIdleSession(4))) {
+            await("4 pre-warmed sessions", () -> outbound.poolStats().idle() == 4);
+            Destination target = Destination.of((InetSocketAddress) echo.localAddress());
+            for (io.netty.util.concurrent.EventExecutor loop : transport.group()) {
+                // a dial made on an event loop, as an inbound makes it: the stream runs on a pre-warmed session of
+                // that same loop (the ensure step tops the pool up after each), so nothing of it crosses threads
+                Channel stream = loop.submit(() -> outbound.dial(target, Metadata.internal(Network.TCP, target)))
+                        .get(15, TimeUnit.SECONDS)
+                        .get(15, TimeUnit.SECONDS);
+                assertThat(stream.parent().eventLoop()).isSameAs(loop);
+                Loopback.Collector collector = Loopback.Collector.on(stream);
+                stream.writeAndFlush(Unpooled.copiedBuffer("on its loop", StandardCharsets.US_ASCII));
+                assertThat(collector.awaitText(11)).isEqualTo("on its loop");
+                stream.close().syncUninterruptibly();
+            }
+            assertThat(outbound.poolStats().createdOnDemand())
+                    .as("every dial found an idle session")
+                    .isZero();
+        }
+    }
 }

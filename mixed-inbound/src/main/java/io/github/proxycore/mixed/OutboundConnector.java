@@ -40,6 +40,8 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
     private Function<Throwable, Object> failureReply;
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private Future<Channel> dial;
+    /** Inside {@link #dial}: a completion now is synchronous, within the protocol handler's read. */
+    private boolean dialing;
 
     private OutboundConnector(
             Metadata metadata,
@@ -103,10 +105,20 @@ final class OutboundConnector extends ChannelInboundHandlerAdapter {
     }
 
     private void dial(Channel client, ConnectionRouter router, Metadata routed) {
+        dialing = true;
         dial = router.dial(routed);
-        // Always a task of its own, never inline: a dial that is already done would run the listener right here,
-        // inside the protocol handler that is still reading the request, and pull the pipeline from under it.
-        dial.addListener(f -> client.eventLoop().execute(() -> dialed(client)));
+        // Never inline while the dial is being made: a dial that is already done would run the listener right here,
+        // inside the protocol handler that is still reading the request, and pull the pipeline from under it. One
+        // that completes later on the client's own loop (a direct connection, a stream on a session of that loop)
+        // goes on at once, without a task.
+        dial.addListener(f -> {
+            if (!dialing && client.eventLoop().inEventLoop()) {
+                dialed(client);
+            } else {
+                client.eventLoop().execute(() -> dialed(client));
+            }
+        });
+        dialing = false;
     }
 
     @Override

@@ -127,6 +127,12 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         return seq;
     }
 
+    @Override
+    public boolean inCallersLoop() {
+        ChannelHandlerContext c = ctx;
+        return c != null && c.executor().inEventLoop();
+    }
+
     /** Why the session closed (or will close): as the pool or the session itself decided, else {@code remote}. */
     public SessionCloseReason closeReason() {
         SessionCloseReason kind = closeKind;

@@ -127,7 +127,11 @@ public final class SessionConnector {
                 return;
             }
             Channel channel = tcp.getNow();
-            channel.eventLoop().execute(() -> startTls(channel, seq, listener, promise, firstTry));
+            if (channel.eventLoop().inEventLoop()) { // the dialer completes on the channel's loop: no task needed
+                startTls(channel, seq, listener, promise, firstTry);
+            } else {
+                channel.eventLoop().execute(() -> startTls(channel, seq, listener, promise, firstTry));
+            }
         });
     }
 

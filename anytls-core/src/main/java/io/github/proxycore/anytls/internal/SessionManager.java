@@ -8,10 +8,12 @@ import io.github.proxycore.anytls.internal.pool.PoolMetrics;
 import io.github.proxycore.anytls.internal.pool.SessionPool;
 import io.github.proxycore.outbound.TcpDialer;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.Ticker;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * Ties the {@link SessionPool}'s decisions to real sessions: opens sessions with the {@link SessionConnector} (on
  * demand for a caller, or for the ensure step, whose sessions send Settings at once so that they are complete and
  * their heartbeats reach the wire), feeds session events back into the pool, and runs the {@link Housekeeper}.
+ *
+ * <p>A demand dial opens its session on the caller's event loop (the dialer keeps a connection made from a loop on
+ * that loop); the ensure step spreads its sessions over the group's loops, one dial per loop in turn, so that
+ * pre-warmed sessions, and the TLS work of their streams, are not all on the housekeeper's loop, and a caller on any
+ * loop is likely to find an idle session on its own.
  */
 public final class SessionManager implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
@@ -29,13 +36,23 @@ public final class SessionManager implements SessionListener {
     private final PoolMetrics metrics;
     private final Ticker ticker;
     private final Housekeeper housekeeper;
+    private final EventExecutorGroup loops;
     private final AtomicLong seq = new AtomicLong();
 
+    /**
+     * @param loops the event loops the sessions run on: the housekeeper runs on one of them, and ensure dials start
+     *     on each in turn
+     */
     public SessionManager(
-            SessionConnector connector, SessionPool<ClientSession> pool, PoolMetrics metrics, EventExecutor scheduler) {
+            SessionConnector connector,
+            SessionPool<ClientSession> pool,
+            PoolMetrics metrics,
+            EventExecutorGroup loops) {
         this.connector = connector;
         this.pool = pool;
         this.metrics = metrics;
+        this.loops = loops;
+        EventExecutor scheduler = loops.next();
         this.ticker = scheduler.ticker(); // the clock of the loop that runs the housekeeper's timers
         this.housekeeper = new Housekeeper(pool, scheduler, this::dialForEnsure);
     }
@@ -104,36 +121,41 @@ public final class SessionManager implements SessionListener {
     private void dialForEnsure(int count) {
         for (int i = 0; i < count; i++) {
             long number = seq.incrementAndGet();
-            connector.connect(number, this).addListener(f -> {
-                long now = ticker.nanoTime();
-                if (!f.isSuccess()) {
-                    Throwable cause = f.cause();
-                    int failures = pool.dialFailed(SessionOrigin.ENSURE, now, cause);
-                    // a warning when a streak starts; the rest of it (one probe per back-off step) at debug
-                    if (failures == 1 ? log.isWarnEnabled() : log.isDebugEnabled()) {
-                        String message = String.format(
-                                "[EnsureIdleSession] Failed to create session (seq=%d) to %s:" + " %s (%s)",
-                                number, connector.server(), describe(cause), pool.backoffState(now));
-                        if (failures == 1) {
-                            log.warn(message);
-                        } else {
-                            log.debug(message);
-                        }
-                    }
-                } else {
-                    ClientSession session = (ClientSession) f.getNow();
-                    int pooled = pool.ensureDialSucceeded(session, now);
-                    if (pooled > 0) {
-                        session.sendSettingsNow(); // on its event loop already: see dialForDemand
-                        log.debug(
-                                "[EnsureIdleSession] Successfully created and pooled session #{} (seq={})",
-                                pooled,
-                                number);
-                    }
-                }
-                housekeeper.wake(); // a probe that succeeded ends the back-off; one that failed sets the retry time
-            });
+            EventExecutor loop = loops.next();
+            try {
+                // started from that loop, the connection stays on it
+                loop.execute(() -> connector.connect(number, this).addListener(f -> ensureDialed(number, f)));
+            } catch (RejectedExecutionException e) { // the loops are shutting down
+                ensureDialed(number, ImmediateEventExecutor.INSTANCE.newFailedFuture(e));
+            }
         }
+    }
+
+    private void ensureDialed(long number, Future<?> f) {
+        long now = ticker.nanoTime();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            int failures = pool.dialFailed(SessionOrigin.ENSURE, now, cause);
+            // a warning when a streak starts; the rest of it (one probe per back-off step) at debug
+            if (failures == 1 ? log.isWarnEnabled() : log.isDebugEnabled()) {
+                String message = String.format(
+                        "[EnsureIdleSession] Failed to create session (seq=%d) to %s:" + " %s (%s)",
+                        number, connector.server(), describe(cause), pool.backoffState(now));
+                if (failures == 1) {
+                    log.warn(message);
+                } else {
+                    log.debug(message);
+                }
+            }
+        } else {
+            ClientSession session = (ClientSession) f.getNow();
+            int pooled = pool.ensureDialSucceeded(session, now);
+            if (pooled > 0) {
+                session.sendSettingsNow(); // on its event loop already: see dialForDemand
+                log.debug("[EnsureIdleSession] Successfully created and pooled session #{} (seq={})", pooled, number);
+            }
+        }
+        housekeeper.wake(); // a probe that succeeded ends the back-off; one that failed sets the retry time
     }
 
     private static String describe(Throwable cause) {

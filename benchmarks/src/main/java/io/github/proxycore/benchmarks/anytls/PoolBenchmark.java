@@ -134,6 +134,7 @@ public final class PoolBenchmark {
         Process process = new ProcessBuilder(
                         java,
                         "-Xmx512m",
+                        "-Dio.netty.handler.ssl.noOpenSsl=" + Boolean.getBoolean("io.netty.handler.ssl.noOpenSsl"),
                         "-cp",
                         System.getProperty("java.class.path"),
                         PoolBenchmark.class.getName(),
@@ -214,6 +215,14 @@ public final class PoolBenchmark {
                 Locale.ROOT,
                 "direct, JDK buffer pool: %.1f KiB per session%n",
                 (after.jdkDirect - before.jdkDirect) / 1024.0 / n);
+        // OpenSSL's own state (the SSL object, its session and keys) lives in the C heap: no Java figure shows it
+        System.out.printf(
+                Locale.ROOT,
+                "resident set (everything, the C heap included): %.1f KiB per session, of which outside the Java"
+                        + " heap's committed growth %.1f KiB (TLS provider %s)%n",
+                (after.rss - before.rss) / 1024.0 / n,
+                ((after.rss - before.rss) - (after.heapCommitted - before.heapCommitted)) / 1024.0 / n,
+                io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL" : "JDK");
         pool.close();
         Thread.sleep(1000);
         Snapshot closed = Snapshot.take();
@@ -229,13 +238,16 @@ public final class PoolBenchmark {
     }
 
     /** Memory in use after GC. */
-    private record Snapshot(long heap, long nettyDirect, long nettyReserved, long jdkDirect) {
+    private record Snapshot(
+            long heap, long heapCommitted, long nettyDirect, long nettyReserved, long jdkDirect, long rss) {
         static Snapshot take() throws InterruptedException {
             for (int i = 0; i < 5; i++) {
                 System.gc();
                 Thread.sleep(200);
             }
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long committed =
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
             long jdk = 0;
             for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
                 if (pool.getName().equals("direct")) {
@@ -246,7 +258,21 @@ public final class PoolBenchmark {
             long reserved = alloc instanceof ByteBufAllocatorMetricProvider provider
                     ? provider.metric().usedDirectMemory()
                     : -1;
-            return new Snapshot(heap, PlatformDependent.usedDirectMemory(), reserved, jdk);
+            return new Snapshot(heap, committed, PlatformDependent.usedDirectMemory(), reserved, jdk, residentSet());
+        }
+
+        /** The process's resident set in bytes (Linux), or 0. */
+        static long residentSet() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // not Linux
+            }
+            return 0;
         }
     }
 

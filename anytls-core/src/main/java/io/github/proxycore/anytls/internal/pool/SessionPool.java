@@ -21,10 +21,11 @@ import java.util.random.RandomGenerator;
  * the sessions {@link #maintain} asks for) and closes sessions only through {@link PooledSession#retire}.
  *
  * <ul>
- *   <li><b>Checkout</b> takes the newest (highest {@code seq}) idle session that is alive and within its lifetime. An
- *       expired idle session met on the way is closed ({@code max_age}) unless the age floor
- *       ({@code min_idle_session_for_age}) protects it; an expired session is handed out only by
- *       {@link #checkoutKept}, the last resort when a new dial failed.
+ *   <li><b>Checkout</b> takes the newest (highest {@code seq}) idle session that is alive and within its lifetime,
+ *       preferring among the {@value #AFFINITY_SCAN} newest such sessions one on the caller's event loop
+ *       ({@link PooledSession#inCallersLoop}). An expired idle session met on the way is closed ({@code max_age})
+ *       unless the age floor ({@code min_idle_session_for_age}) protects it; an expired session is handed out only
+ *       by {@link #checkoutKept}, the last resort when a new dial failed.
  *   <li><b>Checkin</b> (a stream ended): the session becomes idle again, or is closed if it outlived its lifetime
  *       while busy.
  *   <li><b>Maintenance</b> ({@link #maintain}), the OkHttp-style pure function of {@code now} the housekeeper calls:
@@ -37,6 +38,12 @@ import java.util.random.RandomGenerator;
  * retired and listeners told after the lock is released. Thread-safe; time is always passed in.
  */
 public final class SessionPool<S extends PooledSession> {
+    /**
+     * How many usable idle sessions, newest first, checkout looks at for one on the caller's event loop before it
+     * takes the newest: enough for every loop of a usual group to have one among them, few enough that a checkout
+     * stays short under the lock whatever the pool's size.
+     */
+    static final int AFFINITY_SCAN = 16;
 
     private final PoolConfig config;
     private final Lifetimes lifetimes;
@@ -167,7 +174,8 @@ public final class SessionPool<S extends PooledSession> {
 
     /**
      * Takes the newest idle session that is alive and within its lifetime, or returns {@code null} (the caller then
-     * dials a new one). Expired sessions met on the way are closed unless the age floor protects them.
+     * dials a new one); among the {@value #AFFINITY_SCAN} newest usable ones, one on the caller's event loop is taken
+     * first (the newest such). Expired sessions met on the way are closed unless the age floor protects them.
      */
     public S checkout(long now) {
         List<Slot<S>> expired = new ArrayList<>(0);
@@ -176,6 +184,8 @@ public final class SessionPool<S extends PooledSession> {
             if (closed) {
                 return null;
             }
+            Slot<S> newest = null;
+            int usable = 0;
             Map.Entry<Long, Slot<S>> entry = idle.lastEntry();
             while (entry != null) {
                 Map.Entry<Long, Slot<S>> older = idle.lowerEntry(entry.getKey());
@@ -191,17 +201,33 @@ public final class SessionPool<S extends PooledSession> {
                         expired.add(slot);
                     } // else the age floor keeps it open, but it is not handed out
                 } else {
-                    idle.remove(slot.seq);
-                    slot.state = State.BUSY;
-                    busy++;
-                    chosen = slot.session;
-                    break;
+                    if (newest == null) {
+                        newest = slot;
+                    }
+                    if (slot.session.inCallersLoop()) {
+                        chosen = take(slot);
+                        break;
+                    }
+                    if (++usable >= AFFINITY_SCAN) {
+                        break;
+                    }
                 }
                 entry = older;
+            }
+            if (chosen == null && newest != null) {
+                chosen = take(newest);
             }
         }
         retire(expired, SessionCloseReason.MAX_AGE);
         return chosen;
+    }
+
+    /** {@code slot}, idle and usable, becomes busy. */
+    private S take(Slot<S> slot) {
+        idle.remove(slot.seq);
+        slot.state = State.BUSY;
+        busy++;
+        return slot.session;
     }
 
     /** A session age cleanup kept past its lifetime, handed out as the last resort, with what a log line needs. */

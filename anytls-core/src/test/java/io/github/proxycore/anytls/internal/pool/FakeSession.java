@@ -9,6 +9,8 @@ final class FakeSession implements PooledSession {
     final long seq;
     final List<SessionCloseReason> retired = new CopyOnWriteArrayList<>();
     private volatile boolean active = true;
+    /** Whether it runs on the calling thread's event loop, as far as checkout asks. */
+    volatile boolean local;
 
     FakeSession(long seq) {
         this.seq = seq;
@@ -22,6 +24,11 @@ final class FakeSession implements PooledSession {
     @Override
     public boolean isActive() {
         return active;
+    }
+
+    @Override
+    public boolean inCallersLoop() {
+        return local;
     }
 
     @Override

@@ -127,6 +127,55 @@ class SessionPoolTest {
     }
 
     @Test
+    void checkoutPrefersTheNewestIdleSessionOnTheCallersLoop() {
+        SessionPool<FakeSession> pool = pool(new Fields());
+        FakeSession one = idle(pool, 1, 0, 0);
+        FakeSession two = idle(pool, 2, 0, 0);
+        FakeSession three = idle(pool, 3, 0, 0);
+        FakeSession four = idle(pool, 4, 0, 0);
+        one.local = true;
+        two.local = true;
+        assertThat(pool.checkout(0)).as("the newest on the caller's loop").isSameAs(two);
+        assertThat(pool.checkout(0)).isSameAs(one);
+        assertThat(pool.checkout(0)).as("none on the caller's loop: the newest").isSameAs(four);
+        assertThat(pool.checkout(0)).isSameAs(three);
+        assertThat(pool.checkout(0)).isNull();
+        assertThat(pool.stats().busy()).isEqualTo(4);
+    }
+
+    @Test
+    void checkoutLooksForTheCallersLoopAmongTheNewestUsableSessionsOnly() {
+        SessionPool<FakeSession> pool = pool(new Fields());
+        int n = SessionPool.AFFINITY_SCAN + 1;
+        FakeSession oldest = idle(pool, 1, 0, 0);
+        oldest.local = true;
+        for (int seq = 2; seq <= n; seq++) {
+            idle(pool, seq, 0, 0);
+        }
+        assertThat(pool.checkout(0).seq())
+                .as("the local session is beyond the scan: the newest is taken")
+                .isEqualTo(n);
+        assertThat(pool.checkout(0)).as("now it is within the scan").isSameAs(oldest);
+    }
+
+    @Test
+    void aDeadOrExpiredSessionOnTheCallersLoopIsNotHandedOut() {
+        Fields f = new Fields();
+        f.lifetime = 10 * MINUTE;
+        f.idleTimeout = HOUR;
+        SessionPool<FakeSession> pool = pool(f);
+        FakeSession expired = idle(pool, 1, 0, 0);
+        FakeSession dead = idle(pool, 2, 5 * MINUTE, 5 * MINUTE);
+        FakeSession other = idle(pool, 3, 5 * MINUTE, 5 * MINUTE);
+        expired.local = true;
+        dead.local = true;
+        dead.kill();
+        assertThat(pool.checkout(11 * MINUTE)).isSameAs(other);
+        assertThat(expired.retired).containsExactly(SessionCloseReason.MAX_AGE);
+        assertThat(pool.idleSeqs()).isEmpty();
+    }
+
+    @Test
     void anExpiredSessionIsNeverHandedOutAndIsClosedAtCheckout() {
         Fields f = new Fields();
         f.lifetime = 10 * MINUTE;
