@@ -16,6 +16,7 @@ import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.outbound.inbound.InboundContext;
 import io.github.proxycore.outbound.inbound.InboundFactory;
 import io.github.proxycore.outbound.route.Router;
+import io.github.proxycore.runtime.status.ConnectionTable;
 import io.github.proxycore.runtime.status.StatusServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,12 +192,15 @@ public final class Engine implements AutoCloseable {
                     routing.cacheDirectory(ruleSetCache);
                 }
                 Router router = routing.build();
-                InboundContext context = new InboundContext(t, router);
+                ClashApiOptions clash = config.experimental().clashApi();
+                // connections are tracked for the Clash API only: without it the data path carries no counter
+                ConnectionTable table = clash == null ? null : new ConnectionTable();
+                InboundContext context =
+                        new InboundContext(t, table == null ? router : table.track(router, inboundTypes(config)));
                 for (int i = 0; i < config.inbounds().size(); i++) {
                     started.add(startInbound(i, config.inbounds().get(i), inboundFactories, context));
                 }
-                ClashApiOptions clash = config.experimental().clashApi();
-                StatusServer status = clash == null ? null : startStatus(clash, outbounds, config.route(), t);
+                StatusServer status = clash == null ? null : startStatus(clash, outbounds, config.route(), table, t);
                 return new Engine(t, owns, outbounds, router, List.copyOf(started), status);
             } catch (Exception | Error e) {
                 Collections.reverse(started);
@@ -211,11 +215,27 @@ public final class Engine implements AutoCloseable {
             }
         }
 
+        private static Map<String, String> inboundTypes(ProxyConfig config) {
+            Map<String, String> types = new HashMap<>();
+            for (InboundOptions inbound : config.inbounds()) {
+                if (inbound.tag() != null && inbound.type() != null) {
+                    types.put(inbound.tag(), inbound.type());
+                }
+            }
+            return types;
+        }
+
         private static StatusServer startStatus(
-                ClashApiOptions clash, Outbounds outbounds, RouteOptions route, Transport transport) throws Exception {
+                ClashApiOptions clash,
+                Outbounds outbounds,
+                RouteOptions route,
+                ConnectionTable connections,
+                Transport transport)
+                throws Exception {
             try {
                 return StatusServer.builder(clash, outbounds, transport)
                         .route(route)
+                        .connections(connections)
                         .start();
             } catch (Exception e) { // Netty's bind throws BindException without declaring it
                 if (e instanceof java.net.BindException) {

@@ -69,9 +69,11 @@ final class ClashApi {
     private final Map<String, Deque<ObjectNode>> history = new ConcurrentHashMap<>();
 
     private final Streams streams;
+    private final ConnectionTable connections;
 
-    ClashApi(String secret, Outbounds outbounds, RouteOptions route, Streams streams) {
+    ClashApi(String secret, Outbounds outbounds, RouteOptions route, Streams streams, ConnectionTable connections) {
         this.streams = streams;
+        this.connections = connections;
         this.open = secret.isEmpty();
         this.secretDigest = digest(secret);
         this.outbounds = outbounds;
@@ -216,6 +218,7 @@ final class ClashApi {
                         stream(ctx, request, query, first, reply);
                     }
                 }
+                case "connections" -> connections(ctx, request, query, path, reply);
                 case "proxies" -> proxies(ctx, request, query, path, reply);
                 case "group" -> groups(ctx, method, query, path, reply);
                 case "rules" -> {
@@ -238,6 +241,42 @@ final class ClashApi {
                     }
                 }
                 default -> notFound(reply);
+            }
+        }
+
+        /**
+         * {@code GET /connections}: a snapshot, or one every {@code interval} ms over a WebSocket;
+         * {@code DELETE /connections[/{id}]}: closes all, or one (204 also when it is gone already, as sing-box).
+         */
+        private void connections(
+                ChannelHandlerContext ctx,
+                FullHttpRequest request,
+                QueryStringDecoder query,
+                List<String> path,
+                Reply reply) {
+            HttpMethod method = request.method();
+            if (path.size() > 2) {
+                notFound(reply);
+            } else if (path.size() == 2) {
+                if (only(method, reply, HttpMethod.DELETE)) {
+                    connections.find(path.get(1)).ifPresent(ConnectionTable.Tracked::close);
+                    reply.send(HttpResponseStatus.NO_CONTENT, null);
+                }
+            } else if (method.equals(HttpMethod.DELETE)) {
+                connections.closeAll();
+                reply.send(HttpResponseStatus.NO_CONTENT, null);
+            } else if (!method.equals(HttpMethod.GET)) {
+                methodNotAllowed(reply);
+            } else if (Streams.interval(query) <= 0) {
+                reply.send(
+                        HttpResponseStatus.BAD_REQUEST,
+                        message("Body invalid: interval must be a number of ms from "
+                                + Streams.MIN_CONNECTIONS_INTERVAL_MILLIS + " to "
+                                + Streams.MAX_CONNECTIONS_INTERVAL_MILLIS));
+            } else if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+                ctx.fireChannelRead(request.retain()); // to Netty's WebSocket handshake, then Streams
+            } else {
+                reply.ok(connections.snapshot(Streams.memoryInUse()));
             }
         }
 

@@ -63,8 +63,8 @@ public final class StatusServer implements AutoCloseable {
 
     private StatusServer(Builder b) throws InterruptedException {
         long idleNanos = b.idleTimeout.toNanos();
-        Streams streams = new Streams(b.streamInterval.toNanos(), idleNanos, logs);
-        ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route, streams);
+        Streams streams = new Streams(b.streamInterval.toNanos(), idleNanos, logs, b.connections);
+        ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route, streams, b.connections);
         WebSocketServerProtocolConfig webSockets = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/") // the API handler forwards only authorized upgrades of the stream paths
                 .checkStartsWith(true)
@@ -137,6 +137,7 @@ public final class StatusServer implements AutoCloseable {
         private final Outbounds outbounds;
         private final Transport transport;
         private RouteOptions route = RouteOptions.EMPTY;
+        private ConnectionTable connections = new ConnectionTable();
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration streamInterval = DEFAULT_STREAM_INTERVAL;
 
@@ -149,6 +150,15 @@ public final class StatusServer implements AutoCloseable {
         /** The route rules {@code GET /rules} lists and whose {@code final} is {@code GLOBAL}'s {@code now}. */
         public Builder route(RouteOptions route) {
             this.route = Objects.requireNonNull(route, "route");
+            return this;
+        }
+
+        /**
+         * The connections {@code /connections} lists and closes (default: an empty table of its own); the engine
+         * passes the one its inbounds dial through ({@link ConnectionTable#track}).
+         */
+        public Builder connections(ConnectionTable connections) {
+            this.connections = Objects.requireNonNull(connections, "connections");
             return this;
         }
 
