@@ -28,7 +28,9 @@ import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
 import io.github.proxycore.config.outbound.OnEmptyKey;
 import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.outbound.SelectorOutboundOptions;
 import io.github.proxycore.config.outbound.TopNOptions;
+import io.github.proxycore.config.outbound.UrlTestOutboundOptions;
 import io.github.proxycore.config.route.HeadlessRule;
 import io.github.proxycore.config.route.InlineRuleSet;
 import io.github.proxycore.config.route.LocalRuleSet;
@@ -52,6 +54,8 @@ public final class ConfigBinder {
     private static final List<String> OUTBOUND_TYPES = List.of(
             AnyTlsOutboundOptions.TYPE,
             LoadBalanceOutboundOptions.TYPE,
+            SelectorOutboundOptions.TYPE,
+            UrlTestOutboundOptions.TYPE,
             DirectOutboundOptions.TYPE,
             BlockOutboundOptions.TYPE);
     private static final List<String> INBOUND_TYPES = List.of(MixedInboundOptions.TYPE, AnyTlsInboundOptions.TYPE);
@@ -152,6 +156,12 @@ public final class ConfigBinder {
                 break;
             case LoadBalanceOutboundOptions.TYPE:
                 bound = bindLoadBalance(o, tag);
+                break;
+            case SelectorOutboundOptions.TYPE:
+                bound = bindSelector(o, tag);
+                break;
+            case UrlTestOutboundOptions.TYPE:
+                bound = bindUrlTest(o, tag);
                 break;
             case DirectOutboundOptions.TYPE:
                 bound = new DirectOutboundOptions(tag, bindDial(o));
@@ -278,6 +288,30 @@ public final class ConfigBinder {
                 emptyPoolAction,
                 o.bool("interrupt_exist_connections", false),
                 o.bool("prefer_domain", false));
+    }
+
+    private static SelectorOutboundOptions bindSelector(StrictObject o, String tag) {
+        if (!o.has("outbounds")) {
+            o.problems().add(o.path("outbounds"), "missing required field");
+        }
+        List<String> members = o.strings("outbounds");
+        String defaultTag = o.string("default", "");
+        return new SelectorOutboundOptions(
+                tag, members, defaultTag.isEmpty() ? null : defaultTag, o.bool("interrupt_exist_connections", false));
+    }
+
+    private static UrlTestOutboundOptions bindUrlTest(StrictObject o, String tag) {
+        if (!o.has("outbounds")) {
+            o.problems().add(o.path("outbounds"), "missing required field");
+        }
+        List<String> members = o.strings("outbounds");
+        String url = o.string("url", "");
+        Duration interval = o.duration("interval", UrlTestOutboundOptions.DEFAULT_INTERVAL);
+        // sing-box: a number of milliseconds
+        Duration tolerance = Duration.ofMillis(o.integer("tolerance", 0));
+        Duration idleTimeout = o.duration("idle_timeout", UrlTestOutboundOptions.DEFAULT_IDLE_TIMEOUT);
+        return new UrlTestOutboundOptions(
+                tag, members, url, interval, tolerance, idleTimeout, o.bool("interrupt_exist_connections", false));
     }
 
     private static HashOptions bindHash(StrictObject o) {

@@ -18,6 +18,8 @@ import io.github.proxycore.config.outbound.HashOptions;
 import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
 import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.config.outbound.SelectorOutboundOptions;
+import io.github.proxycore.config.outbound.UrlTestOutboundOptions;
 import io.github.proxycore.config.route.HeadlessRule;
 import io.github.proxycore.config.route.InlineRuleSet;
 import io.github.proxycore.config.route.IpPrefix;
@@ -112,6 +114,10 @@ public final class Validator {
             validateAnyTls(anytls, path, problems);
         } else if (outbound instanceof LoadBalanceOutboundOptions lb) {
             validateLoadBalance(lb, path, problems);
+        } else if (outbound instanceof SelectorOutboundOptions selector) {
+            validateSelector(selector, path, problems);
+        } else if (outbound instanceof UrlTestOutboundOptions urltest) {
+            validateUrlTest(urltest, path, problems);
         } else if (outbound instanceof DirectOutboundOptions direct) {
             validateDial(direct.dial(), path, problems);
         } else if (!(outbound instanceof BlockOutboundOptions)) {
@@ -181,6 +187,39 @@ public final class Validator {
         nonNegative(o.hysteresis().primaryFailures(), path + ".hysteresis.primary_failures", problems);
         nonNegative(o.hysteresis().backupHoldTime(), path + ".hysteresis.backup_hold_time", problems);
         nonNegative(o.hysteresis().rise(), path + ".hysteresis.rise", problems);
+    }
+
+    private static void validateSelector(SelectorOutboundOptions o, String path, Problems problems) {
+        if (o.outbounds().isEmpty()) {
+            problems.add(path + ".outbounds", "must name at least one outbound");
+        }
+        memberList(o.outbounds(), path + ".outbounds", new HashMap<>(), problems);
+        if (o.defaultOutbound() != null
+                && !o.outbounds().isEmpty()
+                && !o.outbounds().contains(o.defaultOutbound())) {
+            problems.add(
+                    path + ".default",
+                    "\"" + o.defaultOutbound() + "\" is not one of the selector's outbounds "
+                            + String.join(", ", o.outbounds()));
+        }
+    }
+
+    private static void validateUrlTest(UrlTestOutboundOptions o, String path, Problems problems) {
+        if (o.outbounds().isEmpty()) {
+            problems.add(path + ".outbounds", "must name at least one outbound");
+        }
+        memberList(o.outbounds(), path + ".outbounds", new HashMap<>(), problems);
+        httpUrl(o.url(), path + ".url", problems);
+        positive(o.interval(), path + ".interval", problems);
+        nonNegative(o.tolerance(), path + ".tolerance", problems);
+        positive(o.idleTimeout(), path + ".idle_timeout", problems);
+        if (!o.interval().isNegative()
+                && !o.idleTimeout().isNegative()
+                && o.idleTimeout().compareTo(o.interval()) < 0) {
+            problems.add(
+                    path + ".idle_timeout",
+                    "must be at least the interval (" + format(o.interval()) + "), got " + format(o.idleTimeout()));
+        }
     }
 
     private static void memberList(List<String> tags, String path, Map<String, String> seen, Problems problems) {
@@ -450,6 +489,10 @@ public final class Validator {
         if (outbound instanceof LoadBalanceOutboundOptions lb) {
             references(lb.primaryOutbounds(), path + ".primary_outbounds", known, problems);
             references(lb.backupOutbounds(), path + ".backup_outbounds", known, problems);
+        } else if (outbound instanceof SelectorOutboundOptions selector) {
+            references(selector.outbounds(), path + ".outbounds", known, problems);
+        } else if (outbound instanceof UrlTestOutboundOptions urltest) {
+            references(urltest.outbounds(), path + ".outbounds", known, problems);
         } else if (outbound instanceof AnyTlsOutboundOptions anytls) {
             reference(anytls.dial().detour(), path + ".detour", known, problems);
         } else if (outbound instanceof DirectOutboundOptions direct) {

@@ -7,9 +7,17 @@ import java.util.List;
  * selects the implementation; the {@link #tag()} names it for routes and for other outbounds.
  */
 public sealed interface OutboundOptions
-        permits AnyTlsOutboundOptions, LoadBalanceOutboundOptions, DirectOutboundOptions, BlockOutboundOptions {
+        permits AnyTlsOutboundOptions,
+                LoadBalanceOutboundOptions,
+                SelectorOutboundOptions,
+                UrlTestOutboundOptions,
+                DirectOutboundOptions,
+                BlockOutboundOptions {
 
-    /** The {@code type} field: {@code anytls}, {@code loadbalance}, {@code direct} or {@code block}. */
+    /**
+     * The {@code type} field: {@code anytls}, {@code loadbalance}, {@code selector}, {@code urltest}, {@code direct}
+     * or {@code block}.
+     */
     String type();
 
     /** The {@code tag} field, unique among outbounds. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.proxycore.config.outbound.UrlTestOutboundOptions;
 import io.github.proxycore.config.route.IpPrefix;
 import io.github.proxycore.config.route.RouteOptions;
 import io.github.proxycore.config.route.RouteRule;
@@ -11,6 +12,9 @@ import io.github.proxycore.loadbalance.LoadBalanceOutbound;
 import io.github.proxycore.loadbalance.MemberHealth;
 import io.github.proxycore.loadbalance.MemberSnapshot;
 import io.github.proxycore.loadbalance.UrlTest;
+import io.github.proxycore.loadbalance.group.OutboundGroup;
+import io.github.proxycore.loadbalance.group.SelectorOutbound;
+import io.github.proxycore.loadbalance.group.UrlTestOutbound;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.Outbounds;
@@ -339,9 +343,16 @@ final class ClashApi {
                 JsonNode body = readJson(request);
                 if (body == null || !body.path("name").isTextual()) {
                     reply.send(HttpResponseStatus.BAD_REQUEST, message("Body invalid"));
-                } else {
-                    // only a selector can be switched, and proxycore has no selector outbound yet
+                } else if (!(outbound instanceof SelectorOutbound selector)) {
                     reply.send(HttpResponseStatus.BAD_REQUEST, message("Must be a Selector"));
+                } else if (!selector.all().contains(body.get("name").asText())) {
+                    reply.send(
+                            HttpResponseStatus.BAD_REQUEST,
+                            message("Selector update error: \""
+                                    + body.get("name").asText() + "\" is not one of its outbounds"));
+                } else {
+                    selector.select(body.get("name").asText());
+                    reply.send(HttpResponseStatus.NO_CONTENT, null);
                 }
             } else {
                 methodNotAllowed(reply);
@@ -358,7 +369,7 @@ final class ClashApi {
                 if (only(method, reply, HttpMethod.GET)) {
                     ArrayNode groups = JSON.createArrayNode();
                     for (Outbound outbound : outbounds.all()) {
-                        if (outbound instanceof LoadBalanceOutbound) {
+                        if (isGroup(outbound)) {
                             groups.add(describe(outbound));
                         }
                     }
@@ -366,15 +377,16 @@ final class ClashApi {
                 }
                 return;
             }
-            if (!(outbounds.find(path.get(1)).orElse(null) instanceof LoadBalanceOutbound lb)
+            Outbound group = outbounds.find(path.get(1)).orElse(null);
+            if (!isGroup(group)
                     || path.size() > 3
                     || (path.size() == 3 && !path.get(2).equals("delay"))) {
                 notFound(reply);
             } else if (only(method, reply, HttpMethod.GET)) {
                 if (path.size() == 2) {
-                    reply.ok(describe(lb));
+                    reply.ok(describe(group));
                 } else {
-                    groupDelay(ctx, lb, query, reply);
+                    groupDelay(ctx, group, query, reply);
                 }
             }
         }
@@ -424,20 +436,22 @@ final class ClashApi {
         }
 
         /** A delay test of every member, {@code {member: ms}} for those that answered. */
-        private void groupDelay(
-                ChannelHandlerContext ctx, LoadBalanceOutbound lb, QueryStringDecoder query, Reply reply) {
+        private void groupDelay(ChannelHandlerContext ctx, Outbound group, QueryStringDecoder query, Reply reply) {
             Integer timeout = timeoutOf(query, reply);
             if (timeout == null) {
                 return;
             }
             String url = first(query, "url");
             if (url == null || url.isEmpty()) {
-                url = lb.options().url(); // the balancer's own health-check URL, as sing-box's URLTest group does
+                url = testUrl(group); // the group's own test URL, as sing-box's URLTest group does
             }
-            List<MemberSnapshot> members = lb.snapshot().members();
+            if (group instanceof UrlTestOutbound urltest) {
+                urltest.checkNow(); // sing-box's group test also updates the group's choice
+            }
+            List<String> members = memberTags(group);
             List<CompletableFuture<Duration>> tests = new ArrayList<>(members.size());
-            for (MemberSnapshot member : members) {
-                Outbound outbound = outbounds.find(member.tag()).orElse(null);
+            for (String member : members) {
+                Outbound outbound = outbounds.find(member).orElse(null);
                 try {
                     tests.add(
                             outbound == null
@@ -459,14 +473,14 @@ final class ClashApi {
             }));
         }
 
-        private void groupAnswer(List<MemberSnapshot> members, List<CompletableFuture<Duration>> tests, Reply reply) {
+        private void groupAnswer(List<String> members, List<CompletableFuture<Duration>> tests, Reply reply) {
             if (!reply.ctx().channel().isActive()) {
                 return;
             }
             ObjectNode result = JSON.createObjectNode();
             for (int i = 0; i < members.size(); i++) {
                 CompletableFuture<Duration> test = tests.get(i);
-                String tag = members.get(i).tag();
+                String tag = members.get(i);
                 if (test.isCompletedExceptionally()) {
                     remember(tag, 0);
                 } else {
@@ -635,7 +649,15 @@ final class ClashApi {
                     entries.isEmpty()
                             || entries.get(entries.size() - 1).get("delay").asInt() > 0);
         }
-        if (outbound instanceof LoadBalanceOutbound lb) {
+        if (outbound instanceof OutboundGroup group) {
+            ArrayNode all = node.putArray("all");
+            group.all().forEach(all::add);
+            node.put("now", group.now());
+            if (group instanceof UrlTestOutbound urltest) {
+                node.put("testUrl", urltest.options().url());
+                node.put("timeout", UrlTestOutboundOptions.TEST_TIMEOUT.toMillis());
+            }
+        } else if (outbound instanceof LoadBalanceOutbound lb) {
             ArrayNode all = node.putArray("all");
             ArrayNode active = node.putArray("active");
             ObjectNode health = node.putObject("health");
@@ -654,7 +676,7 @@ final class ClashApi {
         return node;
     }
 
-    /** {@code tag} as a member of the first balancer it belongs to, or null. */
+    /** {@code tag} as a member of the first balancer or urltest (the groups that test members) it is in, or null. */
     private MemberSnapshot memberSnapshot(String tag) {
         for (Outbound outbound : outbounds.all()) {
             if (outbound instanceof LoadBalanceOutbound lb) {
@@ -662,9 +684,41 @@ final class ClashApi {
                 if (member != null) {
                     return member;
                 }
+            } else if (outbound instanceof UrlTestOutbound urltest
+                    && urltest.all().contains(tag)) {
+                for (MemberSnapshot member : urltest.snapshot()) {
+                    if (member.tag().equals(tag)) {
+                        return member;
+                    }
+                }
             }
         }
         return null;
+    }
+
+    /** Whether the API shows {@code outbound} as a group: a balancer, a selector or a urltest. */
+    static boolean isGroup(Outbound outbound) {
+        return outbound instanceof LoadBalanceOutbound || outbound instanceof OutboundGroup;
+    }
+
+    /** A group's members, in configuration order. */
+    private static List<String> memberTags(Outbound group) {
+        if (group instanceof OutboundGroup g) {
+            return g.all();
+        }
+        return ((LoadBalanceOutbound) group)
+                .snapshot().members().stream().map(MemberSnapshot::tag).toList();
+    }
+
+    /** The URL a group's delay test uses when the caller names none. */
+    private static String testUrl(Outbound group) {
+        if (group instanceof LoadBalanceOutbound lb) {
+            return lb.options().url();
+        }
+        if (group instanceof UrlTestOutbound urltest) {
+            return urltest.options().url();
+        }
+        return UrlTestOutboundOptions.DEFAULT_URL;
     }
 
     private static ObjectNode entry(Instant time, int delayMillis) {
@@ -688,6 +742,8 @@ final class ClashApi {
             case "block" -> "Reject";
             case "anytls" -> "AnyTLS";
             case "loadbalance" -> "LoadBalance";
+            case "selector" -> "Selector";
+            case "urltest" -> "URLTest";
             default -> type;
         };
     }

@@ -166,6 +166,60 @@ class ConnectionsTest {
         }
     }
 
+    @Test
+    void switchingASelectorThroughTheApiMovesTheNextConnectionAndInterruptsTheOldOnes() throws Exception {
+        try (EchoServer echo = new EchoServer();
+                Engine engine = Engine.builder(ConfigLoader.parse("{"
+                                + "\"inbounds\": [{\"type\": \"mixed\", \"tag\": \"in\", \"listen\": \"127.0.0.1\","
+                                + " \"listen_port\": 0}],"
+                                + "\"outbounds\": ["
+                                + "  {\"type\": \"selector\", \"tag\": \"proxy\", \"outbounds\": [\"a\", \"b\"],"
+                                + "   \"interrupt_exist_connections\": true},"
+                                + "  {\"type\": \"direct\", \"tag\": \"a\"}, {\"type\": \"direct\", \"tag\": \"b\"}],"
+                                + "\"experimental\": {\"clash_api\": {\"external_controller\": \"127.0.0.1:0\","
+                                + " \"secret\": \"s\"}}}"))
+                        .start()) {
+            String base = "http://127.0.0.1:"
+                    + engine.status().orElseThrow().localAddress().getPort();
+            JsonNode proxy = JSON.readTree(get(base + "/proxies/proxy").body());
+            assertThat(proxy.get("type").asText()).isEqualTo("Selector");
+            assertThat(proxy.get("now").asText()).isEqualTo("a");
+            assertThat(proxy.get("all")).extracting(JsonNode::asText).containsExactly("a", "b");
+
+            try (Socket throughA = throughProxy(engine, echo.port())) {
+                echo(throughA, 10);
+                JsonNode c = awaitConnection(base, n -> true);
+                assertThat(c.get("chains")).extracting(JsonNode::asText).containsExactly("a", "proxy");
+
+                assertThat(send(base + "/proxies/proxy", "PUT", "{\"name\": \"b\"}")
+                                .statusCode())
+                        .isEqualTo(204);
+                assertThat(JSON.readTree(get(base + "/proxies/proxy").body())
+                                .get("now")
+                                .asText())
+                        .isEqualTo("b");
+                assertThat(throughA.getInputStream().read())
+                        .as("interrupt_exist_connections closed the connection through a")
+                        .isEqualTo(-1);
+            }
+            awaitEmpty(base);
+            try (Socket throughB = throughProxy(engine, echo.port())) {
+                echo(throughB, 10);
+                JsonNode c = awaitConnection(base, n -> true);
+                assertThat(c.get("chains")).extracting(JsonNode::asText).containsExactly("b", "proxy");
+            }
+            HttpResponse<String> notMember = send(base + "/proxies/proxy", "PUT", "{\"name\": \"nobody\"}");
+            assertThat(notMember.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(notMember.body()).get("message").asText()).contains("nobody");
+            HttpResponse<String> notSelector = send(base + "/proxies/a", "PUT", "{\"name\": \"b\"}");
+            assertThat(notSelector.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(notSelector.body()).get("message").asText())
+                    .isEqualTo("Must be a Selector");
+            JsonNode groups = JSON.readTree(get(base + "/group").body()).get("proxies");
+            assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly("proxy");
+        }
+    }
+
     private static Socket throughProxy(Engine engine, int port) throws IOException {
         Socket socket =
                 new Socket(new Proxy(Proxy.Type.SOCKS, engine.inbound("in").localAddress()));
@@ -219,9 +273,17 @@ class ConnectionsTest {
     }
 
     private HttpResponse<String> send(String uri, String method) throws Exception {
+        return send(uri, method, null);
+    }
+
+    private HttpResponse<String> send(String uri, String method, String body) throws Exception {
         return client.send(
                 HttpRequest.newBuilder(URI.create(uri))
-                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
                         .header("Authorization", "Bearer s")
                         .timeout(Duration.ofSeconds(10))
                         .build(),
