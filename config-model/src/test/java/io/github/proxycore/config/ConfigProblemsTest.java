@@ -160,7 +160,7 @@ class ConfigProblemsTest {
                         "unknown outbound type",
                         out("{\"type\": \"vmess\", \"tag\": \"v\"}"),
                         "$.outbounds[0].type",
-                        "unknown outbound type \"vmess\", expected one of anytls, loadbalance, direct, block"),
+                        "unknown outbound type \"vmess\", expected one of anytls, block, direct, loadbalance, selector, urltest"),
                 bad("missing outbound type", out("{\"tag\": \"v\"}"), "$.outbounds[0].type", "missing required field"),
                 bad(
                         "duplicate outbound tag",
@@ -376,7 +376,7 @@ class ConfigProblemsTest {
                         "unknown inbound type",
                         in("{\"type\": \"tun\", \"listen\": \"::\"}"),
                         "$.inbounds[0].type",
-                        "unknown inbound type \"tun\", expected one of mixed, anytls"),
+                        "unknown inbound type \"tun\", expected one of anytls, mixed"),
                 bad(
                         "duplicate inbound tag",
                         in(MIXED + "}," + MIXED.replace("1080", "1081") + "}"),

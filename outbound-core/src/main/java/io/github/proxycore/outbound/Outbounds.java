@@ -3,8 +3,6 @@ package io.github.proxycore.outbound;
 import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.ConfigProblem;
-import io.github.proxycore.config.outbound.BlockOutboundOptions;
-import io.github.proxycore.config.outbound.DirectOutboundOptions;
 import io.github.proxycore.config.outbound.OutboundOptions;
 import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A configuration's outbounds, built and ready to dial: each built by the {@link OutboundFactory} registered for its
- * {@code type} (direct and block built in, others found with {@link ServiceLoader}), dependencies before the
+ * {@code type} (all found with {@link ServiceLoader}, direct and block included), dependencies before the
  * outbounds that use them. {@link #close()} releases everything they hold, and the event loops if this object
  * started them.
  *
@@ -123,8 +121,6 @@ public final class Outbounds implements AutoCloseable {
 
         private Builder(List<? extends OutboundOptions> options) {
             this.options = List.copyOf(options);
-            factory(new SimpleFactory(DirectOutboundOptions.TYPE));
-            factory(new SimpleFactory(BlockOutboundOptions.TYPE));
             for (OutboundFactory factory :
                     ServiceLoader.load(OutboundFactory.class, Outbounds.class.getClassLoader())) {
                 factory(factory);
@@ -229,17 +225,6 @@ public final class Outbounds implements AutoCloseable {
                 throw e.under("$.outbounds[" + index.get(o.tag()) + "]");
             }
             built.put(o.tag(), outbound);
-        }
-    }
-
-    /** The built-in types. */
-    private record SimpleFactory(String type) implements OutboundFactory {
-        @Override
-        public Outbound create(OutboundOptions options, OutboundContext context) {
-            if (options instanceof DirectOutboundOptions direct) {
-                return DirectOutbound.create(direct, context);
-            }
-            return new BlockOutbound(options.tag());
         }
     }
 }

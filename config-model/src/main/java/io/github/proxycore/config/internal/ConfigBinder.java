@@ -12,25 +12,8 @@ import io.github.proxycore.config.LogOptions;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.ProxyConfig;
 import io.github.proxycore.config.TlsVersion;
-import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
-import io.github.proxycore.config.inbound.AnyTlsUser;
 import io.github.proxycore.config.inbound.InboundOptions;
-import io.github.proxycore.config.inbound.MixedInboundOptions;
-import io.github.proxycore.config.inbound.MixedUser;
-import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
-import io.github.proxycore.config.outbound.BlockOutboundOptions;
-import io.github.proxycore.config.outbound.DirectOutboundOptions;
-import io.github.proxycore.config.outbound.EmptyPoolAction;
-import io.github.proxycore.config.outbound.HashKeyPart;
-import io.github.proxycore.config.outbound.HashOptions;
-import io.github.proxycore.config.outbound.HysteresisOptions;
-import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
-import io.github.proxycore.config.outbound.LoadBalanceStrategy;
-import io.github.proxycore.config.outbound.OnEmptyKey;
 import io.github.proxycore.config.outbound.OutboundOptions;
-import io.github.proxycore.config.outbound.SelectorOutboundOptions;
-import io.github.proxycore.config.outbound.TopNOptions;
-import io.github.proxycore.config.outbound.UrlTestOutboundOptions;
 import io.github.proxycore.config.route.HeadlessRule;
 import io.github.proxycore.config.route.InlineRuleSet;
 import io.github.proxycore.config.route.LocalRuleSet;
@@ -40,7 +23,8 @@ import io.github.proxycore.config.route.RouteRule;
 import io.github.proxycore.config.route.RuleConditions;
 import io.github.proxycore.config.route.RuleSetFormat;
 import io.github.proxycore.config.route.RuleSetOptions;
-import java.time.Duration;
+import io.github.proxycore.config.spi.InboundType;
+import io.github.proxycore.config.spi.OutboundType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +33,12 @@ import java.util.Map;
  * Maps sing-box JSON onto the option records. It reports what only the JSON shows (wrong types, unknown and
  * missing fields, unknown names) and applies defaults; value ranges and cross references are the
  * {@link Validator}'s job, which also checks options built in Java.
+ *
+ * <p>Outbounds and inbounds are bound by the {@link OutboundType} or {@link InboundType} registered for their
+ * {@code type} ({@link ConfigTypes}); this class knows none of them, only the pieces they share (dial, listen and
+ * TLS fields), which they reach through {@link io.github.proxycore.config.spi.ConfigObject}.
  */
 public final class ConfigBinder {
-    private static final List<String> OUTBOUND_TYPES = List.of(
-            AnyTlsOutboundOptions.TYPE,
-            LoadBalanceOutboundOptions.TYPE,
-            SelectorOutboundOptions.TYPE,
-            UrlTestOutboundOptions.TYPE,
-            DirectOutboundOptions.TYPE,
-            BlockOutboundOptions.TYPE);
-    private static final List<String> INBOUND_TYPES = List.of(MixedInboundOptions.TYPE, AnyTlsInboundOptions.TYPE);
     private static final String JVM = "not supported by proxycore";
 
     private ConfigBinder() {}
@@ -149,212 +129,21 @@ public final class ConfigBinder {
         if (type == null) {
             return null;
         }
-        OutboundOptions bound;
-        switch (type) {
-            case AnyTlsOutboundOptions.TYPE:
-                bound = bindAnyTlsOutbound(o, tag);
-                break;
-            case LoadBalanceOutboundOptions.TYPE:
-                bound = bindLoadBalance(o, tag);
-                break;
-            case SelectorOutboundOptions.TYPE:
-                bound = bindSelector(o, tag);
-                break;
-            case UrlTestOutboundOptions.TYPE:
-                bound = bindUrlTest(o, tag);
-                break;
-            case DirectOutboundOptions.TYPE:
-                bound = new DirectOutboundOptions(tag, bindDial(o));
-                unsupported(o, "override_address", "use a route rule instead");
-                unsupported(o, "override_port", "use a route rule instead");
-                break;
-            case BlockOutboundOptions.TYPE:
-                bound = new BlockOutboundOptions(tag);
-                break;
-            default:
-                o.problems()
-                        .add(
-                                o.path("type"),
-                                "unknown outbound type \"" + type + "\", expected one of "
-                                        + String.join(", ", OUTBOUND_TYPES));
-                return null;
+        OutboundType<?> binding = ConfigTypes.get().outbound(type);
+        if (binding == null) {
+            o.problems()
+                    .add(
+                            o.path("type"),
+                            "unknown outbound type \"" + type + "\", expected one of "
+                                    + String.join(", ", ConfigTypes.get().outboundNames()));
+            return null;
         }
+        OutboundOptions bound = binding.bind(tag, o);
         o.finish();
         return bound;
     }
 
-    private static AnyTlsOutboundOptions bindAnyTlsOutbound(StrictObject o, String tag) {
-        String server = o.requiredString("server");
-        Integer port = o.optionalInteger("server_port");
-        if (port == null && !o.has("server_port")) {
-            o.problems().add(o.path("server_port"), "missing required field");
-        }
-        String password = o.requiredString("password");
-        StrictObject tlsObject = o.object("tls");
-        OutboundTlsOptions tls;
-        if (tlsObject == null) {
-            if (!o.has("tls")) {
-                o.problems().add(o.path("tls"), "missing required field (AnyTLS runs over TLS; {} takes the defaults)");
-            }
-            tls = OutboundTlsOptions.builder().build();
-        } else {
-            // AnyTLS is TLS by definition, so an empty object means "TLS with defaults".
-            tls = bindOutboundTls(tlsObject, true);
-        }
-        return new AnyTlsOutboundOptions(
-                tag,
-                server,
-                port == null ? 0 : port,
-                password,
-                o.duration("idle_session_check_interval", AnyTlsOutboundOptions.DEFAULT_IDLE_SESSION_CHECK_INTERVAL),
-                o.duration("idle_session_timeout", AnyTlsOutboundOptions.DEFAULT_IDLE_SESSION_TIMEOUT),
-                o.integer("min_idle_session", 0),
-                o.integer("min_idle_session_for_age", 0),
-                o.integer("ensure_idle_session", 0),
-                o.integer("ensure_idle_session_create_rate", 0),
-                o.duration("heartbeat", Duration.ZERO),
-                o.duration("max_connection_lifetime", Duration.ZERO),
-                o.duration("connection_lifetime_jitter", Duration.ZERO),
-                tls,
-                bindDial(o));
-    }
-
-    private static LoadBalanceOutboundOptions bindLoadBalance(StrictObject o, String tag) {
-        if (!o.has("primary_outbounds")) {
-            o.problems().add(o.path("primary_outbounds"), "missing required field");
-        }
-        List<String> primaries = o.strings("primary_outbounds");
-        List<String> backups = o.strings("backup_outbounds");
-        String url = o.string("url", "");
-        Duration interval = o.duration("interval", LoadBalanceOutboundOptions.DEFAULT_INTERVAL);
-        Duration timeout = o.duration("timeout", LoadBalanceOutboundOptions.DEFAULT_TIMEOUT);
-        Duration idleTimeout = o.duration("idle_timeout", LoadBalanceOutboundOptions.DEFAULT_IDLE_TIMEOUT);
-
-        TopNOptions topN = TopNOptions.ALL;
-        StrictObject topNObject = o.object("top_n");
-        if (topNObject != null) {
-            topN = new TopNOptions(topNObject.integer("primary", 0), topNObject.integer("backup", 0));
-            topNObject.finish();
-        }
-        Duration tolerance = Duration.ofMillis(o.integer("tolerance", 0));
-
-        if (!o.has("strategy")) {
-            o.problems().add(o.path("strategy"), "missing required field (random or consistent_hash)");
-        }
-        LoadBalanceStrategy strategy =
-                o.enumValue("strategy", LoadBalanceStrategy.values(), LoadBalanceStrategy::configName, Map.of(), null);
-
-        HashOptions hash = HashOptions.DEFAULT;
-        StrictObject hashObject = o.object("hash");
-        if (hashObject != null) {
-            hash = bindHash(hashObject);
-        }
-        if (strategy == LoadBalanceStrategy.CONSISTENT_HASH && (hashObject == null || !hashObject.has("key_parts"))) {
-            o.problems().add(o.path("hash") + ".key_parts", "missing required field (consistent_hash needs key parts)");
-        }
-
-        HysteresisOptions hysteresis = HysteresisOptions.DEFAULT;
-        StrictObject hysteresisObject = o.object("hysteresis");
-        if (hysteresisObject != null) {
-            // an explicit 0 means "no damping"; an absent field takes the default
-            Integer failures = hysteresisObject.optionalInteger("primary_failures");
-            Duration hold = hysteresisObject.optionalDuration("backup_hold_time");
-            Integer rise = hysteresisObject.optionalInteger("rise");
-            hysteresis = new HysteresisOptions(
-                    failures == null ? HysteresisOptions.DEFAULT_PRIMARY_FAILURES : failures,
-                    hold == null ? HysteresisOptions.DEFAULT_BACKUP_HOLD_TIME : hold,
-                    rise == null ? HysteresisOptions.DEFAULT_RISE : rise);
-            hysteresisObject.finish();
-        }
-        EmptyPoolAction emptyPoolAction = o.enumValue(
-                "empty_pool_action",
-                EmptyPoolAction.values(),
-                EmptyPoolAction::configName,
-                Map.of("reject", EmptyPoolAction.ERROR),
-                EmptyPoolAction.ERROR);
-        return new LoadBalanceOutboundOptions(
-                tag,
-                primaries,
-                backups,
-                url.isEmpty() ? LoadBalanceOutboundOptions.DEFAULT_URL : url,
-                interval,
-                timeout,
-                idleTimeout,
-                topN,
-                tolerance,
-                strategy,
-                hash,
-                hysteresis,
-                emptyPoolAction,
-                o.bool("interrupt_exist_connections", false),
-                o.bool("prefer_domain", false));
-    }
-
-    private static SelectorOutboundOptions bindSelector(StrictObject o, String tag) {
-        if (!o.has("outbounds")) {
-            o.problems().add(o.path("outbounds"), "missing required field");
-        }
-        List<String> members = o.strings("outbounds");
-        String defaultTag = o.string("default", "");
-        return new SelectorOutboundOptions(
-                tag, members, defaultTag.isEmpty() ? null : defaultTag, o.bool("interrupt_exist_connections", false));
-    }
-
-    private static UrlTestOutboundOptions bindUrlTest(StrictObject o, String tag) {
-        if (!o.has("outbounds")) {
-            o.problems().add(o.path("outbounds"), "missing required field");
-        }
-        List<String> members = o.strings("outbounds");
-        String url = o.string("url", "");
-        Duration interval = o.duration("interval", UrlTestOutboundOptions.DEFAULT_INTERVAL);
-        // sing-box: a number of milliseconds
-        Duration tolerance = Duration.ofMillis(o.integer("tolerance", 0));
-        Duration idleTimeout = o.duration("idle_timeout", UrlTestOutboundOptions.DEFAULT_IDLE_TIMEOUT);
-        return new UrlTestOutboundOptions(
-                tag, members, url, interval, tolerance, idleTimeout, o.bool("interrupt_exist_connections", false));
-    }
-
-    private static HashOptions bindHash(StrictObject o) {
-        List<HashKeyPart> parts = new ArrayList<>();
-        List<String> names = o.strings("key_parts");
-        for (int i = 0; i < names.size(); i++) {
-            HashKeyPart part = keyPart(names.get(i));
-            if (part == null) {
-                List<String> known = new ArrayList<>();
-                for (HashKeyPart p : HashKeyPart.values()) {
-                    known.add(p.configName());
-                }
-                o.problems()
-                        .add(
-                                Problems.index(o.path("key_parts"), i),
-                                "unknown key part \"" + names.get(i) + "\", expected one of "
-                                        + String.join(", ", known));
-            } else {
-                parts.add(part);
-            }
-        }
-        int virtualNodes = o.integer("virtual_nodes", HashOptions.DEFAULT_VIRTUAL_NODES);
-        OnEmptyKey onEmptyKey =
-                o.enumValue("on_empty_key", OnEmptyKey.values(), OnEmptyKey::configName, Map.of(), OnEmptyKey.RANDOM);
-        String salt = o.string("key_salt", null);
-        String alias = o.string("salt", null);
-        if (salt != null && alias != null) {
-            o.problems().add(o.path("salt"), "give key_salt or its alias salt, not both");
-        }
-        o.finish();
-        return new HashOptions(parts, virtualNodes, onEmptyKey, salt != null ? salt : alias);
-    }
-
-    private static HashKeyPart keyPart(String name) {
-        for (HashKeyPart part : HashKeyPart.values()) {
-            if (part.configName().equals(name)) {
-                return part;
-            }
-        }
-        return null;
-    }
-
-    private static DialOptions bindDial(StrictObject o) {
+    static DialOptions bindDial(StrictObject o) {
         unsupported(o, "bind_interface", JVM + ": the JVM cannot bind a socket to an interface");
         unsupported(o, "routing_mark", JVM + ": the JVM cannot set SO_MARK");
         unsupported(o, "netns", JVM + ": network namespaces are chosen when the JVM starts");
@@ -384,7 +173,7 @@ public final class ConfigBinder {
                 o.duration("tcp_keep_alive_interval", DialOptions.DEFAULT_TCP_KEEP_ALIVE_INTERVAL));
     }
 
-    private static OutboundTlsOptions bindOutboundTls(StrictObject o, boolean enabledByDefault) {
+    static OutboundTlsOptions bindOutboundTls(StrictObject o, boolean enabledByDefault) {
         for (String name : List.of(
                 "utls",
                 "reality",
@@ -437,76 +226,21 @@ public final class ConfigBinder {
         if (tag.isEmpty()) {
             tag = type;
         }
-        InboundOptions bound;
-        switch (type) {
-            case MixedInboundOptions.TYPE:
-                unsupported(o, "set_system_proxy", JVM);
-                bound = new MixedInboundOptions(
-                        tag,
-                        bindListen(o),
-                        bindMixedUsers(o),
-                        o.duration("handshake_timeout", MixedInboundOptions.DEFAULT_HANDSHAKE_TIMEOUT),
-                        o.integer("max_handshakes", MixedInboundOptions.DEFAULT_MAX_HANDSHAKES));
-                break;
-            case AnyTlsInboundOptions.TYPE:
-                bound = bindAnyTlsInbound(o, tag);
-                break;
-            default:
-                o.problems()
-                        .add(
-                                o.path("type"),
-                                "unknown inbound type \"" + type + "\", expected one of "
-                                        + String.join(", ", INBOUND_TYPES));
-                return null;
+        InboundType<?> binding = ConfigTypes.get().inbound(type);
+        if (binding == null) {
+            o.problems()
+                    .add(
+                            o.path("type"),
+                            "unknown inbound type \"" + type + "\", expected one of "
+                                    + String.join(", ", ConfigTypes.get().inboundNames()));
+            return null;
         }
+        InboundOptions bound = binding.bind(tag, o);
         o.finish();
         return bound;
     }
 
-    private static List<MixedUser> bindMixedUsers(StrictObject o) {
-        List<MixedUser> users = new ArrayList<>();
-        for (StrictObject user : o.objects("users")) {
-            users.add(new MixedUser(user.requiredString("username"), user.requiredString("password")));
-            user.finish();
-        }
-        return users;
-    }
-
-    private static AnyTlsInboundOptions bindAnyTlsInbound(StrictObject o, String tag) {
-        ListenOptions listen = bindListen(o);
-        List<AnyTlsUser> users = new ArrayList<>();
-        if (!o.has("users")) {
-            o.problems().add(o.path("users"), "missing required field");
-        }
-        for (StrictObject user : o.objects("users")) {
-            users.add(new AnyTlsUser(user.string("name", ""), user.requiredString("password")));
-            user.finish();
-        }
-        List<String> paddingScheme = o.strings("padding_scheme");
-        StrictObject tlsObject = o.object("tls");
-        InboundTlsOptions tls;
-        if (tlsObject == null) {
-            if (!o.has("tls")) {
-                o.problems().add(o.path("tls"), "missing required field (an AnyTLS server needs a certificate)");
-            }
-            tls = new InboundTlsOptions(true, null, List.of(), null, null, List.of(), null, null, null, null);
-        } else {
-            tls = bindInboundTls(tlsObject, true);
-        }
-        return new AnyTlsInboundOptions(
-                tag,
-                listen,
-                users,
-                paddingScheme,
-                tls,
-                o.integer("max_streams_per_session", AnyTlsInboundOptions.DEFAULT_MAX_STREAMS_PER_SESSION),
-                o.duration("stream_address_timeout", AnyTlsInboundOptions.DEFAULT_STREAM_ADDRESS_TIMEOUT),
-                o.duration("stream_dial_timeout", AnyTlsInboundOptions.DEFAULT_STREAM_DIAL_TIMEOUT),
-                o.integer("session_memory_budget", AnyTlsInboundOptions.DEFAULT_SESSION_MEMORY_BUDGET),
-                o.duration("session_idle_timeout", AnyTlsInboundOptions.DEFAULT_SESSION_IDLE_TIMEOUT));
-    }
-
-    private static InboundTlsOptions bindInboundTls(StrictObject o, boolean enabledByDefault) {
+    static InboundTlsOptions bindInboundTls(StrictObject o, boolean enabledByDefault) {
         for (String name : List.of(
                 "acme",
                 "ech",
@@ -534,7 +268,7 @@ public final class ConfigBinder {
         return options;
     }
 
-    private static ListenOptions bindListen(StrictObject o) {
+    static ListenOptions bindListen(StrictObject o) {
         for (String name : List.of(
                 "bind_interface",
                 "routing_mark",
@@ -782,7 +516,7 @@ public final class ConfigBinder {
      * Marks a sing-box field proxycore knows but cannot honour: harmless when off ({@code false}, {@code ""},
      * {@code 0}, an object without {@code "enabled": true}), reported when set.
      */
-    private static void unsupported(StrictObject o, String name, String reason) {
+    static void unsupported(StrictObject o, String name, String reason) {
         if (!o.has(name)) {
             return;
         }

@@ -1,7 +1,12 @@
 package io.github.proxycore.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.GoDuration;
+import io.github.proxycore.config.InboundTlsOptions;
+import io.github.proxycore.config.ListenOptions;
+import io.github.proxycore.config.OutboundTlsOptions;
+import io.github.proxycore.config.spi.ConfigObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,13 +22,16 @@ import java.util.function.Function;
 /**
  * A JSON object read strictly: every accessor records the field as known, reports wrong types to the shared
  * {@link Problems} with the field's path and returns a harmless default, and {@link #finish()} reports the fields
- * nobody asked for. JSON {@code null} counts as absent, as in Go.
+ * nobody asked for. JSON {@code null} counts as absent, as in Go. It is what {@link ConfigObject} hands to the
+ * binders of every type, built-in or not.
  */
-public final class StrictObject {
+public final class StrictObject implements ConfigObject {
     private final JsonNode node;
     private final String path;
     private final Problems problems;
     private final Set<String> known = new LinkedHashSet<>();
+    /** Fields read with {@link #secret}, beyond the {@link #SECRETS} every object has. */
+    private final Set<String> secrets = new LinkedHashSet<>();
 
     private StrictObject(JsonNode node, String path, Problems problems) {
         this.node = node;
@@ -97,6 +105,12 @@ public final class StrictObject {
             return null;
         }
         return value;
+    }
+
+    @Override
+    public String secret(String name) {
+        secrets.add(name);
+        return requiredString(name);
     }
 
     /** An integer field, or {@code fallback} when absent. */
@@ -282,6 +296,36 @@ public final class StrictObject {
         }
     }
 
+    @Override
+    public void unsupported(String name, String reason) {
+        ConfigBinder.unsupported(this, name, reason);
+    }
+
+    @Override
+    public void problem(String field, String message) {
+        problems.add(field == null || field.isEmpty() ? path : path(field), message);
+    }
+
+    @Override
+    public DialOptions dialOptions() {
+        return ConfigBinder.bindDial(this);
+    }
+
+    @Override
+    public ListenOptions listenOptions() {
+        return ConfigBinder.bindListen(this);
+    }
+
+    @Override
+    public OutboundTlsOptions asOutboundTls(boolean enabledByDefault) {
+        return ConfigBinder.bindOutboundTls(this, enabledByDefault);
+    }
+
+    @Override
+    public InboundTlsOptions asInboundTls(boolean enabledByDefault) {
+        return ConfigBinder.bindInboundTls(this, enabledByDefault);
+    }
+
     /** Reports a mismatch for field {@code name}: expected {@code what}. */
     public void typeMismatch(String name, String what, JsonNode value) {
         problems.add(path(name), "expected " + what + ", got " + describe(name, value));
@@ -293,8 +337,11 @@ public final class StrictObject {
      */
     private static final Set<String> SECRETS = Set.of("password", "secret", "key", "private_key", "pre_shared_key");
 
-    private static String describe(String field, JsonNode node) {
-        if (!SECRETS.contains(field) || node == null || node.isNull() || node.isMissingNode()) {
+    private String describe(String field, JsonNode node) {
+        if (!(SECRETS.contains(field) || secrets.contains(field))
+                || node == null
+                || node.isNull()
+                || node.isMissingNode()) {
             return describe(node);
         }
         return "a " + node.getNodeType().name().toLowerCase(Locale.ROOT) + " (not shown: " + field + " is secret)";

@@ -6,20 +6,8 @@ import io.github.proxycore.config.InboundTlsOptions;
 import io.github.proxycore.config.ListenOptions;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.ProxyConfig;
-import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
-import io.github.proxycore.config.inbound.AnyTlsUser;
 import io.github.proxycore.config.inbound.InboundOptions;
-import io.github.proxycore.config.inbound.MixedInboundOptions;
-import io.github.proxycore.config.inbound.MixedUser;
-import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
-import io.github.proxycore.config.outbound.BlockOutboundOptions;
-import io.github.proxycore.config.outbound.DirectOutboundOptions;
-import io.github.proxycore.config.outbound.HashOptions;
-import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
-import io.github.proxycore.config.outbound.LoadBalanceStrategy;
 import io.github.proxycore.config.outbound.OutboundOptions;
-import io.github.proxycore.config.outbound.SelectorOutboundOptions;
-import io.github.proxycore.config.outbound.UrlTestOutboundOptions;
 import io.github.proxycore.config.route.HeadlessRule;
 import io.github.proxycore.config.route.InlineRuleSet;
 import io.github.proxycore.config.route.IpPrefix;
@@ -30,6 +18,8 @@ import io.github.proxycore.config.route.RouteOptions;
 import io.github.proxycore.config.route.RouteRule;
 import io.github.proxycore.config.route.RuleConditions;
 import io.github.proxycore.config.route.RuleSetOptions;
+import io.github.proxycore.config.spi.InboundType;
+import io.github.proxycore.config.spi.OutboundType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -64,10 +54,11 @@ public final class Validator {
     /** Validates a whole configuration, adding to {@code problems}. */
     public static void validate(ProxyConfig config, Problems problems) {
         Map<String, Integer> outboundIndex = new LinkedHashMap<>();
+        List<Checker.Reference> references = new ArrayList<>();
         for (int i = 0; i < config.outbounds().size(); i++) {
             OutboundOptions outbound = config.outbounds().get(i);
             String path = Problems.index("$.outbounds", i);
-            validateOutbound(outbound, path, problems);
+            validateOutbound(outbound, path, problems, references);
             if (outbound.tag() != null && outboundIndex.putIfAbsent(outbound.tag(), i) != null) {
                 problems.add(
                         path + ".tag",
@@ -75,8 +66,10 @@ public final class Validator {
                                 + outboundIndex.get(outbound.tag()) + "])");
             }
         }
-        for (int i = 0; i < config.outbounds().size(); i++) {
-            checkReferences(config.outbounds().get(i), Problems.index("$.outbounds", i), outboundIndex, problems);
+        for (Checker.Reference reference : references) {
+            if (!outboundIndex.containsKey(reference.tag())) {
+                problems.add(reference.path(), unknownOutbound(reference.tag()));
+            }
         }
         checkCycles(config.outbounds(), outboundIndex, problems);
 
@@ -106,135 +99,56 @@ public final class Validator {
 
     /** Validates one outbound on its own (no cross references), adding to {@code problems}. */
     public static void validateOutbound(OutboundOptions outbound, String path, Problems problems) {
+        validateOutbound(outbound, path, problems, null);
+    }
+
+    /**
+     * Checks the tag, then hands the options to the {@link OutboundType} registered for their type. Options of a type
+     * with no binding here (built in Java for a factory added by hand) get only the common checks.
+     */
+    private static void validateOutbound(
+            OutboundOptions outbound, String path, Problems problems, List<Checker.Reference> references) {
         required(outbound.tag(), path + ".tag", problems);
         if (outbound.tag() != null && outbound.tag().isEmpty()) {
             problems.add(path + ".tag", "must not be empty");
         }
-        if (outbound instanceof AnyTlsOutboundOptions anytls) {
-            validateAnyTls(anytls, path, problems);
-        } else if (outbound instanceof LoadBalanceOutboundOptions lb) {
-            validateLoadBalance(lb, path, problems);
-        } else if (outbound instanceof SelectorOutboundOptions selector) {
-            validateSelector(selector, path, problems);
-        } else if (outbound instanceof UrlTestOutboundOptions urltest) {
-            validateUrlTest(urltest, path, problems);
-        } else if (outbound instanceof DirectOutboundOptions direct) {
-            validateDial(direct.dial(), path, problems);
-        } else if (!(outbound instanceof BlockOutboundOptions)) {
-            throw new AssertionError(outbound);
+        OutboundType<?> type = ConfigTypes.get().outbound(outbound.type());
+        if (type != null) {
+            validateWith(type, outbound, new Checker(path, problems, references));
         }
     }
 
-    private static void validateAnyTls(AnyTlsOutboundOptions o, String path, Problems problems) {
-        required(o.server(), path + ".server", problems);
-        required(o.password(), path + ".password", problems);
-        if (o.server() != null && o.server().isBlank()) {
-            problems.add(path + ".server", "must not be empty");
-        }
-        if (o.server() != null) {
-            port(o.serverPort(), 1, path + ".server_port", problems);
-        }
-        if (o.password() != null && o.password().isEmpty()) {
-            problems.add(path + ".password", "must not be empty");
-        }
-        positive(o.idleSessionCheckInterval(), path + ".idle_session_check_interval", problems);
-        nonNegative(o.idleSessionTimeout(), path + ".idle_session_timeout", problems);
-        nonNegative(o.minIdleSession(), path + ".min_idle_session", problems);
-        nonNegative(o.minIdleSessionForAge(), path + ".min_idle_session_for_age", problems);
-        nonNegative(o.ensureIdleSession(), path + ".ensure_idle_session", problems);
-        nonNegative(o.ensureIdleSessionCreateRate(), path + ".ensure_idle_session_create_rate", problems);
-        if (nonNegative(o.heartbeat(), path + ".heartbeat", problems)
-                && !o.heartbeat().isZero()
-                && o.heartbeat().compareTo(MIN_HEARTBEAT) < 0) {
-            problems.add(path + ".heartbeat", "must be 0 (off) or at least 10ms, got " + format(o.heartbeat()));
-        }
-        nonNegative(o.maxConnectionLifetime(), path + ".max_connection_lifetime", problems);
-        nonNegative(o.connectionLifetimeJitter(), path + ".connection_lifetime_jitter", problems);
-        validateOutboundTls(o.tls(), path + ".tls", problems);
-        if (!o.tls().enabled()) {
-            problems.add(path + ".tls.enabled", "AnyTLS always runs over TLS; remove \"enabled\": false");
-        }
-        validateDial(o.dial(), path, problems);
-    }
-
-    private static void validateLoadBalance(LoadBalanceOutboundOptions o, String path, Problems problems) {
-        if (o.primaryOutbounds().isEmpty()) {
-            problems.add(path + ".primary_outbounds", "must name at least one outbound");
-        }
-        Map<String, String> seen = new HashMap<>();
-        memberList(o.primaryOutbounds(), path + ".primary_outbounds", seen, problems);
-        memberList(o.backupOutbounds(), path + ".backup_outbounds", seen, problems);
-        httpUrl(o.url(), path + ".url", problems);
-        positive(o.interval(), path + ".interval", problems);
-        positive(o.timeout(), path + ".timeout", problems);
-        nonNegative(o.idleTimeout(), path + ".idle_timeout", problems);
-        nonNegative(o.topN().primary(), path + ".top_n.primary", problems);
-        nonNegative(o.topN().backup(), path + ".top_n.backup", problems);
-        nonNegative(o.tolerance(), path + ".tolerance", problems);
-        if (o.strategy() == null) {
-            problems.add(path + ".strategy", "must be random or consistent_hash");
-        }
-        HashOptions hash = o.hash();
-        if (o.strategy() == LoadBalanceStrategy.CONSISTENT_HASH
-                && hash.keyParts().isEmpty()) {
-            problems.add(path + ".hash.key_parts", "consistent_hash needs at least one key part");
-        }
-        if (hash.virtualNodes() < 1 || hash.virtualNodes() > MAX_VIRTUAL_NODES) {
-            problems.add(
-                    path + ".hash.virtual_nodes",
-                    "must be between 1 and " + MAX_VIRTUAL_NODES + ", got " + hash.virtualNodes());
-        }
-        nonNegative(o.hysteresis().primaryFailures(), path + ".hysteresis.primary_failures", problems);
-        nonNegative(o.hysteresis().backupHoldTime(), path + ".hysteresis.backup_hold_time", problems);
-        nonNegative(o.hysteresis().rise(), path + ".hysteresis.rise", problems);
-    }
-
-    private static void validateSelector(SelectorOutboundOptions o, String path, Problems problems) {
-        if (o.outbounds().isEmpty()) {
-            problems.add(path + ".outbounds", "must name at least one outbound");
-        }
-        memberList(o.outbounds(), path + ".outbounds", new HashMap<>(), problems);
-        if (o.defaultOutbound() != null
-                && !o.outbounds().isEmpty()
-                && !o.outbounds().contains(o.defaultOutbound())) {
-            problems.add(
-                    path + ".default",
-                    "\"" + o.defaultOutbound() + "\" is not one of the selector's outbounds "
-                            + String.join(", ", o.outbounds()));
+    /** Runs a type's validation over options of its class; options of another class are reported. */
+    private static <T extends OutboundOptions> void validateWith(
+            OutboundType<T> type, OutboundOptions options, Checker checks) {
+        if (ofClass(type.optionsClass(), options, checks)) {
+            type.validate(type.optionsClass().cast(options), checks);
         }
     }
 
-    private static void validateUrlTest(UrlTestOutboundOptions o, String path, Problems problems) {
-        if (o.outbounds().isEmpty()) {
-            problems.add(path + ".outbounds", "must name at least one outbound");
-        }
-        memberList(o.outbounds(), path + ".outbounds", new HashMap<>(), problems);
-        httpUrl(o.url(), path + ".url", problems);
-        positive(o.interval(), path + ".interval", problems);
-        nonNegative(o.tolerance(), path + ".tolerance", problems);
-        positive(o.idleTimeout(), path + ".idle_timeout", problems);
-        if (!o.interval().isNegative()
-                && !o.idleTimeout().isNegative()
-                && o.idleTimeout().compareTo(o.interval()) < 0) {
-            problems.add(
-                    path + ".idle_timeout",
-                    "must be at least the interval (" + format(o.interval()) + "), got " + format(o.idleTimeout()));
+    private static <T extends InboundOptions> void validateWith(
+            InboundType<T> type, InboundOptions options, Checker checks) {
+        if (ofClass(type.optionsClass(), options, checks)) {
+            type.validate(type.optionsClass().cast(options), checks);
         }
     }
 
-    private static void memberList(List<String> tags, String path, Map<String, String> seen, Problems problems) {
-        for (int i = 0; i < tags.size(); i++) {
-            String tag = tags.get(i);
-            String at = Problems.index(path, i);
-            if (tag == null || tag.isEmpty()) {
-                problems.add(at, "must not be empty");
-            } else if (seen.putIfAbsent(tag, at) != null) {
-                problems.add(at, "\"" + tag + "\" is already a member at " + seen.get(tag));
-            }
+    private static boolean ofClass(Class<?> optionsClass, Object options, Checker checks) {
+        if (optionsClass.isInstance(options)) {
+            return true;
         }
+        checks.problem(
+                "type",
+                "options of type \"" + typeOf(options) + "\" must be a " + optionsClass.getName() + ", got a "
+                        + options.getClass().getName());
+        return false;
     }
 
-    private static void validateDial(DialOptions d, String path, Problems problems) {
+    private static String typeOf(Object options) {
+        return options instanceof OutboundOptions o ? o.type() : ((InboundOptions) options).type();
+    }
+
+    static void validateDial(DialOptions d, String path, Problems problems) {
         if (d.detour() != null && d.detour().isEmpty()) {
             problems.add(path + ".detour", "must not be empty");
         }
@@ -251,7 +165,7 @@ public final class Validator {
         }
     }
 
-    private static void validateOutboundTls(OutboundTlsOptions t, String path, Problems problems) {
+    static void validateOutboundTls(OutboundTlsOptions t, String path, Problems problems) {
         versions(t.minVersion(), t.maxVersion(), path, problems);
         if (t.certificate() != null && t.certificatePath() != null) {
             problems.add(path + ".certificate_path", "give certificate or certificate_path, not both");
@@ -270,52 +184,13 @@ public final class Validator {
 
     private static void validateInbound(InboundOptions inbound, String path, Problems problems) {
         validateListen(inbound.listen(), path, problems);
-        if (inbound instanceof MixedInboundOptions mixed) {
-            Set<String> names = new HashSet<>();
-            for (int i = 0; i < mixed.users().size(); i++) {
-                MixedUser user = mixed.users().get(i);
-                String at = Problems.index(path + ".users", i);
-                if (user.username() != null && !names.add(user.username())) {
-                    problems.add(at + ".username", "duplicate username \"" + user.username() + "\"");
-                }
-            }
-            positive(mixed.handshakeTimeout(), path + ".handshake_timeout", problems);
-            if (mixed.maxHandshakes() < 1) {
-                problems.add(path + ".max_handshakes", "must be at least 1");
-            }
-        } else if (inbound instanceof AnyTlsInboundOptions anytls) {
-            if (anytls.users().isEmpty()) {
-                problems.add(path + ".users", "an AnyTLS server needs at least one user");
-            }
-            Map<String, Integer> passwords = new HashMap<>();
-            for (int i = 0; i < anytls.users().size(); i++) {
-                AnyTlsUser user = anytls.users().get(i);
-                if (user.password() != null && passwords.putIfAbsent(user.password(), i) != null) {
-                    // never print the password itself
-                    problems.add(
-                            Problems.index(path + ".users", i) + ".password",
-                            "same password as users[" + passwords.get(user.password())
-                                    + "]; users are told apart by it");
-                }
-            }
-            strings(anytls.paddingScheme(), path + ".padding_scheme", problems);
-            validateInboundTls(anytls.tls(), path + ".tls", problems);
-            if (anytls.maxStreamsPerSession() < 1) {
-                problems.add(path + ".max_streams_per_session", "must be at least 1");
-            }
-            // below one full frame a session could never be read again once a stream held a frame unread
-            if (anytls.sessionMemoryBudget() < 65536) {
-                problems.add(path + ".session_memory_budget", "must be at least 65536 (bytes)");
-            }
-            positive(anytls.streamAddressTimeout(), path + ".stream_address_timeout", problems);
-            positive(anytls.streamDialTimeout(), path + ".stream_dial_timeout", problems);
-            positive(anytls.sessionIdleTimeout(), path + ".session_idle_timeout", problems);
-        } else {
-            throw new AssertionError(inbound);
+        InboundType<?> type = ConfigTypes.get().inbound(inbound.type());
+        if (type != null) {
+            validateWith(type, inbound, new Checker(path, problems, null));
         }
     }
 
-    private static void validateListen(ListenOptions l, String path, Problems problems) {
+    static void validateListen(ListenOptions l, String path, Problems problems) {
         required(l.listen(), path + ".listen", problems);
         if (l.listen() != null && IpPrefix.parseAddress(l.listen()) == null) {
             problems.add(path + ".listen", "must be an IP address such as 127.0.0.1 or ::, got \"" + l.listen() + "\"");
@@ -327,7 +202,7 @@ public final class Validator {
         positive(l.sniffTimeout(), path + ".sniff_timeout", problems);
     }
 
-    private static void validateInboundTls(InboundTlsOptions t, String path, Problems problems) {
+    static void validateInboundTls(InboundTlsOptions t, String path, Problems problems) {
         if (!t.enabled()) {
             problems.add(path + ".enabled", "an AnyTLS server always runs TLS; remove \"enabled\": false");
         }
@@ -484,34 +359,6 @@ public final class Validator {
 
     // ---- cross references
 
-    private static void checkReferences(
-            OutboundOptions outbound, String path, Map<String, Integer> known, Problems problems) {
-        if (outbound instanceof LoadBalanceOutboundOptions lb) {
-            references(lb.primaryOutbounds(), path + ".primary_outbounds", known, problems);
-            references(lb.backupOutbounds(), path + ".backup_outbounds", known, problems);
-        } else if (outbound instanceof SelectorOutboundOptions selector) {
-            references(selector.outbounds(), path + ".outbounds", known, problems);
-        } else if (outbound instanceof UrlTestOutboundOptions urltest) {
-            references(urltest.outbounds(), path + ".outbounds", known, problems);
-        } else if (outbound instanceof AnyTlsOutboundOptions anytls) {
-            reference(anytls.dial().detour(), path + ".detour", known, problems);
-        } else if (outbound instanceof DirectOutboundOptions direct) {
-            reference(direct.dial().detour(), path + ".detour", known, problems);
-        }
-    }
-
-    private static void references(List<String> tags, String path, Map<String, Integer> known, Problems problems) {
-        for (int i = 0; i < tags.size(); i++) {
-            reference(tags.get(i), Problems.index(path, i), known, problems);
-        }
-    }
-
-    private static void reference(String tag, String path, Map<String, Integer> known, Problems problems) {
-        if (tag != null && !tag.isEmpty() && !known.containsKey(tag)) {
-            problems.add(path, unknownOutbound(tag));
-        }
-    }
-
     /** Reports every outbound that reaches itself through members or detours, once per cycle. */
     private static void checkCycles(List<OutboundOptions> outbounds, Map<String, Integer> index, Problems problems) {
         Map<String, OutboundOptions> byTag = new HashMap<>();
@@ -606,25 +453,25 @@ public final class Validator {
 
     // ---- primitives
 
-    private static void required(Object value, String path, Problems problems) {
+    static void required(Object value, String path, Problems problems) {
         if (value == null) {
             problems.add(path, "missing required field");
         }
     }
 
-    private static void port(int port, int min, String path, Problems problems) {
+    static void port(int port, int min, String path, Problems problems) {
         if (port < min || port > 65535) {
             problems.add(path, "must be between " + min + " and 65535, got " + port);
         }
     }
 
-    private static void nonNegative(int value, String path, Problems problems) {
+    static void nonNegative(int value, String path, Problems problems) {
         if (value < 0) {
             problems.add(path, "must not be negative, got " + value);
         }
     }
 
-    private static boolean nonNegative(Duration value, String path, Problems problems) {
+    static boolean nonNegative(Duration value, String path, Problems problems) {
         if (value == null) {
             return false;
         }
@@ -635,13 +482,13 @@ public final class Validator {
         return true;
     }
 
-    private static void positive(Duration value, String path, Problems problems) {
+    static void positive(Duration value, String path, Problems problems) {
         if (value != null && (value.isNegative() || value.isZero())) {
             problems.add(path, "must be greater than 0, got " + format(value));
         }
     }
 
-    private static void strings(List<String> values, String path, Problems problems) {
+    static void strings(List<String> values, String path, Problems problems) {
         for (int i = 0; i < values.size(); i++) {
             if (values.get(i) == null || values.get(i).isEmpty()) {
                 problems.add(Problems.index(path, i), "must not be empty");
@@ -659,7 +506,7 @@ public final class Validator {
         }
     }
 
-    private static void httpUrl(String url, String path, Problems problems) {
+    static void httpUrl(String url, String path, Problems problems) {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme();
@@ -671,7 +518,7 @@ public final class Validator {
         }
     }
 
-    private static String format(Duration duration) {
+    public static String format(Duration duration) {
         return io.github.proxycore.config.GoDuration.format(duration);
     }
 }

@@ -5,18 +5,16 @@ import java.util.List;
 /**
  * The options of one outbound, as one element of the configuration's {@code outbounds} array. The {@link #type()}
  * selects the implementation; the {@link #tag()} names it for routes and for other outbounds.
+ *
+ * <p>The set is open: a module adds a type with its own options record, its JSON binding (an
+ * {@link io.github.proxycore.config.spi.OutboundType}) and its implementation, all found with
+ * {@link java.util.ServiceLoader} (see {@link io.github.proxycore.config.spi}).
  */
-public sealed interface OutboundOptions
-        permits AnyTlsOutboundOptions,
-                LoadBalanceOutboundOptions,
-                SelectorOutboundOptions,
-                UrlTestOutboundOptions,
-                DirectOutboundOptions,
-                BlockOutboundOptions {
+public interface OutboundOptions {
 
     /**
-     * The {@code type} field: {@code anytls}, {@code loadbalance}, {@code selector}, {@code urltest}, {@code direct}
-     * or {@code block}.
+     * The {@code type} field: {@code anytls}, {@code loadbalance}, {@code selector}, {@code urltest}, {@code direct},
+     * {@code block}, or a module's.
      */
     String type();
 
