@@ -17,6 +17,7 @@ import io.github.proxycore.outbound.inbound.InboundContext;
 import io.github.proxycore.outbound.inbound.InboundFactory;
 import io.github.proxycore.outbound.route.Router;
 import io.github.proxycore.runtime.status.ConnectionTable;
+import io.github.proxycore.runtime.status.LogFeed;
 import io.github.proxycore.runtime.status.StatusServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +116,7 @@ public final class Engine implements AutoCloseable {
         private Transport transport;
         private HostResolver resolver = HostResolver.system();
         private final List<OutboundFactory> outboundFactories = new ArrayList<>();
+        private LogFeed logs = new LogFeed();
 
         private Builder(ProxyConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -140,6 +142,15 @@ public final class Engine implements AutoCloseable {
 
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * The log lines the Clash API's {@code /logs} streams, fed by the application's logging backend (see
+         * {@link LogFeed#tee}); by default a feed nothing publishes to but {@link StatusServer#logs()}.
+         */
+        public Builder logs(LogFeed logs) {
+            this.logs = Objects.requireNonNull(logs, "logs");
             return this;
         }
 
@@ -200,7 +211,8 @@ public final class Engine implements AutoCloseable {
                 for (int i = 0; i < config.inbounds().size(); i++) {
                     started.add(startInbound(i, config.inbounds().get(i), inboundFactories, context));
                 }
-                StatusServer status = clash == null ? null : startStatus(clash, outbounds, config.route(), table, t);
+                StatusServer status =
+                        clash == null ? null : startStatus(clash, outbounds, config.route(), table, logs, t);
                 return new Engine(t, owns, outbounds, router, List.copyOf(started), status);
             } catch (Exception | Error e) {
                 Collections.reverse(started);
@@ -230,12 +242,14 @@ public final class Engine implements AutoCloseable {
                 Outbounds outbounds,
                 RouteOptions route,
                 ConnectionTable connections,
+                LogFeed logs,
                 Transport transport)
                 throws Exception {
             try {
                 return StatusServer.builder(clash, outbounds, transport)
                         .route(route)
                         .connections(connections)
+                        .logs(logs)
                         .start();
             } catch (Exception e) { // Netty's bind throws BindException without declaring it
                 if (e instanceof java.net.BindException) {

@@ -58,10 +58,11 @@ public final class StatusServer implements AutoCloseable {
     public static final Duration DEFAULT_STREAM_INTERVAL = Duration.ofSeconds(1);
 
     private final Channel listener;
-    private final LogFeed logs = new LogFeed();
+    private final LogFeed logs;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     private StatusServer(Builder b) throws InterruptedException {
+        this.logs = b.logs;
         long idleNanos = b.idleTimeout.toNanos();
         Streams streams = new Streams(b.streamInterval.toNanos(), idleNanos, logs, b.connections);
         ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route, streams, b.connections);
@@ -138,6 +139,7 @@ public final class StatusServer implements AutoCloseable {
         private final Transport transport;
         private RouteOptions route = RouteOptions.EMPTY;
         private ConnectionTable connections = new ConnectionTable();
+        private LogFeed logs = new LogFeed();
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration streamInterval = DEFAULT_STREAM_INTERVAL;
 
@@ -159,6 +161,12 @@ public final class StatusServer implements AutoCloseable {
          */
         public Builder connections(ConnectionTable connections) {
             this.connections = Objects.requireNonNull(connections, "connections");
+            return this;
+        }
+
+        /** The lines {@code /logs} streams (default: a feed of its own, fed through {@link StatusServer#logs()}). */
+        public Builder logs(LogFeed logs) {
+            this.logs = Objects.requireNonNull(logs, "logs");
             return this;
         }
 
