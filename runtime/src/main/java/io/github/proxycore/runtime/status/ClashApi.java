@@ -549,8 +549,9 @@ final class ClashApi {
                 .put("bind-address", "*")
                 .put("mode", MODE);
         node.putArray("mode-list").add(MODE);
+        node.putArray("modes").add(MODE); // what some sing-box builds name it
         node.put("log-level", logLevel()).put("ipv6", false);
-        node.putObject("tun");
+        node.putObject("tun").put("enable", false);
         return node;
     }
 
@@ -611,9 +612,11 @@ final class ClashApi {
                 case SNIFF -> "sniff";
             };
             rules.add(JSON.createObjectNode()
+                    .put("index", rules.size())
                     .put("type", "default")
                     .put("payload", payload.toString())
-                    .put("proxy", proxy));
+                    .put("proxy", proxy)
+                    .put("size", -1)); // mihomo's count of a rule set's entries; -1: not one
         }
         return (ObjectNode) JSON.createObjectNode().set("rules", rules);
     }
@@ -622,7 +625,10 @@ final class ClashApi {
         ObjectNode node = JSON.createObjectNode()
                 .put("name", outbound.tag())
                 .put("type", clashType(outbound.type()))
-                .put("udp", outbound.networks().contains(Network.UDP));
+                .put("udp", outbound.networks().contains(Network.UDP))
+                .put("xudp", false)
+                .put("tfo", false);
+        node.putObject("extra"); // mihomo's per-test-URL histories: dashboards fall back to "history"
         List<ObjectNode> entries = new ArrayList<>();
         Deque<ObjectNode> recorded = history.get(outbound.tag());
         if (recorded != null) {

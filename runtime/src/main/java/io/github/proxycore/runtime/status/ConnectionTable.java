@@ -317,7 +317,16 @@ public final class ConnectionTable {
                     .put("dnsMode", "normal")
                     .put("processPath", "")
                     .put("inboundName", metadata.inboundTag() == null ? "" : metadata.inboundTag())
-                    .put("sniffHost", metadata.sniffedDomain() == null ? "" : metadata.sniffedDomain());
+                    .put("sniffHost", metadata.sniffedDomain() == null ? "" : metadata.sniffedDomain())
+                    // mihomo's fields the dashboards' types have: nothing to say, but there
+                    .put("inboundIP", "")
+                    .put("inboundPort", "")
+                    .put("inboundUser", "")
+                    .put("process", "")
+                    .put("remoteDestination", "")
+                    .put("specialProxy", "")
+                    .put("specialRules", "")
+                    .put("uid", 0);
             node.put("upload", upload).put("download", download).put("start", start.toString());
             ArrayNode chains = node.putArray("chains");
             chain.forEach(chains::add);
