@@ -93,7 +93,12 @@ public final class UrlTestOutbound implements OutboundGroup {
                 new HealthChecker.Listener() {
                     @Override
                     public void checked(MemberState member, CheckResult result) {
-                        reselect();
+                        // the choice is made once a round is complete, from all its results (as sing-box), so that
+                        // the order checks finish in does not switch the selection back and forth; only the loss
+                        // of the member in use is acted on at once
+                        if (!result.isSuccess() && (member == selectedTcp || member == selectedUdp)) {
+                            reselect();
+                        }
                     }
 
                     @Override

@@ -630,13 +630,15 @@ final class ClashApi {
                 .put("tfo", false);
         node.putObject("extra"); // mihomo's per-test-URL histories: dashboards fall back to "history"
         List<ObjectNode> entries = new ArrayList<>();
-        Deque<ObjectNode> recorded = history.get(outbound.tag());
+        // a group shows the latency of the member it uses now, as sing-box does
+        String measured = realTag(outbound);
+        Deque<ObjectNode> recorded = history.get(measured);
         if (recorded != null) {
             synchronized (recorded) {
                 entries.addAll(recorded);
             }
         }
-        MemberSnapshot asMember = memberSnapshot(outbound.tag());
+        MemberSnapshot asMember = memberSnapshot(measured);
         if (asMember != null && asMember.lastLatency() != null && asMember.lastCheckTime() != null) {
             entries.add(entry(asMember.lastCheckTime(), (int)
                     Math.max(1, asMember.lastLatency().toMillis())));
@@ -648,7 +650,9 @@ final class ClashApi {
         if (asMember != null) {
             // a balancer's member is alive when its health check passes: healthy, unhealthy, recovering or unknown
             node.put("alive", asMember.health() == MemberHealth.HEALTHY);
-            node.put("health", asMember.health().toString());
+            if (measured.equals(outbound.tag())) {
+                node.put("health", asMember.health().toString());
+            }
         } else {
             node.put(
                     "alive",
@@ -700,6 +704,21 @@ final class ClashApi {
             }
         }
         return null;
+    }
+
+    /** The outbound a group's connections end at now (through nested groups), or the outbound itself. */
+    private String realTag(Outbound outbound) {
+        Outbound at = outbound;
+        for (int depth = 0;
+                depth < 8 && at instanceof OutboundGroup group && !group.now().isEmpty();
+                depth++) {
+            Outbound next = outbounds.find(group.now()).orElse(null);
+            if (next == null) {
+                break;
+            }
+            at = next;
+        }
+        return at.tag();
     }
 
     /** Whether the API shows {@code outbound} as a group: a balancer, a selector or a urltest. */
