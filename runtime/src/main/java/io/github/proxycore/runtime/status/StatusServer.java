@@ -34,11 +34,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /}, {@code GET /version}, {@code GET|PATCH /configs} (only the {@code Rule} mode exists, and the
  *       log level is fixed at start: other values are refused with 400);
  *   <li>{@code GET /proxies} (with sing-box's {@code GLOBAL} pseudo-group), {@code GET /proxies/{name}},
- *       {@code GET /proxies/{name}/delay?url=…&timeout=ms}, {@code PUT /proxies/{name}} (only a selector can be
- *       switched, and there is none: 400);
- *   <li>{@code GET /group}, {@code GET /group/{name}}, {@code GET /group/{name}/delay}: a balancer's members and a
- *       delay test of all of them;
+ *       {@code GET /proxies/{name}/delay?url=…&timeout=ms}, {@code PUT /proxies/{name}} (switches a selector; 400
+ *       for other types);
+ *   <li>{@code GET /group}, {@code GET /group/{name}}, {@code GET /group/{name}/delay}: the groups (loadbalance,
+ *       selector, urltest), their members and a delay test of all of them;
  *   <li>{@code GET /rules}, {@code GET /providers/proxies}, {@code GET /providers/rules} (no providers);
+ *   <li>{@code GET /connections} (a snapshot, or a WebSocket stream of them), {@code DELETE /connections} and
+ *       {@code DELETE /connections/{id}}, over the {@link ConnectionTable} the engine tracks;
  *   <li>the streams {@code /traffic}, {@code /memory} and {@code /logs?level=}, as WebSockets or chunked answers.
  * </ul>
  *
