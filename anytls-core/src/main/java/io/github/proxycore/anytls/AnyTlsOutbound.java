@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code anytls} outbound: TCP streams and UDP (over UDP-over-TCP v2) through an AnyTLS server.
  *
- * <p>Streams run in pooled sessions (SPEC §3, seed 000's seven pool fields): a session carries one stream at a time;
+ * <p>Streams run in pooled sessions (the seven pool fields, docs/anytls.md): a session carries one stream at a time;
  * a dial takes the newest usable idle session or opens a new one; a housekeeper closes sessions idle too long or past
  * their lifetime, keeps {@code ensure_idle_session} sessions pre-warmed, and heartbeats detect dead sessions. A stream
  * on a session from the idle set whose session turns out dead before the server replied is retried once on a fresh
@@ -69,7 +69,7 @@ public final class AnyTlsOutbound implements Outbound {
     private static final Logger log = LoggerFactory.getLogger(AnyTlsOutbound.class);
     /** What the client states in Settings' {@code client} key. */
     public static final String CLIENT_NAME = "proxycore/0.1.0";
-    /** First keep-alive probe on session sockets unless the dial options say otherwise (SPEC §3). */
+    /** First keep-alive probe on session sockets unless the dial options say otherwise (docs/configuration.md). */
     public static final Duration DEFAULT_KEEP_ALIVE_IDLE = Duration.ofSeconds(15);
 
     private final String tag;
@@ -89,6 +89,9 @@ public final class AnyTlsOutbound implements Outbound {
      *     relative to the outbound
      * @throws IllegalArgumentException for pool fields out of range (negative counts or durations, a check interval
      *     of 0)
+     * @param options the outbound's options
+     * @param context the transport, resolver and clock, and the detour if the options name one
+     * @return the outbound
      */
     public static AnyTlsOutbound create(AnyTlsOutboundOptions options, OutboundContext context) {
         return builder(options, context).build();
@@ -98,6 +101,10 @@ public final class AnyTlsOutbound implements Outbound {
      * A builder for an outbound with more than its options: an initial padding scheme, a pool listener. The
      * listener defaults to the one the host attached to the context for {@link PoolListener} (see
      * {@link OutboundContext#listener}), else none.
+     *
+     * @param options the outbound's options
+     * @param context the transport, resolver and clock, and the detour if the options name one
+     * @return the builder
      */
     public static Builder builder(AnyTlsOutboundOptions options, OutboundContext context) {
         return new Builder(options, context);
@@ -116,7 +123,12 @@ public final class AnyTlsOutbound implements Outbound {
             this.listener = context.listener(PoolListener.class, options.tag()).orElse(PoolListener.NONE);
         }
 
-        /** The padding scheme new sessions start with (the server may replace it); by default the protocol's. */
+        /**
+         * Sets the padding scheme new sessions start with (the server may replace it); by default the protocol's.
+         *
+         * @param padding the scheme
+         * @return this builder
+         */
         public Builder padding(PaddingScheme padding) {
             this.padding = Objects.requireNonNull(padding, "padding");
             return this;
@@ -125,6 +137,9 @@ public final class AnyTlsOutbound implements Outbound {
         /**
          * Receives the pool's events (e.g. a Micrometer binder); called from event-loop threads, outside any lock,
          * so it must not block.
+         *
+         * @param listener the listener
+         * @return this builder
          */
         public Builder listener(PoolListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -134,6 +149,7 @@ public final class AnyTlsOutbound implements Outbound {
         /**
          * Builds the outbound and starts its pool's housekeeper.
          *
+         * @return the outbound
          * @throws io.github.proxycore.config.ConfigException for a certificate that cannot be read or parsed
          * @throws IllegalArgumentException for pool fields out of range
          */
@@ -371,7 +387,9 @@ public final class AnyTlsOutbound implements Outbound {
                         : cause.getClass().getSimpleName();
     }
 
-    /** A snapshot of the session pool: idle, busy and dialling sessions, and what was created and closed why. */
+    /**
+     * {@return a snapshot of the session pool: idle, busy and dialling sessions, and what was created and closed why}
+     */
     public PoolStats poolStats() {
         return sessions.stats();
     }
@@ -386,7 +404,7 @@ public final class AnyTlsOutbound implements Outbound {
         return sessions.pool().idleSeqs();
     }
 
-    /** The padding scheme new sessions use now (the server may have replaced the initial one). */
+    /** {@return the padding scheme new sessions use now (the server may have replaced the initial one)} */
     public PaddingScheme paddingScheme() {
         return sessions.connector().padding().get();
     }

@@ -30,9 +30,10 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * An embeddable AnyTLS server (PROTOCOL.md §10): authenticates users by password from the first TLS record, pushes
- * its padding scheme, and for every stream dials the destination through a {@link ConnectionRouter} (by default
- * straight out), answers SYNACK, and relays. UDP-over-TCP v2 streams become UDP associations.
+ * An embeddable AnyTLS server (docs/anytls.md; wire format in docs/protocol.md): authenticates users by password from
+ * the first TLS record, pushes its padding scheme, and for every stream dials the destination through a
+ * {@link ConnectionRouter} (by default straight out), answers SYNACK, and relays. UDP-over-TCP v2 streams become UDP
+ * associations.
  *
  * <pre>{@code
  * SelfSignedCertificate cert = SelfSignedCertificate.forLoopback();
@@ -68,11 +69,19 @@ public final class AnyTlsServer implements Inbound {
         this.ownedRouter = ownedRouter;
     }
 
+    /** {@return a builder with no user and no certificate yet; tag {@code anytls-in}, the default padding scheme} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder preset from {@code anytls} inbound options (users, padding scheme, TLS, tag). */
+    /**
+     * A builder preset from {@code anytls} inbound options (users, padding scheme, TLS, tag).
+     *
+     * @param options the inbound's options; the certificate and key files are read here
+     * @return the builder
+     * @throws io.github.proxycore.config.ConfigException if the padding scheme does not parse or the certificate or key
+     *     cannot be read
+     */
     public static Builder builder(AnyTlsInboundOptions options) {
         Builder b = new Builder()
                 .tag(options.tag())
@@ -158,36 +167,69 @@ public final class AnyTlsServer implements Inbound {
 
         private Builder() {}
 
+        /**
+         * Sets the tag, which route rules match with {@code inbound}; default {@code anytls-in}.
+         *
+         * @param tag the tag
+         * @return this builder
+         */
         public Builder tag(String tag) {
             this.tag = Objects.requireNonNull(tag, "tag");
             return this;
         }
 
-        /** Adds a user; several users may share a name but each password maps to one user. */
+        /**
+         * Adds a user; several users may share a name but each password maps to one user.
+         *
+         * @param name the user's name, for logs
+         * @param password the password; never logged
+         * @return this builder
+         */
         public Builder user(String name, String password) {
             Objects.requireNonNull(password, "password");
             users.add(Map.entry(Objects.requireNonNull(name, "name"), password));
             return this;
         }
 
-        /** The scheme pushed to clients whose {@code padding-md5} differs; keep line 0 ≤ 1152 for Go clients. */
+        /**
+         * Sets the scheme pushed to clients whose {@code padding-md5} differs; keep line 0 ≤ 1152 for Go clients.
+         *
+         * @param scheme the scheme; default {@link PaddingScheme#DEFAULT}
+         * @return this builder
+         */
         public Builder paddingScheme(PaddingScheme scheme) {
             this.paddingScheme = Objects.requireNonNull(scheme, "scheme");
             return this;
         }
 
+        /**
+         * Sets the server TLS context (certificate, key, protocols); this or {@link #certificate} is required.
+         *
+         * @param context a server {@link SslContext}
+         * @return this builder
+         */
         public Builder sslContext(SslContext context) {
             this.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 
-        /** Serves TLS with {@code certificate} (e.g. a generated self-signed one). */
+        /**
+         * Serves TLS with {@code certificate} (e.g. a generated self-signed one).
+         *
+         * @param certificate the certificate and its key
+         * @return this builder
+         */
         public Builder certificate(SelfSignedCertificate certificate) {
             return sslContext(TlsContexts.server(
                     List.of(certificate.certificate()), certificate.privateKey(), List.of(), null, null, List.of()));
         }
 
-        /** Where streams are dialled; by default a direct outbound with default dial options. */
+        /**
+         * Sets where streams are dialled; by default a direct outbound with default dial options.
+         *
+         * @param router the router streams are dialled through
+         * @return this builder
+         */
         public Builder router(ConnectionRouter router) {
             this.router = Objects.requireNonNull(router, "router");
             return this;
@@ -197,25 +239,45 @@ public final class AnyTlsServer implements Inbound {
          * Makes the handler a connection that fails authentication is given to (one per connection): it is added
          * after the TLS handler, auto-read is turned on, and the plaintext of the first record is replayed to it.
          * Without a fallback such connections are closed.
+         *
+         * @param fallback makes one handler per connection, or {@code null} (the default) to close them
+         * @return this builder
          */
         public Builder fallback(Supplier<ChannelHandler> fallback) {
             this.fallback = fallback;
             return this;
         }
 
-        /** The event loops; by default a lease on the shared ones, released on close. */
+        /**
+         * Sets the event loops; by default a lease on the shared ones, released on close.
+         *
+         * @param transport the event loops; the server does not close them
+         * @return this builder
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
-        /** How long a connection may take to complete TLS and send its first record (default 30 s). */
+        /**
+         * Sets how long a connection may take to complete TLS and send its first record (default 30 s).
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder authTimeout(Duration timeout) {
             this.authTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
-        /** Open streams one session may hold (default 1,024); a SYN over it is refused and the session lives. */
+        /**
+         * Sets how many open streams one session may hold (default 1,024); a SYN over it is refused and the session
+         * lives.
+         *
+         * @param max the limit, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code max} is below 1
+         */
         public Builder maxStreamsPerSession(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("maxStreamsPerSession must be at least 1, got " + max);
@@ -224,13 +286,25 @@ public final class AnyTlsServer implements Inbound {
             return this;
         }
 
-        /** How long a new stream may take to send its destination address (default 10 s); then it is closed. */
+        /**
+         * Sets how long a new stream may take to send its destination address (default 10 s); then it is closed.
+         *
+         * @param timeout the timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
         public Builder streamAddressTimeout(Duration timeout) {
             this.streamAddressTimeout = positive(timeout, "streamAddressTimeout");
             return this;
         }
 
-        /** How long dialling a stream's destination may take (default 15 s); then the stream fails. */
+        /**
+         * Sets how long dialling a stream's destination may take (default 15 s); then the stream fails.
+         *
+         * @param timeout the timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
         public Builder streamDialTimeout(Duration timeout) {
             this.streamDialTimeout = positive(timeout, "streamDialTimeout");
             return this;
@@ -239,6 +313,10 @@ public final class AnyTlsServer implements Inbound {
         /**
          * Bytes of received stream data one session may hold unread across all its streams (default 4 MiB, at least
          * 64 KiB); over it the server stops reading that session's socket until its streams catch up.
+         *
+         * @param bytes the budget in bytes
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is below 65536
          */
         public Builder sessionMemoryBudget(int bytes) {
             if (bytes < 65536) {
@@ -251,6 +329,10 @@ public final class AnyTlsServer implements Inbound {
         /**
          * How long a session with no open stream, or with a frame begun but not finished, may go without completing
          * a frame (default 5 min); then it is closed.
+         *
+         * @param timeout the timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
          */
         public Builder sessionIdleTimeout(Duration timeout) {
             this.sessionIdleTimeout = positive(timeout, "sessionIdleTimeout");
@@ -260,6 +342,10 @@ public final class AnyTlsServer implements Inbound {
         /**
          * TCP keep-alive on accepted connections: the idle time before the first probe and the time between probes
          * ({@code null} for 75 s); {@code idle} {@code null} turns keep-alive off. Default on, 5 min and 75 s.
+         *
+         * @param idle the idle time before the first probe, or {@code null} to turn keep-alive off
+         * @param interval the time between probes, or {@code null} for 75 s
+         * @return this builder
          */
         public Builder tcpKeepAlive(Duration idle, Duration interval) {
             this.keepAliveIdle = idle;
@@ -275,7 +361,13 @@ public final class AnyTlsServer implements Inbound {
             return value;
         }
 
-        /** Binds and starts serving; blocks for the bind, so never call it on an event loop. */
+        /**
+         * Binds and starts serving; blocks for the bind, so never call it on an event loop.
+         *
+         * @param address the local address; port 0 picks a free port
+         * @return the running server
+         * @throws IllegalStateException if no user or no certificate was given
+         */
         public AnyTlsServer bind(InetSocketAddress address) {
             if (users.isEmpty()) {
                 throw new IllegalStateException("an AnyTLS server needs at least one user");

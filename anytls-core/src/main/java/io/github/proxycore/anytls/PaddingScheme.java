@@ -15,10 +15,11 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * An AnyTLS padding scheme (PROTOCOL.md §8): how the first packets a client writes are cut and padded. Immutable.
+ * An AnyTLS padding scheme (docs/protocol.md, padding): how the first packets a client writes are cut and padded.
+ * Immutable.
  *
- * <p>The text is kept byte for byte, because peers compare schemes by the MD5 of the raw bytes. Parsing follows the
- * reference grammar exactly: {@code key=value} lines split at {@code \n} and the first {@code =}, nothing trimmed;
+ * <p>The text is kept byte for byte, because peers compare schemes by the MD5 of the raw bytes. Parsing follows
+ * anytls-go's grammar exactly: {@code key=value} lines split at {@code \n} and the first {@code =}, nothing trimmed;
  * the scheme is valid only if {@code stop} is an integer. Each line {@code N} lists items separated by commas:
  * {@code a-b} (a size drawn uniformly from {@code [min, max)}, or exactly {@code a} when both bounds are equal),
  * {@code c} (a check mark: stop padding this packet if nothing is left), anything else is skipped.
@@ -58,7 +59,9 @@ public final class PaddingScheme {
     /**
      * Parses a scheme from its text (UTF-8).
      *
-     * @throws IllegalArgumentException if the reference would reject it ({@code stop} missing or not an integer)
+     * @param text the scheme's text, e.g. {@code "stop=3\n0=900-1400"}
+     * @return the scheme
+     * @throws IllegalArgumentException if anytls-go would reject it ({@code stop} missing or not an integer)
      */
     public static PaddingScheme parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -66,12 +69,23 @@ public final class PaddingScheme {
                 .orElseThrow(() -> new IllegalArgumentException("invalid padding scheme: \"stop\" must be an integer"));
     }
 
-    /** Parses a scheme from its lines, joined with {@code \n} as the configuration's list form means. */
+    /**
+     * Parses a scheme from its lines, joined with {@code \n} as the configuration's list form means.
+     *
+     * @param lines the lines, e.g. a {@code padding_scheme} list
+     * @return the scheme
+     * @throws IllegalArgumentException if anytls-go would reject it
+     */
     public static PaddingScheme parseLines(List<String> lines) {
         return parse(String.join("\n", lines));
     }
 
-    /** Parses raw scheme bytes, or returns empty if the reference would reject them. */
+    /**
+     * Parses raw scheme bytes, or returns empty if anytls-go would reject them.
+     *
+     * @param raw the scheme's bytes, e.g. from an UpdatePaddingScheme frame; copied
+     * @return the scheme, or empty
+     */
     public static Optional<PaddingScheme> parse(byte[] raw) {
         Objects.requireNonNull(raw, "raw");
         Map<String, String> map = Settings.parse(new String(raw, StandardCharsets.UTF_8));
@@ -80,7 +94,7 @@ public final class PaddingScheme {
         }
         long stop;
         try {
-            // the reference keeps stop as uint32: a negative value wraps around
+            // anytls-go keeps stop as uint32: a negative value wraps around
             stop = Integer.parseInt(map.getOrDefault("stop", "")) & 0xFFFFFFFFL;
         } catch (NumberFormatException e) {
             return Optional.empty();
@@ -147,22 +161,25 @@ public final class PaddingScheme {
         }
     }
 
-    /** The raw bytes, exactly as parsed (the server sends them in UpdatePaddingScheme). */
+    /** {@return the raw bytes, exactly as parsed (the server sends them in UpdatePaddingScheme), a copy} */
     public byte[] raw() {
         return raw.clone();
     }
 
-    /** The text. */
+    /** {@return the text} */
     public String text() {
         return new String(raw, StandardCharsets.UTF_8);
     }
 
-    /** Lowercase hex MD5 of the raw bytes, as sent in Settings' {@code padding-md5}. */
+    /** {@return the lowercase hex MD5 of the raw bytes, as sent in Settings' {@code padding-md5}} */
     public String md5() {
         return md5;
     }
 
-    /** Packets numbered below this are shaped; the first one at or above it turns padding off for the session. */
+    /**
+     * {@return the first packet number not shaped: packets below it are, and the first one at or above it turns
+     * padding off for the session}
+     */
     public long stop() {
         return stop;
     }
@@ -170,6 +187,10 @@ public final class PaddingScheme {
     /**
      * The record sizes for packet {@code packet}: sizes in order, with {@link #CHECK} for check marks; empty when
      * the scheme has no line for it. Random sizes are drawn from {@code random} in {@code [min, max)}.
+     *
+     * @param packet the packet number, from 0
+     * @param random the source of random sizes
+     * @return the sizes, a new array
      */
     public int[] recordSizes(int packet, RandomGenerator random) {
         long[][] items = lines.get(packet);
@@ -185,7 +206,12 @@ public final class PaddingScheme {
         return out;
     }
 
-    /** The padding0 length of the auth preamble: the first size of line 0, or 0. */
+    /**
+     * The padding0 length of the auth preamble: the first size of line 0, or 0.
+     *
+     * @param random the source of a random size
+     * @return the length in bytes
+     */
     public int preamblePadding(RandomGenerator random) {
         for (int size : recordSizes(0, random)) {
             if (size != CHECK) {

@@ -39,12 +39,17 @@ public record PoolStats(
         long streamsFailed,
         long streamsRetried) {
 
-    /** Sessions created, both origins. */
+    /** {@return the number of sessions created, both origins} */
     public long created() {
         return createdOnDemand + createdByEnsure;
     }
 
-    /** Sessions closed for {@code reason}. */
+    /**
+     * Sessions closed for {@code reason}.
+     *
+     * @param reason the reason
+     * @return the count
+     */
     public long closed(SessionCloseReason reason) {
         return switch (reason) {
             case IDLE_TIMEOUT -> closedIdleTimeout;

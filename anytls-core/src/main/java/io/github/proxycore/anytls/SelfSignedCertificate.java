@@ -59,12 +59,18 @@ public final class SelfSignedCertificate {
         this.privateKeyPem = pem(privateKey);
     }
 
-    /** A certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, valid for a year. */
+    /** {@return a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, valid for a year} */
     public static SelfSignedCertificate forLoopback() {
         return generate(List.of("localhost", "127.0.0.1", "::1"), Duration.ofDays(365));
     }
 
-    /** A certificate whose subject alternative names are {@code names} (host names or IP literals). */
+    /**
+     * A certificate whose subject alternative names are {@code names} (host names or IP literals).
+     *
+     * @param names host names or IP literals; the first is also the subject CN
+     * @return the certificate, valid for a year
+     * @throws IllegalArgumentException if there is no name
+     */
     public static SelfSignedCertificate generate(String... names) {
         return generate(List.of(names), Duration.ofDays(365));
     }
@@ -72,6 +78,10 @@ public final class SelfSignedCertificate {
     /**
      * A certificate for {@code names} (the first is also the subject CN), valid from an hour ago for
      * {@code validity}.
+     * @param names host names or IP literals, at least one
+     * @param validity how long it is valid from now
+     * @return the certificate
+     * @throws IllegalArgumentException if there is no name
      */
     public static SelfSignedCertificate generate(List<String> names, Duration validity) {
         Objects.requireNonNull(names, "names");
@@ -125,21 +135,22 @@ public final class SelfSignedCertificate {
         return out.toString();
     }
 
+    /** {@return the certificate: an EC P-256 key, signed with its own key} */
     public X509Certificate certificate() {
         return certificate;
     }
 
-    /** The private key; never log it. */
+    /** {@return the private key; never log it} */
     public PrivateKey privateKey() {
         return privateKey;
     }
 
-    /** The certificate in PEM. */
+    /** {@return the certificate in PEM} */
     public String certificatePem() {
         return certificatePem;
     }
 
-    /** The private key in PEM (PKCS#8, unencrypted); never log it. */
+    /** {@return the private key in PEM (PKCS#8, unencrypted); never log it} */
     public String privateKeyPem() {
         return privateKeyPem;
     }
@@ -147,6 +158,11 @@ public final class SelfSignedCertificate {
     /**
      * Writes {@code <name>.crt} and {@code <name>.key} into {@code directory} and returns their paths (certificate
      * first). The key file is readable by its owner only where the file system supports that.
+     *
+     * @param directory the directory; created if missing
+     * @param name the files' base name
+     * @return the certificate file, then the key file
+     * @throws IOException if a file cannot be written
      */
     public List<Path> writeTo(Path directory, String name) throws IOException {
         Files.createDirectories(directory);

@@ -21,7 +21,7 @@ public enum SessionCloseReason {
         this.label = label;
     }
 
-    /** The snake-case name, e.g. {@code idle_timeout}. */
+    /** {@return the snake-case name, e.g. {@code idle_timeout}} */
     public String label() {
         return label;
     }

@@ -13,7 +13,7 @@ public enum SessionOrigin {
         this.label = label;
     }
 
-    /** The lower-case name metrics use. */
+    /** {@return the lower-case name metrics use} */
     public String label() {
         return label;
     }

@@ -115,8 +115,9 @@ class PoolIntegrationTest {
 
     @Test
     void idleSessionsBeyondMinIdleRotateOnTheWire() throws Exception {
-        // seed 000's interaction at a small scale: keep 1 from idle cleanup, ensure 3. Every cleanup closes the idle
-        // sessions beyond the newest one after 300 ms idle, and the ensure step dials new TCP connections for them
+        // the documented interaction of min_idle_session and ensure_idle_session (docs/anytls.md) at a small scale:
+        // keep 1 from idle cleanup, ensure 3. Every cleanup closes the idle sessions beyond the newest one after 300 ms
+        // idle, and the ensure step dials new TCP connections for them
         try (TcpRelay relay = TcpRelay.start(transport, server.localAddress());
                 AnyTlsOutbound outbound = outbound(options(relay.port())
                         .minIdleSession(1)

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The server driven by hand-made records and frames (PROTOCOL.md §3, §5, §10). */
+/** The server driven by hand-made records and frames (docs/protocol.md: auth preamble, frames, server behaviour). */
 class ServerFramesTest {
     private static Transport transport;
     private static SelfSignedCertificate cert;

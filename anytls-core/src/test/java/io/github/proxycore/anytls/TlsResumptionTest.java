@@ -14,8 +14,8 @@ import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §3: new sessions to the same server resume the TLS session, so pool refills cost less than a full handshake.
- * With the JDK provider a resumed TLS 1.3 session keeps the creation time of the session it resumes; a full
+ * docs/anytls.md: new sessions to the same server resume the TLS session, so pool refills cost less than a full
+ * handshake. With the JDK provider a resumed TLS 1.3 session keeps the creation time of the session it resumes; a full
  * handshake gets a new one.
  */
 class TlsResumptionTest {

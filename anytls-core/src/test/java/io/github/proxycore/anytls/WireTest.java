@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the client writes at the TLS layer: a TLS sink that decrypts one record at a time and records the plaintext
- * of each, checked against PROTOCOL.md §8's deterministic example.
+ * of each, checked against the deterministic padding example of docs/protocol.md.
  */
 class WireTest {
     private static Transport transport;

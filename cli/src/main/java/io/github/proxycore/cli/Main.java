@@ -103,6 +103,11 @@ public final class Main {
 
     private Main() {}
 
+    /**
+     * Runs the command line and exits with its status when it is not 0.
+     *
+     * @param args the command and its options, as the usage text describes them
+     */
     public static void main(String[] args) {
         int status = execute(args, System.out, System.err);
         if (status != OK) {

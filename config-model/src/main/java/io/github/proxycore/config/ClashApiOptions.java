@@ -13,6 +13,12 @@ import java.net.UnknownHostException;
  * @param secret the bearer token clients must send, or empty for none; never printed
  */
 public record ClashApiOptions(String externalController, String secret) {
+    /**
+     * Reads a {@code null} secret as empty.
+     *
+     * @param externalController {@code host:port} to listen on, or {@code null} for none
+     * @param secret the bearer token, or {@code null} or empty for none
+     */
     public ClashApiOptions {
         secret = secret == null ? "" : secret;
     }
@@ -21,6 +27,8 @@ public record ClashApiOptions(String externalController, String secret) {
      * The address {@code externalController} names: an IP literal ({@code [v6]} for IPv6) and a port, 0 for any free
      * one; an empty host ({@code :9090}) is the wildcard address, as in Go's listeners. {@code null} when it is absent
      * or names no such address (the validator reports that).
+     *
+     * @return the address to listen on, or {@code null}
      */
     public InetSocketAddress listenAddress() {
         if (externalController == null) {

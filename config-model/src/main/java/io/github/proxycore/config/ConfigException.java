@@ -12,6 +12,13 @@ public final class ConfigException extends RuntimeException {
 
     private final transient List<ConfigProblem> problems;
 
+    /**
+     * An exception whose message lists every problem, one per line.
+     *
+     * @param source what was read (a file name), named in the message; {@code null} for "configuration"
+     * @param problems the problems found, in document order; copied
+     * @throws IllegalArgumentException if {@code problems} is empty
+     */
     public ConfigException(String source, List<ConfigProblem> problems) {
         super(describe(source, problems));
         this.problems = List.copyOf(problems);
@@ -20,7 +27,7 @@ public final class ConfigException extends RuntimeException {
         }
     }
 
-    /** Every problem found, in document order. */
+    /** {@return every problem found, in document order; never empty} */
     public List<ConfigProblem> problems() {
         return problems;
     }
@@ -28,6 +35,9 @@ public final class ConfigException extends RuntimeException {
     /**
      * The same problems located under {@code base}: for an exception about one element whose paths start at its
      * root ({@code $.tls.certificate_path}), the paths in the whole document ({@code $.outbounds[2].tls...}).
+     *
+     * @param base the JSON path of the element, e.g. {@code $.outbounds[2]}
+     * @return a new exception with the rebased problems and no source name
      */
     public ConfigException under(String base) {
         List<ConfigProblem> rebased = new java.util.ArrayList<>(problems.size());

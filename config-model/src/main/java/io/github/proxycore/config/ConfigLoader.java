@@ -46,6 +46,8 @@ public final class ConfigLoader {
     /**
      * Reads and validates a configuration file.
      *
+     * @param file the file, UTF-8 JSON
+     * @return the validated configuration
      * @throws ConfigException listing every problem, each with its JSON path
      * @throws UncheckedIOException if the file cannot be read
      */
@@ -60,7 +62,13 @@ public final class ConfigLoader {
         return parse(text, file.toString());
     }
 
-    /** Parses and validates configuration text. */
+    /**
+     * Parses and validates configuration text.
+     *
+     * @param json the configuration, a JSON document
+     * @return the validated configuration
+     * @throws ConfigException listing every problem
+     */
     public static ProxyConfig parse(String json) {
         return parse(json, null);
     }
@@ -68,6 +76,9 @@ public final class ConfigLoader {
     /**
      * Parses and validates configuration text; {@code source} (a file name, or {@code null}) names it in errors.
      *
+     * @param json the configuration, a JSON document
+     * @param source the name used in the exception's message, or {@code null}
+     * @return the validated configuration
      * @throws ConfigException listing every problem
      */
     public static ProxyConfig parse(String json, String source) {
@@ -78,6 +89,8 @@ public final class ConfigLoader {
      * Parses one outbound object, e.g. {@code {"type": "direct", "tag": "out"}}. Tags it refers to (members,
      * detours) are not checked, since the other outbounds are not known here.
      *
+     * @param json one outbound object, as an element of {@code outbounds} holds it
+     * @return the validated options, of the subtype its {@code type} names
      * @throws ConfigException listing every problem
      */
     public static OutboundOptions parseOutbound(String json) {
@@ -92,6 +105,9 @@ public final class ConfigLoader {
      * Parses a rule set in sing-box's source format, {@code {"version": 1, "rules": [...]}}, as a local rule-set
      * file holds it.
      *
+     * @param json the rule-set file's text
+     * @param source names the rule set in the exception, e.g. a file name; may be {@code null}
+     * @return the validated rules, in file order
      * @throws ConfigException listing every problem
      */
     public static List<HeadlessRule> parseRuleSetSource(String json, String source) {
@@ -106,6 +122,7 @@ public final class ConfigLoader {
      * Validates rule-set rules that were read from another form (a binary {@code .srs} file) as a source file's
      * rules are validated.
      *
+     * @param rules the rules to check
      * @param source names the rules' origin in the exception, e.g. a file name
      * @throws ConfigException listing every problem, with paths under {@code $.rules}
      */
@@ -134,6 +151,7 @@ public final class ConfigLoader {
     /**
      * Validates options built in Java as the loader validates a file: ranges, required fields, tags and cycles.
      *
+     * @param config the configuration to check
      * @throws ConfigException listing every problem
      */
     public static void validate(ProxyConfig config) {
@@ -146,6 +164,7 @@ public final class ConfigLoader {
     /**
      * Validates a list of outbounds on its own: every field, and that tags are unique, known and free of cycles.
      *
+     * @param outbounds the outbounds to check, as a configuration's {@code outbounds} would hold them
      * @throws ConfigException listing every problem
      */
     public static void validateOutbounds(List<OutboundOptions> outbounds) {

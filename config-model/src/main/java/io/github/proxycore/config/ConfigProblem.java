@@ -10,6 +10,13 @@ import java.util.Objects;
  * @param message what is wrong, written for the person editing the file
  */
 public record ConfigProblem(String path, String message) {
+    /**
+     * Checks that neither component is {@code null}.
+     *
+     * @param path the JSON path of the offending value
+     * @param message what is wrong
+     * @throws NullPointerException if either is {@code null}
+     */
     public ConfigProblem {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(message, "message");

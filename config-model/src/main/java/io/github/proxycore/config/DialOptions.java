@@ -33,22 +33,27 @@ public record DialOptions(
         Duration tcpKeepAlive,
         Duration tcpKeepAliveInterval) {
 
+    /** The default {@code connect_timeout}: 5 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The default {@code fallback_delay}: 300 milliseconds. */
     public static final Duration DEFAULT_FALLBACK_DELAY = Duration.ofMillis(300);
+    /** The default {@code tcp_keep_alive_interval}: 75 seconds. */
     public static final Duration DEFAULT_TCP_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(75);
 
     /** Every field at its default. */
     public static final DialOptions DEFAULT = builder().build();
 
+    /** {@return a builder with every field at its default} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The outbound these options dial through, as a dependency list: empty, or the detour's tag. */
+    /** {@return the outbound these options dial through, as a dependency list: empty, or the detour's tag} */
     public List<String> detourDependency() {
         return detour == null ? List.of() : List.of(detour);
     }
 
+    /** {@return a builder holding these options, to change some of them} */
     public Builder toBuilder() {
         return new Builder()
                 .detour(detour)
@@ -78,57 +83,127 @@ public record DialOptions(
 
         private Builder() {}
 
+        /**
+         * Sets {@code detour}: the tag of an outbound to dial through instead of the network.
+         *
+         * @param detour the tag, or {@code null} (the default) to dial directly
+         * @return this builder
+         */
         public Builder detour(String detour) {
             this.detour = detour;
             return this;
         }
 
+        /**
+         * Sets {@code inet4_bind_address}: the local address of IPv4 connections.
+         *
+         * @param address an IPv4 literal, or {@code null} (the default) to let the system choose
+         * @return this builder
+         */
         public Builder inet4BindAddress(String address) {
             this.inet4BindAddress = address;
             return this;
         }
 
+        /**
+         * Sets {@code inet6_bind_address}: the local address of IPv6 connections.
+         *
+         * @param address an IPv6 literal, or {@code null} (the default) to let the system choose
+         * @return this builder
+         */
         public Builder inet6BindAddress(String address) {
             this.inet6BindAddress = address;
             return this;
         }
 
+        /**
+         * Sets {@code reuse_addr}: whether dialled sockets set {@code SO_REUSEADDR}; default {@code false}.
+         *
+         * @param reuseAddr whether to set it
+         * @return this builder
+         */
         public Builder reuseAddr(boolean reuseAddr) {
             this.reuseAddr = reuseAddr;
             return this;
         }
 
+        /**
+         * Sets {@code connect_timeout}: how long one TCP connect attempt may take; default {@link
+         * #DEFAULT_CONNECT_TIMEOUT}.
+         *
+         * @param connectTimeout the timeout; must be positive
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
         }
 
+        /**
+         * Sets {@code domain_strategy}: which addresses of a domain are tried, in what order; default {@link
+         * DomainStrategy#AS_IS}.
+         *
+         * @param domainStrategy the strategy
+         * @return this builder
+         */
         public Builder domainStrategy(DomainStrategy domainStrategy) {
             this.domainStrategy = domainStrategy;
             return this;
         }
 
+        /**
+         * Sets {@code fallback_delay}: how long an address attempt runs before the next is tried too (Happy Eyeballs);
+         * default {@link #DEFAULT_FALLBACK_DELAY}.
+         *
+         * @param fallbackDelay the delay; zero tries every address at once
+         * @return this builder
+         */
         public Builder fallbackDelay(Duration fallbackDelay) {
             this.fallbackDelay = fallbackDelay;
             return this;
         }
 
+        /**
+         * Sets {@code disable_tcp_keep_alive}; default {@code false} (keep-alive on).
+         *
+         * @param disable {@code true} to turn TCP keep-alive off
+         * @return this builder
+         */
         public Builder disableTcpKeepAlive(boolean disable) {
             this.disableTcpKeepAlive = disable;
             return this;
         }
 
+        /**
+         * Sets {@code tcp_keep_alive}: idle time before the first keep-alive probe.
+         *
+         * @param idle the idle time, or {@code null} (the default) for the outbound's default: the system's for direct,
+         *     15 s for anytls
+         * @return this builder
+         */
         public Builder tcpKeepAlive(Duration idle) {
             this.tcpKeepAlive = idle;
             return this;
         }
 
+        /**
+         * Sets {@code tcp_keep_alive_interval}: time between keep-alive probes; default {@link
+         * #DEFAULT_TCP_KEEP_ALIVE_INTERVAL}.
+         *
+         * @param interval the interval
+         * @return this builder
+         */
         public Builder tcpKeepAliveInterval(Duration interval) {
             this.tcpKeepAliveInterval = interval;
             return this;
         }
 
-        /** @throws ConfigException if a value is out of range */
+        /**
+         * Builds and validates the options.
+         *
+         * @return the options
+         * @throws ConfigException if a value is out of range
+         */
         public DialOptions build() {
             DialOptions options = new DialOptions(
                     detour,

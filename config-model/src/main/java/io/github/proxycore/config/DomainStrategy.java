@@ -4,9 +4,13 @@ package io.github.proxycore.config;
 public enum DomainStrategy {
     /** Use the resolver's order, all families. */
     AS_IS(""),
+    /** {@code prefer_ipv4}: IPv4 addresses first, then IPv6. */
     PREFER_IPV4("prefer_ipv4"),
+    /** {@code prefer_ipv6}: IPv6 addresses first, then IPv4. */
     PREFER_IPV6("prefer_ipv6"),
+    /** {@code ipv4_only}: IPv4 addresses only. */
     IPV4_ONLY("ipv4_only"),
+    /** {@code ipv6_only}: IPv6 addresses only. */
     IPV6_ONLY("ipv6_only");
 
     private final String configName;
@@ -15,6 +19,7 @@ public enum DomainStrategy {
         this.configName = configName;
     }
 
+    /** {@return the name in configuration files, e.g. {@code "prefer_ipv4"}; empty for {@link #AS_IS}} */
     public String configName() {
         return configName;
     }

@@ -27,6 +27,8 @@ public final class GoDuration {
     /**
      * Parses a Go duration string.
      *
+     * @param text the duration, e.g. {@code "1h5m"}, {@code "300ms"}, {@code "1.5d"} or {@code "0"}
+     * @return the duration, exact to the nanosecond as Go computes it
      * @throws IllegalArgumentException with Go's wording when the text is not a valid duration
      */
     public static Duration parse(String text) {
@@ -134,6 +136,9 @@ public final class GoDuration {
     /**
      * Formats a duration the way Go's {@code Duration.String()} does ({@code "1h5m0s"}, {@code "300ms"},
      * {@code "0s"}), so that what a log prints can be pasted back into a configuration.
+     *
+     * @param duration the duration; beyond Go's range it is clamped to Go's extremes
+     * @return the Go text
      */
     public static String format(Duration duration) {
         Objects.requireNonNull(duration, "duration");

@@ -29,12 +29,33 @@ public record InboundTlsOptions(
         String key,
         String keyPath) {
 
+    /**
+     * Copies the lists, reading {@code null} as empty.
+     *
+     * @param enabled whether TLS is used
+     * @param serverName the expected server name, or {@code null}
+     * @param alpn application protocols, or {@code null} for none
+     * @param minVersion lowest version, or {@code null}
+     * @param maxVersion highest version, or {@code null}
+     * @param cipherSuites cipher suites, or {@code null} for the default
+     * @param certificate the chain in PEM, or {@code null}
+     * @param certificatePath the chain's PEM file, or {@code null}
+     * @param key the private key in PEM, or {@code null}
+     * @param keyPath the private key's PEM file, or {@code null}
+     */
     public InboundTlsOptions {
         alpn = alpn == null ? List.of() : List.copyOf(alpn);
         cipherSuites = cipherSuites == null ? List.of() : List.copyOf(cipherSuites);
     }
 
-    /** TLS with the chain and key read from PEM files. */
+    /**
+     * TLS with the chain and key read from PEM files (read when the server is built, not here).
+     *
+     * @param certificatePath the certificate chain's PEM file
+     * @param keyPath the private key's PEM file (PKCS#8, PKCS#1 or SEC1)
+     * @return the options
+     * @throws ConfigException if a path is missing
+     */
     public static InboundTlsOptions ofFiles(String certificatePath, String keyPath) {
         InboundTlsOptions options = new InboundTlsOptions(
                 true, null, List.of(), null, null, List.of(), null, certificatePath, null, keyPath);
@@ -42,7 +63,14 @@ public record InboundTlsOptions(
         return options;
     }
 
-    /** TLS with the chain and key given as PEM text. */
+    /**
+     * TLS with the chain and key given as PEM text.
+     *
+     * @param certificatePem the certificate chain in PEM
+     * @param keyPem the private key in PEM
+     * @return the options
+     * @throws ConfigException if either is missing
+     */
     public static InboundTlsOptions ofPem(String certificatePem, String keyPem) {
         InboundTlsOptions options =
                 new InboundTlsOptions(true, null, List.of(), null, null, List.of(), certificatePem, null, keyPem, null);

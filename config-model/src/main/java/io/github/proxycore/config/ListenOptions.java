@@ -29,11 +29,24 @@ public record ListenOptions(
         boolean sniffOverrideDestination,
         Duration sniffTimeout) {
 
+    /** The default {@code tcp_keep_alive}: 5 minutes. */
     public static final Duration DEFAULT_TCP_KEEP_ALIVE = Duration.ofMinutes(5);
+    /** The default {@code udp_timeout}: 5 minutes. */
     public static final Duration DEFAULT_UDP_TIMEOUT = Duration.ofMinutes(5);
+    /** The default {@code sniff_timeout}: 300 milliseconds. */
     public static final Duration DEFAULT_SNIFF_TIMEOUT = Duration.ofMillis(300);
 
-    /** Listen fields without sniffing. */
+    /**
+     * Listen fields without sniffing.
+     *
+     * @param listen the local IP address to listen on
+     * @param listenPort the port, 0 for any free port
+     * @param reuseAddr {@code reuse_addr}
+     * @param disableTcpKeepAlive turn TCP keep-alive off on accepted connections
+     * @param tcpKeepAlive idle time before the first keep-alive probe
+     * @param tcpKeepAliveInterval time between probes
+     * @param udpTimeout how long a UDP association lives without traffic
+     */
     public ListenOptions(
             String listen,
             int listenPort,
@@ -55,7 +68,14 @@ public record ListenOptions(
                 DEFAULT_SNIFF_TIMEOUT);
     }
 
-    /** Listens on {@code listen}:{@code port} with every other field at its default. */
+    /**
+     * Listens on {@code listen}:{@code port} with every other field at its default.
+     *
+     * @param listen the local IP address, e.g. {@code 127.0.0.1} or {@code ::}
+     * @param port the port, 0 for any free port
+     * @return the options
+     * @throws ConfigException if the address is not an IP literal or the port is out of range
+     */
     public static ListenOptions of(String listen, int port) {
         ListenOptions options = new ListenOptions(
                 listen,

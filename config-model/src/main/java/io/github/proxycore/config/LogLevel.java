@@ -2,12 +2,19 @@ package io.github.proxycore.config;
 
 /** Log levels as sing-box names them. {@code fatal} and {@code panic} are both logged as errors. */
 public enum LogLevel {
+    /** {@code trace}: everything, the most verbose. */
     TRACE("trace"),
+    /** {@code debug}: diagnostics such as session-pool decisions. */
     DEBUG("debug"),
+    /** {@code info}: connections and lifecycle events (the default). */
     INFO("info"),
+    /** {@code warn}: problems that do not stop the proxy. */
     WARN("warn"),
+    /** {@code error}: failures. */
     ERROR("error"),
+    /** {@code fatal}: logged as {@link #ERROR}. */
     FATAL("fatal"),
+    /** {@code panic}: logged as {@link #ERROR}. */
     PANIC("panic");
 
     private final String configName;
@@ -16,6 +23,7 @@ public enum LogLevel {
         this.configName = configName;
     }
 
+    /** {@return the name in configuration files, e.g. {@code "info"}} */
     public String configName() {
         return configName;
     }

@@ -24,6 +24,16 @@ public record ProxyConfig(
         RouteOptions route,
         ExperimentalOptions experimental) {
 
+    /**
+     * Copies the lists, reading {@code null} as empty.
+     *
+     * @param log logging
+     * @param inbounds the inbounds, or {@code null} for none
+     * @param outbounds the outbounds, or {@code null} for none
+     * @param route the routing
+     * @param experimental the status endpoint; {@link ExperimentalOptions#NONE} for none
+     * @throws NullPointerException if {@code log}, {@code route} or {@code experimental} is {@code null}
+     */
     public ProxyConfig {
         Objects.requireNonNull(log, "log");
         inbounds = inbounds == null ? List.of() : List.copyOf(inbounds);
@@ -32,13 +42,25 @@ public record ProxyConfig(
         Objects.requireNonNull(experimental, "experimental");
     }
 
-    /** A configuration without an {@code experimental} section. */
+    /**
+     * A configuration without an {@code experimental} section.
+     *
+     * @param log logging
+     * @param inbounds the inbounds, or {@code null} for none
+     * @param outbounds the outbounds, or {@code null} for none
+     * @param route the routing
+     */
     public ProxyConfig(
             LogOptions log, List<InboundOptions> inbounds, List<OutboundOptions> outbounds, RouteOptions route) {
         this(log, inbounds, outbounds, route, ExperimentalOptions.NONE);
     }
 
-    /** The outbound with this tag, if any. */
+    /**
+     * The outbound with this tag, if any.
+     *
+     * @param tag the tag
+     * @return the first outbound tagged {@code tag}, or empty
+     */
     public Optional<OutboundOptions> outbound(String tag) {
         return outbounds.stream().filter(o -> o.tag().equals(tag)).findFirst();
     }

@@ -24,18 +24,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loads every JSON example of the three seed documents, copied verbatim into {@code src/test/resources/seeds}
- * ({@code 000-NN} in order of appearance in seed 000, and so on), and asserts what each one means.
+ * Loads every JSON example of the three design notes the anytls and loadbalance fields were first written down in,
+ * kept verbatim in {@code src/test/resources/seeds} ({@code 000-NN}: the anytls pool examples in order, {@code 001-NN}
+ * and {@code 002-NN}: two revisions of the loadbalance examples), and asserts what each one means (the behaviour is
+ * described in docs/anytls.md and docs/loadbalance.md).
  *
- * <p>Seed 000 shows pool fields as fragments of an anytls outbound; those are spliced, text unchanged, into a
+ * <p>The 000 examples show pool fields as fragments of an anytls outbound; those are spliced, text unchanged, into a
  * minimal outbound ({@link #anyTls}). Three of its examples are not JSON as written: 000-01 has a {@code ...}
  * placeholder for the dial fields, and 000-10 / 000-11 list three alternative values without commas. Those are
- * asserted to be rejected with a clear syntax error, and then loaded as the seed means them.
+ * asserted to be rejected with a clear syntax error, and then loaded as the note means them.
  */
 class SeedExamplesTest {
     private static final Duration S30 = Duration.ofSeconds(30);
 
-    // ---- seed 000: the anytls outbound
+    // ---- 000-NN: the anytls outbound
 
     @Test
     void structureExampleIsRejectedAsWrittenAndLoadsWithTheDialPlaceholderFilledIn() {
@@ -197,7 +199,7 @@ class SeedExamplesTest {
         assertThat(o.connectionLifetimeJitter()).isZero();
     }
 
-    // ---- seeds 001 and 002: the loadbalance outbound
+    // ---- 001-NN and 002-NN: the loadbalance outbound
 
     @Test
     void structureOfSeed001() {
@@ -227,7 +229,7 @@ class SeedExamplesTest {
         assertThat(lb.emptyPoolAction()).isEqualTo(EmptyPoolAction.ERROR);
         assertThat(lb.tolerance()).isZero();
         assertThat(lb.preferDomain()).isFalse();
-        // everything else is seed 001's structure
+        // everything else is 001-01's structure
         assertThat(lb.toBuilder()
                         .tolerance(Duration.ofMillis(50))
                         .preferDomain(true)
@@ -253,7 +255,7 @@ class SeedExamplesTest {
         assertThat(lb.backupOutbounds()).isEmpty();
         assertThat(lb.interval()).isEqualTo(Duration.ofMinutes(3));
         assertThat(lb.strategy()).isEqualTo(LoadBalanceStrategy.RANDOM);
-        // absent fields: SPEC §4 defaults
+        // absent fields: the defaults of docs/configuration.md
         assertThat(lb.timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(lb.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(lb.topN()).isEqualTo(TopNOptions.ALL);
@@ -341,7 +343,7 @@ class SeedExamplesTest {
                 o.minIdleSession(), o.minIdleSessionForAge(), o.ensureIdleSession(), o.ensureIdleSessionCreateRate());
     }
 
-    /** A seed-000 fragment spliced, unchanged, into a minimal anytls outbound and loaded. */
+    /** A {@code 000-NN} fragment spliced, unchanged, into a minimal anytls outbound and loaded. */
     private static AnyTlsOutboundOptions anyTls(String name) {
         String fragment = seed(name).trim();
         return anyTlsOutbound("{\"type\": \"anytls\", \"tag\": \"t\", \"server\": \"127.0.0.1\", \"server_port\": 443,"

@@ -20,6 +20,10 @@ public final class Chains {
     /**
      * Records that {@code group} handed out {@code channel}, which its member {@code member} dialled. Call it before
      * the group's caller sees the channel.
+     *
+     * @param channel the dialled channel
+     * @param group the group's tag
+     * @param member the tag of the member that dialled it
      */
     public static void picked(Channel channel, String group, String member) {
         List<String> inner = channel.attr(CHAIN).get();
@@ -36,6 +40,10 @@ public final class Chains {
     /**
      * The chain of a channel that {@code outbound} handed out: what its groups recorded, or just {@code outbound}
      * when it is not a group.
+     *
+     * @param channel the channel {@code outbound} handed out
+     * @param outbound the tag of the outbound that was dialled
+     * @return the tags, innermost first
      */
     public static List<String> of(Channel channel, String outbound) {
         List<String> chain = channel.attr(CHAIN).get();

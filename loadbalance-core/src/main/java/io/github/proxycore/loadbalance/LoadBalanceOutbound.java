@@ -37,7 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@code loadbalance} outbound (seeds 001/002, SPEC §4): spreads connections over member outbounds that are
+ * The {@code loadbalance} outbound (docs/loadbalance.md): spreads connections over member outbounds that are
  * health-checked by an HTTP(S) request through themselves.
  *
  * <ul>
@@ -103,6 +103,11 @@ public final class LoadBalanceOutbound implements Outbound {
     /**
      * Builds the outbound from validated options; its members must already be built in {@code context}. Health
      * checks start at once, on an event loop of the context's transport, timed by the context's ticker.
+     *
+     * @param options the validated options
+     * @param context the transport, the clock and the member outbounds
+     * @return the outbound; {@link #close()} stops its health checks
+     * @throws java.util.NoSuchElementException if a member is not in {@code context}
      */
     public static LoadBalanceOutbound create(LoadBalanceOutboundOptions options, OutboundContext context) {
         Objects.requireNonNull(options, "options");
@@ -154,7 +159,7 @@ public final class LoadBalanceOutbound implements Outbound {
         return networks;
     }
 
-    /** The options this outbound was built from. */
+    /** {@return the options this outbound was built from} */
     public LoadBalanceOutboundOptions options() {
         return options;
     }
@@ -258,6 +263,10 @@ public final class LoadBalanceOutbound implements Outbound {
      * The outbound a new {@code network} connection with this metadata would be dialled through first: a member, the
      * direct fallback when the pool is empty and {@code empty_pool_action} is {@code direct}, or {@code null} when
      * the connection would fail. Nothing is dialled; no lock is taken and nothing is allocated.
+     *
+     * @param network the connection's network
+     * @param metadata the connection's metadata, for the hash key
+     * @return the outbound, or {@code null}
      */
     public Outbound pick(Network network, Metadata metadata) {
         MemberState member = balancer.pick(network, metadata);
@@ -267,7 +276,9 @@ public final class LoadBalanceOutbound implements Outbound {
         return direct;
     }
 
-    /** The balancer's state now: tier state, and each member's health, latency, Top-N place and connections. */
+    /**
+     * {@return the balancer's state now: tier state, and each member's health, latency, Top-N place and connections}
+     */
     public LoadBalanceSnapshot snapshot() {
         long rounds = balancer.checker().rounds(); // first: the selection read next is at least that round's
         Snapshot s = balancer.snapshot();
@@ -307,6 +318,8 @@ public final class LoadBalanceOutbound implements Outbound {
      *
      * <p>The future completes on the balancer's own thread, which may be a Netty event loop: do not block in stages
      * that depend on it (use the {@code ...Async} variants for slow work), and do not wait for it on an event loop.
+     *
+     * @return every member's result, primaries first
      */
     public CompletableFuture<List<CheckResult>> checkNow() {
         return balancer.checkAll();
@@ -315,6 +328,8 @@ public final class LoadBalanceOutbound implements Outbound {
     /**
      * Checks one member now and updates its health; the future completes as for {@link #checkNow()}.
      *
+     * @param memberTag the member's tag
+     * @return the member's result
      * @throws IllegalArgumentException if no member has this tag
      */
     public CompletableFuture<CheckResult> checkNow(String memberTag) {

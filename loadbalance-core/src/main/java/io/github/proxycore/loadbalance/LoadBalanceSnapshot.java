@@ -29,16 +29,34 @@ public record LoadBalanceSnapshot(
         List<MemberSnapshot> members,
         int directConnections) {
 
+    /**
+     * Copies the members.
+     *
+     * @param tag the balancer's tag
+     * @param state the preferred tier
+     * @param bootstrap whether the first health round is still running
+     * @param checksPaused whether periodic checks are paused
+     * @param consecutivePrimaryFailures primary failures in a row
+     * @param backupHoldRemaining how long backup state must still last
+     * @param healthRounds health rounds completed
+     * @param members every member
+     * @param directConnections open connections of the {@code direct} fallback
+     */
     public LoadBalanceSnapshot {
         members = List.copyOf(members);
     }
 
-    /** The member with this tag. */
+    /**
+     * The member with this tag.
+     *
+     * @param memberTag the member's tag
+     * @return the member, or empty if it is not one
+     */
     public Optional<MemberSnapshot> member(String memberTag) {
         return members.stream().filter(m -> m.tag().equals(memberTag)).findFirst();
     }
 
-    /** The tags of the members new connections may go to now. */
+    /** {@return the tags of the members new connections may go to now} */
     public List<String> activeMembers() {
         return members.stream()
                 .filter(MemberSnapshot::active)

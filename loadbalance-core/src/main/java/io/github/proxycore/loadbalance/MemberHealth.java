@@ -1,7 +1,7 @@
 package io.github.proxycore.loadbalance;
 
 /**
- * What the balancer knows of a member's health (seeds 001/002: healthy, unhealthy, recovering).
+ * What the balancer knows of a member's health (docs/loadbalance.md: healthy, unhealthy, recovering).
  *
  * <pre>
  *   UNKNOWN --pass--> HEALTHY --fail (check or member's dial)--> UNHEALTHY --pass--> RECOVERING --rise passes--> HEALTHY

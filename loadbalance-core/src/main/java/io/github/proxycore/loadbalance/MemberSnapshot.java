@@ -29,7 +29,18 @@ public record MemberSnapshot(
         int openConnections,
         Instant lastCheckTime) {
 
-    /** A snapshot without a check time, as before check times were recorded. */
+    /**
+     * A snapshot without a check time, as before check times were recorded.
+     *
+     * @param tag the member outbound's tag
+     * @param tier its tier
+     * @param health its health
+     * @param lastLatency the latency of its last successful check, or {@code null}
+     * @param lastError why its last check or dial failed, or {@code null}
+     * @param inTopN whether it is among the fastest {@code top_n}
+     * @param active whether new connections may go to it now
+     * @param openConnections connections handed out through it that are still open
+     */
     public MemberSnapshot(
             String tag,
             Tier tier,
@@ -42,7 +53,7 @@ public record MemberSnapshot(
         this(tag, tier, health, lastLatency, lastError, inTopN, active, openConnections, null);
     }
 
-    /** Whether its last check succeeded. */
+    /** {@return whether its last check succeeded} */
     public boolean healthy() {
         return health == MemberHealth.HEALTHY;
     }

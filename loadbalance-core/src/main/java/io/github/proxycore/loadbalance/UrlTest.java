@@ -29,9 +29,12 @@ public final class UrlTest {
     /**
      * Measures one request.
      *
+     * @param outbound the outbound the request goes through
+     * @param url an absolute {@code http://} or {@code https://} URL
+     * @param timeout how long the test may take
      * @param executor the event executor that times the test
-     * @return the latency, or a failure; cancelling it stops the test and closes its connection: a {@link TimeoutException} after {@code timeout}, an {@link IOException}
-     *     naming the cause otherwise
+     * @return the latency, or a failure: a {@link TimeoutException} after {@code timeout}, an {@link IOException}
+     *     naming the cause otherwise; cancelling it stops the test and closes its connection
      * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL
      */
     public static CompletableFuture<Duration> measure(

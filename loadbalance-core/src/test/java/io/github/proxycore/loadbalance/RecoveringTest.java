@@ -20,7 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recovering state of seeds 001/002 on a fake clock: a member that was unhealthy and passes again serves only
+ * The recovering state (docs/loadbalance.md) on a fake clock: a member that was unhealthy and passes again serves only
  * after {@code hysteresis.rise} checks in a row, and until then counts as not usable for the tier hysteresis too.
  */
 class RecoveringTest {

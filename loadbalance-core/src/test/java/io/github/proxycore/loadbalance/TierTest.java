@@ -20,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 
-/** Primary and backup tiers with the hysteresis of SPEC §4, on a fake clock. */
+/** Primary and backup tiers with the hysteresis of docs/loadbalance.md, on a fake clock. */
 class TierTest {
     private static final Metadata CONNECTION = Metadata.internal(Network.TCP, Destination.of("example.com", 443));
 

@@ -49,7 +49,14 @@ public final class MixedInbound implements Inbound {
         this.authFailures = new AuthFailures(options.tag());
     }
 
-    /** Binds and starts listening; blocks until bound. */
+    /**
+     * Binds and starts listening; blocks until bound.
+     *
+     * @param options the inbound's options (listen address and port, users, handshake bounds)
+     * @param context the transport, router and other services the inbound uses
+     * @return the inbound, listening; {@link #close()} stops it
+     * @throws InterruptedException if interrupted while waiting for the bind
+     */
     public static MixedInbound start(MixedInboundOptions options, InboundContext context) throws InterruptedException {
         MixedInbound inbound = new MixedInbound(options, context);
         inbound.bind();

@@ -12,6 +12,12 @@ import java.util.Set;
 public final class BlockOutbound implements Outbound {
     private final String tag;
 
+    /**
+     * A block outbound.
+     *
+     * @param tag its tag
+     * @throws NullPointerException if {@code tag} is {@code null}
+     */
     public BlockOutbound(String tag) {
         this.tag = Objects.requireNonNull(tag, "tag");
     }

@@ -45,11 +45,23 @@ public final class BlockingConnection implements Closeable {
     /**
      * How long a read waits for a byte and a write for the channel to take data; {@link Duration#ZERO} waits without
      * limit.
+     *
+     * @param read the read timeout; a read that gets no byte in time throws {@link SocketTimeoutException}
+     * @param write the write timeout; a write that cannot hand its bytes over in time throws
+     *     {@link SocketTimeoutException}
      */
     public record Timeouts(Duration read, Duration write) {
         /** No limits. */
         public static final Timeouts NONE = new Timeouts(Duration.ZERO, Duration.ZERO);
 
+        /**
+         * Checks the timeouts.
+         *
+         * @param read how long a read waits for a byte; zero for no limit
+         * @param write how long a write waits for the channel to take data; zero for no limit
+         * @throws NullPointerException if either is {@code null}
+         * @throws IllegalArgumentException if either is negative
+         */
         public Timeouts {
             Objects.requireNonNull(read, "read");
             Objects.requireNonNull(write, "write");
@@ -79,6 +91,9 @@ public final class BlockingConnection implements Closeable {
     /**
      * Waits up to {@code timeout} for {@code dial} and wraps its channel; reads and writes wait without limit.
      *
+     * @param dial a dial, e.g. {@link Outbound#dial(Destination)}
+     * @param timeout how long to wait for it; on timeout or interruption the dial is cancelled
+     * @return the connection
      * @throws IOException the dial's failure (a {@link DialException}), or a timeout
      */
     public static BlockingConnection open(Future<Channel> dial, Duration timeout) throws IOException {
@@ -89,6 +104,10 @@ public final class BlockingConnection implements Closeable {
      * Waits up to {@code timeout} for {@code dial} and wraps its channel, reads and writes bounded by
      * {@code timeouts}.
      *
+     * @param dial a dial, e.g. {@link Outbound#dial(Destination)}
+     * @param timeout how long to wait for it; on timeout or interruption the dial is cancelled
+     * @param timeouts the read and write timeouts
+     * @return the connection
      * @throws IOException the dial's failure (a {@link DialException}), or a timeout
      */
     public static BlockingConnection open(Future<Channel> dial, Duration timeout, Timeouts timeouts)
@@ -121,12 +140,23 @@ public final class BlockingConnection implements Closeable {
         });
     }
 
-    /** Wraps a channel returned by a dial (auto-read off, nothing read yet); reads and writes wait without limit. */
+    /**
+     * Wraps a channel returned by a dial (auto-read off, nothing read yet); reads and writes wait without limit.
+     *
+     * @param channel the dialled channel; the connection takes it over
+     * @return the connection
+     */
     public static BlockingConnection wrap(Channel channel) {
         return wrap(channel, Timeouts.NONE);
     }
 
-    /** Wraps a channel returned by a dial (auto-read off, nothing read yet), reads and writes bounded by timeouts. */
+    /**
+     * Wraps a channel returned by a dial (auto-read off, nothing read yet), reads and writes bounded by timeouts.
+     *
+     * @param channel the dialled channel; the connection takes it over
+     * @param timeouts the read and write timeouts
+     * @return the connection
+     */
     public static BlockingConnection wrap(Channel channel, Timeouts timeouts) {
         BlockingConnection connection = new BlockingConnection(channel, timeouts);
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -135,14 +165,20 @@ public final class BlockingConnection implements Closeable {
         return connection;
     }
 
+    /** {@return a stream of the bytes the channel receives; closing it closes the connection} */
     public InputStream input() {
         return input;
     }
 
+    /**
+     * {@return a stream that writes to the channel, blocking while it is not writable; closing it closes the
+     * connection}
+     */
     public OutputStream output() {
         return output;
     }
 
+    /** {@return the underlying channel} */
     public Channel channel() {
         return channel;
     }

@@ -25,6 +25,9 @@ public final class Datagrams {
      * A new reference to the readable bytes of {@code datagram}: a retained slice, or a copy when they fill less
      * than half of its buffer, so that a small datagram waiting in a queue pins its own size, not the 64 KiB it was
      * read into. The caller still owns {@code datagram}.
+     *
+     * @param datagram a datagram's buffer; its reader index is not moved
+     * @return a buffer the caller owns and must release
      */
     public static ByteBuf retainedCompact(ByteBuf datagram) {
         int length = datagram.readableBytes();

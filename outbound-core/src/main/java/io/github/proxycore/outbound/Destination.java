@@ -41,6 +41,9 @@ public final class Destination {
      *
      * @throws IllegalArgumentException if the host is empty or too long, holds a control character (no name has
      *     one, and a CR or LF written into a log forges lines), or the port is out of range
+     * @param host a domain name or an IP literal
+     * @param port the port, 0 to 65535
+     * @return the destination
      */
     public static Destination of(String host, int port) {
         Objects.requireNonNull(host, "host");
@@ -67,14 +70,25 @@ public final class Destination {
         return new Destination(host, null, port);
     }
 
-    /** An IP destination. */
+    /**
+     * An IP destination.
+     *
+     * @param address the address; an IPv4-mapped IPv6 address is unmapped
+     * @param port the port, 0 to 65535
+     * @return the destination
+     */
     public static Destination of(InetAddress address, int port) {
         Objects.requireNonNull(address, "address");
         checkPort(port);
         return new Destination(null, unmap(address), port);
     }
 
-    /** A destination from a socket address: its IP if resolved, otherwise its host name. */
+    /**
+     * A destination from a socket address: its IP if resolved, otherwise its host name.
+     *
+     * @param address the socket address
+     * @return the destination
+     */
     public static Destination of(InetSocketAddress address) {
         Objects.requireNonNull(address, "address");
         return address.isUnresolved()
@@ -114,47 +128,53 @@ public final class Destination {
         return address;
     }
 
-    /** Whether this destination is a domain name (not yet resolved). */
+    /** {@return whether this destination is a domain name (not yet resolved)} */
     public boolean isDomain() {
         return domain != null;
     }
 
-    /** The domain, or {@code null} for an IP destination. */
+    /** {@return the domain, or {@code null} for an IP destination} */
     public String domain() {
         return domain;
     }
 
-    /** The IP address, or {@code null} for a domain destination. */
+    /** {@return the IP address, or {@code null} for a domain destination} */
     public InetAddress address() {
         return address;
     }
 
-    /** Whether this is an IPv4 destination. */
+    /** {@return whether this is an IPv4 destination} */
     public boolean isIpv4() {
         return address instanceof Inet4Address;
     }
 
-    /** Whether this is an IPv6 destination. */
+    /** {@return whether this is an IPv6 destination} */
     public boolean isIpv6() {
         return address instanceof Inet6Address;
     }
 
-    /** The domain, or the IP address as text ({@code 10.0.0.1}, {@code ::1}). */
+    /** {@return the domain, or the IP address as text ({@code 10.0.0.1}, {@code ::1})} */
     public String host() {
         return domain != null ? domain : address.getHostAddress();
     }
 
+    /** {@return the port} */
     public int port() {
         return port;
     }
 
-    /** The same host with another port. */
+    /**
+     * The same host with another port.
+     *
+     * @param port the port, 0 to 65535
+     * @return the new destination
+     */
     public Destination withPort(int port) {
         checkPort(port);
         return new Destination(domain, address, port);
     }
 
-    /** A socket address for connecting: resolved for an IP destination, unresolved for a domain. */
+    /** {@return a socket address for connecting: resolved for an IP destination, unresolved for a domain} */
     public InetSocketAddress toSocketAddress() {
         return domain != null ? InetSocketAddress.createUnresolved(domain, port) : new InetSocketAddress(address, port);
     }

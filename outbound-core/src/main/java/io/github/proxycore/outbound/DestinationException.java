@@ -15,6 +15,11 @@ import java.io.IOException;
 public class DestinationException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A destination error.
+     *
+     * @param message the reason the server gave, e.g. {@code remote: dial tcp 10.0.0.9:80: connection refused}
+     */
     public DestinationException(String message) {
         super(message);
     }
@@ -22,6 +27,9 @@ public class DestinationException extends IOException {
     /**
      * Whether {@code failure} is, or was caused by, a destination error (also through the {@code DialException} of
      * a group outbound whose member reported one).
+     *
+     * @param failure a dial's failure, or {@code null}
+     * @return whether a {@code DestinationException} is in its cause chain
      */
     public static boolean isCauseOf(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -11,9 +11,21 @@ import java.util.Objects;
 public class DialException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The tag of the outbound that failed. */
     private final String outboundTag;
+
     private final transient Destination destination;
 
+    /**
+     * A failed dial.
+     *
+     * @param outboundTag the tag of the outbound that failed
+     * @param outboundType its type, or {@code null} to leave it out of the message
+     * @param destination where the connection was going
+     * @param reason what went wrong, for the message
+     * @param cause the underlying error, or {@code null}
+     * @throws NullPointerException if {@code reason} is {@code null}
+     */
     public DialException(
             String outboundTag, String outboundType, Destination destination, String reason, Throwable cause) {
         super(message(outboundTag, outboundType, destination, reason), cause);
@@ -27,12 +39,12 @@ public class DialException extends IOException {
                 + ": " + reason;
     }
 
-    /** The tag of the outbound that failed. */
+    /** {@return the tag of the outbound that failed} */
     public String outboundTag() {
         return outboundTag;
     }
 
-    /** Where the connection was going. */
+    /** {@return where the connection was going; not serialized} */
     public Destination destination() {
         return destination;
     }

@@ -17,6 +17,9 @@ public final class Dials {
      *         .orTimeout(10, TimeUnit.SECONDS)
      *         .thenAccept(channel -> ...);
      * }</pre>
+     *
+     * @param dial a dial, e.g. {@link Outbound#dial(Destination)}
+     * @return a stage completed with the dial's channel or failure
      */
     public static CompletableFuture<Channel> toCompletableFuture(Future<Channel> dial) {
         CompletableFuture<Channel> stage = new CompletableFuture<>();

@@ -33,12 +33,25 @@ public final class DirectOutbound implements Outbound {
         this.options = options;
     }
 
-    /** A direct outbound built from its options; the detour, if any, is taken from {@code context}. */
+    /**
+     * A direct outbound built from its options; the detour, if any, is taken from {@code context}.
+     *
+     * @param options the outbound's options
+     * @param context the transport, resolver and other outbounds
+     * @return the outbound
+     */
     public static DirectOutbound create(DirectOutboundOptions options, OutboundContext context) {
         return create(options.tag(), options.dial(), context);
     }
 
-    /** A direct outbound with the given tag and dial options. */
+    /**
+     * A direct outbound with the given tag and dial options.
+     *
+     * @param tag its tag
+     * @param dial how it connects; the detour, if any, is taken from {@code context}
+     * @param context the transport, resolver and other outbounds
+     * @return the outbound
+     */
     public static DirectOutbound create(String tag, DialOptions dial, OutboundContext context) {
         return new DirectOutbound(tag, context.dialer(dial, null), context.resolver(), dial);
     }

@@ -24,15 +24,23 @@ public interface HostResolver {
     /**
      * Resolves {@code host} to its addresses in the resolver's order. The future may complete on any thread and
      * fails with an {@link UnknownHostException} when there is no address.
+     *
+     * @param host a domain name
+     * @return the addresses, never empty
      */
     CompletableFuture<List<InetAddress>> resolve(String host);
 
-    /** The JVM's resolver ({@link InetAddress#getAllByName}), run on a few daemon threads of its own. */
+    /** {@return the JVM's resolver ({@link InetAddress#getAllByName}), run on a few daemon threads of its own} */
     static HostResolver system() {
         return SystemHostResolver.INSTANCE;
     }
 
-    /** A fixed table, e.g. for tests; names not in it fail. */
+    /**
+     * A fixed table, e.g. for tests; names not in it fail.
+     *
+     * @param table addresses by host name; copied
+     * @return the resolver
+     */
     static HostResolver of(Map<String, List<InetAddress>> table) {
         Map<String, List<InetAddress>> copy = Map.copyOf(table);
         return host -> {
@@ -46,6 +54,10 @@ public interface HostResolver {
     /**
      * Orders (and filters) addresses by a dial's {@code domain_strategy}.
      *
+     * @param host the name resolved, for the exception's message
+     * @param addresses its addresses, in the resolver's order
+     * @param strategy the strategy
+     * @return the addresses to try, in order
      * @throws UnknownHostException if the strategy leaves no address
      */
     static List<InetAddress> order(String host, List<InetAddress> addresses, DomainStrategy strategy)

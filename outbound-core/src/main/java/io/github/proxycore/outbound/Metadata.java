@@ -37,12 +37,22 @@ public final class Metadata {
     /**
      * Metadata for a connection the application itself makes (a health check, a rule-set download): no source, no
      * inbound, internal.
+     *
+     * @param network the connection's network
+     * @param destination where it goes
+     * @return the metadata
      */
     public static Metadata internal(Network network, Destination destination) {
         return builder(network, destination).build();
     }
 
-    /** A builder; the connection is internal until {@link Builder#external(boolean)} says otherwise. */
+    /**
+     * A builder; the connection is internal until {@link Builder#external(boolean)} says otherwise.
+     *
+     * @param network the connection's network
+     * @param destination where it goes
+     * @return the builder
+     */
     public static Builder builder(Network network, Destination destination) {
         return new Builder(network, destination);
     }
@@ -51,6 +61,9 @@ public final class Metadata {
      * Checks that this metadata describes a {@code network} connection to {@code destination}, as an outbound's
      * {@code dial(destination, metadata)} (TCP) or {@code listenPacket} (UDP) requires.
      *
+     * @param network the connection's network
+     * @param destination the connection's destination
+     * @return this metadata
      * @throws IllegalArgumentException naming the mismatch (another network, port or host)
      */
     public Metadata requireFor(Network network, Destination destination) {
@@ -65,6 +78,7 @@ public final class Metadata {
         return this;
     }
 
+    /** {@return a builder holding this metadata, to make a changed copy} */
     public Builder toBuilder() {
         return new Builder(network, destination)
                 .source(source)
@@ -74,40 +88,45 @@ public final class Metadata {
                 .external(external);
     }
 
+    /** {@return the connection's network: TCP, or UDP for a packet flow} */
     public Network network() {
         return network;
     }
 
-    /** The client's address, or {@code null} for internal connections. */
+    /** {@return the client's address, or {@code null} for internal connections} */
     public InetSocketAddress source() {
         return source;
     }
 
+    /** {@return where the connection goes} */
     public Destination destination() {
         return destination;
     }
 
-    /** The tag of the inbound that accepted the connection, or {@code null}. */
+    /** {@return the tag of the inbound that accepted the connection, or {@code null}} */
     public String inboundTag() {
         return inboundTag;
     }
 
-    /** The tag of the rule set whose rule routed the connection, or {@code null}. */
+    /** {@return the tag of the rule set whose rule routed the connection, or {@code null}} */
     public String matchedRuleSet() {
         return matchedRuleSet;
     }
 
-    /** A domain learned by sniffing the first bytes (TLS SNI, HTTP Host), or {@code null}. */
+    /** {@return a domain learned by sniffing the first bytes (TLS SNI, HTTP Host), or {@code null}} */
     public String sniffedDomain() {
         return sniffedDomain;
     }
 
-    /** The destination's domain, else the sniffed one, else {@code null}: the name rules and hash keys match on. */
+    /**
+     * {@return the destination's domain, else the sniffed one, else {@code null}: the name rules and hash keys match
+     * on}
+     */
     public String domain() {
         return destination.isDomain() ? destination.domain() : sniffedDomain;
     }
 
-    /** Whether the connection came from an inbound (a user), as opposed to the application itself. */
+    /** {@return whether the connection came from an inbound (a user), as opposed to the application itself} */
     public boolean external() {
         return external;
     }
@@ -152,41 +171,89 @@ public final class Metadata {
             this.destination = destination;
         }
 
+        /**
+         * Sets the network.
+         *
+         * @param network TCP or UDP; required
+         * @return this builder
+         */
         public Builder network(Network network) {
             this.network = network;
             return this;
         }
 
+        /**
+         * Sets the destination.
+         *
+         * @param destination where the connection goes; required
+         * @return this builder
+         */
         public Builder destination(Destination destination) {
             this.destination = destination;
             return this;
         }
 
+        /**
+         * Sets the client's address.
+         *
+         * @param source the address, or {@code null} (the default) for none
+         * @return this builder
+         */
         public Builder source(InetSocketAddress source) {
             this.source = source;
             return this;
         }
 
+        /**
+         * Sets the tag of the inbound that accepted the connection.
+         *
+         * @param inboundTag the tag, or {@code null} (the default)
+         * @return this builder
+         */
         public Builder inboundTag(String inboundTag) {
             this.inboundTag = inboundTag;
             return this;
         }
 
+        /**
+         * Sets the tag of the rule set whose rule routed the connection.
+         *
+         * @param matchedRuleSet the tag, or {@code null} (the default)
+         * @return this builder
+         */
         public Builder matchedRuleSet(String matchedRuleSet) {
             this.matchedRuleSet = matchedRuleSet;
             return this;
         }
 
+        /**
+         * Sets the domain learned by sniffing.
+         *
+         * @param sniffedDomain the domain, or {@code null} (the default)
+         * @return this builder
+         */
         public Builder sniffedDomain(String sniffedDomain) {
             this.sniffedDomain = sniffedDomain;
             return this;
         }
 
+        /**
+         * Sets whether the connection came from an inbound; default {@code false} (internal).
+         *
+         * @param external {@code true} for a user's connection
+         * @return this builder
+         */
         public Builder external(boolean external) {
             this.external = external;
             return this;
         }
 
+        /**
+         * Builds the metadata.
+         *
+         * @return the metadata
+         * @throws NullPointerException if the network or the destination is {@code null}
+         */
         public Metadata build() {
             return new Metadata(this);
         }

@@ -2,7 +2,9 @@ package io.github.proxycore.outbound;
 
 /** The transport a connection uses. */
 public enum Network {
+    /** A TCP connection. */
     TCP("tcp"),
+    /** A UDP flow (an association of datagrams). */
     UDP("udp");
 
     private final String configName;
@@ -11,7 +13,7 @@ public enum Network {
         this.configName = configName;
     }
 
-    /** The lowercase name configurations and hash keys use: {@code tcp} or {@code udp}. */
+    /** {@return the lowercase name configurations and hash keys use: {@code tcp} or {@code udp}} */
     public String configName() {
         return configName;
     }

@@ -34,13 +34,13 @@ import java.util.Set;
  */
 public interface Outbound extends AutoCloseable {
 
-    /** The outbound's tag, unique in its configuration. */
+    /** {@return the outbound's tag, unique in its configuration} */
     String tag();
 
-    /** The configuration type: {@code direct}, {@code block}, {@code anytls}, {@code loadbalance}. */
+    /** {@return the configuration type: {@code direct}, {@code block}, {@code anytls}, {@code loadbalance}} */
     String type();
 
-    /** The networks this outbound can carry. */
+    /** {@return the networks this outbound can carry} */
     Set<Network> networks();
 
     /**
@@ -55,7 +55,12 @@ public interface Outbound extends AutoCloseable {
         return dial(metadata.destination(), metadata);
     }
 
-    /** Opens a TCP stream to {@code destination} for the application itself ({@link Metadata#internal}). */
+    /**
+     * Opens a TCP stream to {@code destination} for the application itself ({@link Metadata#internal}).
+     *
+     * @param destination where to connect
+     * @return a future of the connected channel (auto-read off), failed with a {@link DialException}
+     */
     default Future<Channel> dial(Destination destination) {
         return dial(destination, Metadata.internal(Network.TCP, destination));
     }
@@ -64,6 +69,7 @@ public interface Outbound extends AutoCloseable {
      * Opens a TCP stream to {@code destination}: what implementations implement, and callers that hold both reach
      * through {@link #dial(Metadata)}.
      *
+     * @param destination where to connect
      * @param metadata what is known about the connection; its network is TCP and its destination is
      *     {@code destination}
      * @return a future of the connected channel (auto-read off), failed with a {@link DialException}
@@ -75,6 +81,8 @@ public interface Outbound extends AutoCloseable {
      * Opens a UDP association for the connection's first recipient (see
      * {@link #listenPacket(Destination, Metadata)}).
      *
+     * @param metadata what is known about the flow (a {@link Network#UDP} one), with its first recipient
+     * @return a future of the channel (auto-read off), failed with a {@link DialException}
      * @throws IllegalArgumentException for TCP metadata
      */
     default Future<Channel> listenPacket(Metadata metadata) {
@@ -85,6 +93,10 @@ public interface Outbound extends AutoCloseable {
      * Opens a UDP association. The returned channel reads and writes {@link UdpPacket}s; {@code destination} is
      * the first recipient, which routing and balancing decide by, but packets may go to any address.
      *
+     * <p>This default fails every association: outbounds that carry UDP override it.
+     *
+     * @param destination the first recipient
+     * @param metadata what is known about the flow; its network is UDP and its destination is {@code destination}
      * @return a future of the channel (auto-read off), failed with a {@link DialException}
      */
     default Future<Channel> listenPacket(Destination destination, Metadata metadata) {

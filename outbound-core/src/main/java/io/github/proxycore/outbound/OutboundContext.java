@@ -39,7 +39,12 @@ public final class OutboundContext {
         this.listeners = listeners;
     }
 
-    /** A context over {@code transport} with the system resolver and clock and no other outbounds. */
+    /**
+     * A context over {@code transport} with the system resolver and clock and no other outbounds.
+     *
+     * @param transport the event loops and channel types
+     * @return the context
+     */
     public static OutboundContext of(Transport transport) {
         return builder(transport).build();
     }
@@ -52,26 +57,36 @@ public final class OutboundContext {
      * LoadBalanceOutbound lb = LoadBalanceOutbound.create(options, OutboundContext.of(transport, List.of(a, b)));
      * }</pre>
      *
+     * @param transport the event loops and channel types
+     * @param outbounds outbounds the one being built may use, found by tag
+     * @return the context
      * @throws IllegalArgumentException if two outbounds share a tag
      */
     public static OutboundContext of(Transport transport, Collection<? extends Outbound> outbounds) {
         return builder(transport).outbounds(outbounds).build();
     }
 
-    /** A builder over {@code transport}: the system resolver and clock and no outbounds unless set. */
+    /**
+     * A builder over {@code transport}: the system resolver and clock and no outbounds unless set.
+     *
+     * @param transport the event loops and channel types
+     * @return the builder
+     */
     public static Builder builder(Transport transport) {
         return new Builder(transport);
     }
 
+    /** {@return the event loops and channel types outbounds use} */
     public Transport transport() {
         return transport;
     }
 
+    /** {@return the resolver dials use for domain names} */
     public HostResolver resolver() {
         return resolver;
     }
 
-    /** The clock timing rules read; tests substitute a {@link io.netty.util.concurrent.MockTicker}. */
+    /** {@return the clock timing rules read; tests substitute a {@link io.netty.util.concurrent.MockTicker}} */
     public Ticker ticker() {
         return ticker;
     }
@@ -80,6 +95,11 @@ public final class OutboundContext {
      * The host's listener of type {@code type} for the outbound tagged {@code tag}, if it attached a factory for
      * that type ({@link Outbounds.Builder#listeners}, {@link Builder#listeners}); outbounds that emit events of
      * that type (an AnyTLS pool's {@code PoolListener}) take it from here.
+     *
+     * @param <L> the listener type
+     * @param type the listener type
+     * @param tag the outbound's tag
+     * @return the listener, or empty if the host attached none
      */
     public <L> Optional<L> listener(Class<L> type, String tag) {
         return listeners.forOutbound(type, tag);
@@ -88,6 +108,8 @@ public final class OutboundContext {
     /**
      * An outbound built earlier (a member or a detour).
      *
+     * @param tag its tag
+     * @return the outbound
      * @throws NoSuchElementException if it is not built, i.e. not among the dependencies
      */
     public Outbound outbound(String tag) {
@@ -112,13 +134,23 @@ public final class OutboundContext {
             this.transport = Objects.requireNonNull(transport, "transport");
         }
 
-        /** Resolves domain names for dials; by default the system's resolver. */
+        /**
+         * Sets the resolver of domain names for dials; by default the system's resolver.
+         *
+         * @param resolver the resolver
+         * @return this builder
+         */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
-        /** The clock timers and timestamps read; by default the system's. Tests pass a fake one. */
+        /**
+         * Sets the clock timers and timestamps read; by default the system's. Tests pass a fake one.
+         *
+         * @param ticker the clock
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
@@ -127,6 +159,8 @@ public final class OutboundContext {
         /**
          * Outbounds that the outbound being built may use (members, detours), found by tag.
          *
+         * @param outbounds the outbounds; added to those already given
+         * @return this builder
          * @throws IllegalArgumentException if a tag comes twice
          */
         public Builder outbounds(Collection<? extends Outbound> outbounds) {
@@ -141,12 +175,18 @@ public final class OutboundContext {
         /**
          * Attaches listeners of {@code type} to the outbounds built with this context: {@code factory} is asked,
          * once per outbound by its tag, for the listener to give it (null: none).
+         *
+         * @param <L> the listener type
+         * @param type the listener type
+         * @param factory the listener for a tag, or {@code null}
+         * @return this builder
          */
         public <L> Builder listeners(Class<L> type, Function<String, ? extends L> factory) {
             this.listeners = listeners.with(type, factory);
             return this;
         }
 
+        /** {@return the context} */
         public OutboundContext build() {
             return new OutboundContext(transport, resolver, ticker, Map.copyOf(outbounds), listeners);
         }
@@ -155,7 +195,10 @@ public final class OutboundContext {
     /**
      * A TCP dialer for {@code options}, through their detour if they name one.
      *
+     * @param options the dial options
      * @param defaultKeepAliveIdle the first keep-alive probe's delay when the options give none, or {@code null}
+     * @return the dialer
+     * @throws NoSuchElementException if the detour is not in this context
      */
     public TcpDialer dialer(DialOptions options, Duration defaultKeepAliveIdle) {
         Outbound detour = options.detour() == null ? null : outbound(options.detour());

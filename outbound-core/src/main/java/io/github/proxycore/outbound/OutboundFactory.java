@@ -13,12 +13,16 @@ import io.github.proxycore.config.outbound.OutboundOptions;
  */
 public interface OutboundFactory {
 
-    /** The {@code type} this factory builds, e.g. {@code anytls}. */
+    /** {@return the {@code type} this factory builds, e.g. {@code anytls}} */
     String type();
 
     /**
      * Builds an outbound. The options are validated, and every outbound in
      * {@link OutboundOptions#dependencies()} is already built and available from {@code context}.
+     *
+     * @param options the outbound's options, of this factory's type
+     * @param context the transport, resolver, clock and the outbounds already built
+     * @return the outbound
      */
     Outbound create(OutboundOptions options, OutboundContext context);
 }

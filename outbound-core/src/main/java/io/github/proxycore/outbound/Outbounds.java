@@ -47,7 +47,12 @@ public final class Outbounds implements AutoCloseable {
         this.ownsTransport = ownsTransport;
     }
 
-    /** A builder for {@code options} (any mix of option types, as a configuration lists them). */
+    /**
+     * A builder for {@code options} (any mix of option types, as a configuration lists them).
+     *
+     * @param options the outbounds' options, in configuration order; copied
+     * @return the builder, with the factories of the class path registered
+     */
     public static Builder builder(List<? extends OutboundOptions> options) {
         return new Builder(options);
     }
@@ -55,6 +60,8 @@ public final class Outbounds implements AutoCloseable {
     /**
      * The outbound with this tag.
      *
+     * @param tag the tag
+     * @return the outbound
      * @throws java.util.NoSuchElementException if there is none
      */
     public Outbound get(String tag) {
@@ -68,6 +75,10 @@ public final class Outbounds implements AutoCloseable {
      * LoadBalanceOutbound lb = outbounds.get("lb", LoadBalanceOutbound.class);
      * }</pre>
      *
+     * @param <T> the expected type
+     * @param tag the tag
+     * @param type the expected type
+     * @return the outbound
      * @throws java.util.NoSuchElementException if there is none
      * @throws ClassCastException naming the tag, the expected and the actual type, if it is another kind
      */
@@ -80,15 +91,22 @@ public final class Outbounds implements AutoCloseable {
         return type.cast(outbound);
     }
 
+    /**
+     * The outbound with this tag, if any.
+     *
+     * @param tag the tag
+     * @return the outbound, or empty
+     */
     public Optional<Outbound> find(String tag) {
         return Optional.ofNullable(byTag.get(tag));
     }
 
-    /** Every outbound, in configuration order. */
+    /** {@return every outbound, in configuration order} */
     public List<Outbound> all() {
         return List.copyOf(byTag.values());
     }
 
+    /** {@return the event loops the outbounds run on} */
     public Transport transport() {
         return transport;
     }
@@ -127,23 +145,46 @@ public final class Outbounds implements AutoCloseable {
             }
         }
 
-        /** Adds (or replaces) the factory for its type. */
+        /**
+         * Adds (or replaces) the factory for its type.
+         *
+         * @param factory the factory
+         * @return this builder
+         */
         public Builder factory(OutboundFactory factory) {
             factories.put(factory.type(), factory);
             return this;
         }
 
-        /** The event loops to use; by default a lease on {@link Transport#shared()}, released on close. */
+        /**
+         * Sets the event loops to use; by default a lease on {@link Transport#shared()}, released on close. A
+         * transport set here is not closed by {@link Outbounds#close()}.
+         *
+         * @param transport the transport
+         * @return this builder
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
+        /**
+         * Sets the resolver of domain names for dials; by default {@link HostResolver#system()}.
+         *
+         * @param resolver the resolver
+         * @return this builder
+         */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
+        /**
+         * Sets the clock timers and timestamps read; by default the system's. Tests pass a fake one.
+         *
+         * @param ticker the clock
+         * @return this builder
+         */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
@@ -154,6 +195,11 @@ public final class Outbounds implements AutoCloseable {
          * to its client: {@code factory} is asked once per outbound, by its tag, for the listener to give it (null:
          * none). Outbounds that emit events of that type use it; for example
          * {@code listeners(PoolListener.class, tag -> new PoolMetrics(registry, tag))} reaches every AnyTLS pool.
+         *
+         * @param <L> the listener type
+         * @param type the listener type
+         * @param factory the listener for a tag, or {@code null}
+         * @return this builder
          */
         public <L> Builder listeners(Class<L> type, java.util.function.Function<String, ? extends L> factory) {
             this.listeners = listeners.with(type, factory);
@@ -163,6 +209,7 @@ public final class Outbounds implements AutoCloseable {
         /**
          * Validates the options and builds every outbound.
          *
+         * @return the outbounds
          * @throws ConfigException listing every problem (including outbound types with no factory here); nothing is
          *     left running
          */

@@ -11,7 +11,12 @@ public final class PeerText {
 
     private PeerText() {}
 
-    /** {@code text} with control characters escaped, at most {@link #MAX_LENGTH} characters of it. */
+    /**
+     * {@code text} with control characters escaped, at most {@link #MAX_LENGTH} characters of it.
+     *
+     * @param text text a peer sent (a domain, a user name, a header)
+     * @return text safe to write into one log line
+     */
     public static String printable(CharSequence text) {
         int end = Math.min(text.length(), MAX_LENGTH);
         StringBuilder out = null;

@@ -46,6 +46,10 @@ public final class Relay {
     /**
      * Starts relaying between {@code a} and {@code b} (both active, with no pending reads from the other); returns
      * a future that completes when both are closed. Reading is started on both.
+     *
+     * @param a the first channel, by convention the client's side (its bytes count as uploaded)
+     * @param b the second channel, e.g. a dialled outbound channel
+     * @return a future completed when both channels are closed
      */
     public static Future<Void> bind(Channel a, Channel b) {
         boolean halfClose = a instanceof DuplexChannel && b instanceof DuplexChannel;
@@ -74,17 +78,23 @@ public final class Relay {
     /**
      * Bytes read from the first channel of every {@link #bind} in this JVM (the client's side by convention: what
      * clients uploaded) and relayed on, since the JVM started.
+     *
+     * @return the byte count
      */
     public static long uploadedBytes() {
         return UPLOADED.sum();
     }
 
-    /** Bytes read from the second channel of every {@link #bind} in this JVM (downloaded by clients). */
+    /** {@return the bytes read from the second channel of every {@link #bind} in this JVM (downloaded by clients)} */
     public static long downloadedBytes() {
         return DOWNLOADED.sum();
     }
 
-    /** Closes {@code channel} once everything written to it so far is flushed. */
+    /**
+     * Closes {@code channel} once everything written to it so far is flushed.
+     *
+     * @param channel the channel; closed at once if it is not active
+     */
     public static void closeOnFlush(Channel channel) {
         if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

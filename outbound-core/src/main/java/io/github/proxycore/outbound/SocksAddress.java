@@ -16,14 +16,20 @@ import java.nio.charset.StandardCharsets;
  * <p>Pure functions over {@link ByteBuf}s; they neither retain nor release the buffers they are given.
  */
 public final class SocksAddress {
+    /** RFC 1928's address type of an IPv4 address. */
     public static final byte IPV4 = 0x01;
+    /** RFC 1928's address type of a domain name. */
     public static final byte DOMAIN = 0x03;
+    /** RFC 1928's address type of an IPv6 address. */
     public static final byte IPV6 = 0x04;
 
     /**
      * The family codes of an address format with this layout.
      *
      * @param name the format's name, for errors
+     * @param ipv4 the code of an IPv4 address
+     * @param domain the code of a domain name
+     * @param ipv6 the code of an IPv6 address
      */
     public record Families(String name, byte ipv4, byte domain, byte ipv6) {
         /** RFC 1928's codes. */
@@ -32,7 +38,12 @@ public final class SocksAddress {
 
     private SocksAddress() {}
 
-    /** How many bytes {@link #encode} writes for {@code destination}. */
+    /**
+     * How many bytes {@link #encode} writes for {@code destination}.
+     *
+     * @param destination the destination
+     * @return the encoded length, port included
+     */
     public static int encodedLength(Destination destination) {
         if (destination.isDomain()) {
             return 1 + 1 + ByteBufUtil.utf8Bytes(destination.domain()) + 2;
@@ -40,12 +51,23 @@ public final class SocksAddress {
         return 1 + (destination.isIpv4() ? 4 : 16) + 2;
     }
 
-    /** Writes {@code destination} at the writer index of {@code out}. */
+    /**
+     * Writes {@code destination} at the writer index of {@code out}.
+     *
+     * @param destination the destination
+     * @param out the buffer to write to
+     */
     public static void encode(Destination destination, ByteBuf out) {
         encode(destination, out, Families.SOCKS);
     }
 
-    /** Writes {@code destination} at the writer index of {@code out}, with {@code families}' codes. */
+    /**
+     * Writes {@code destination} at the writer index of {@code out}, with {@code families}' codes.
+     *
+     * @param destination the destination
+     * @param out the buffer to write to
+     * @param families the family codes
+     */
     public static void encode(Destination destination, ByteBuf out, Families families) {
         if (destination.isDomain()) {
             String domain = destination.domain();
@@ -65,12 +87,21 @@ public final class SocksAddress {
      *
      * @throws CorruptedFrameException on an unknown address type, or a domain that is empty, not UTF-8 or holds a
      *     control character; nothing is consumed
+     * @param in the buffer to read from
+     * @return the destination, or {@code null} if the address is not complete yet
      */
     public static Destination decode(ByteBuf in) {
         return decode(in, Families.SOCKS);
     }
 
-    /** {@link #decode(ByteBuf)} with {@code families}' codes. */
+    /**
+     * {@link #decode(ByteBuf)} with {@code families}' codes.
+     *
+     * @param in the buffer to read from
+     * @param families the family codes
+     * @return the destination, or {@code null} if the address is not complete yet
+     * @throws CorruptedFrameException as {@link #decode(ByteBuf)}
+     */
     public static Destination decode(ByteBuf in, Families families) {
         int start = in.readerIndex();
         if (!in.isReadable()) {

@@ -41,6 +41,11 @@ public final class TcpDialer {
     private final InetSocketAddress inet6Local;
 
     /**
+     * A dialer for {@code options}; usually made with {@link OutboundContext#dialer}, which finds the detour.
+     *
+     * @param transport the event loops and channel type
+     * @param resolver resolves domain destinations
+     * @param options the dial fields
      * @param defaultKeepAliveIdle the first keep-alive probe's delay when the options give none, or {@code null} to
      *     leave the system's default
      * @param detour the outbound to dial through instead of the network, or {@code null}
@@ -60,11 +65,12 @@ public final class TcpDialer {
         this.inet6Local = local(options.inet6BindAddress());
     }
 
+    /** {@return the event loops this dialer connects on} */
     public Transport transport() {
         return transport;
     }
 
-    /** The outbound this dialer goes through instead of the network, or {@code null}. */
+    /** {@return the outbound this dialer goes through instead of the network, or {@code null}} */
     public Outbound detour() {
         return detour;
     }
@@ -72,6 +78,9 @@ public final class TcpDialer {
     /**
      * The local address to bind for talking to an address of the given family: the configured bind address, or
      * {@code null} for the system's choice.
+     *
+     * @param ipv6 whether the remote address is IPv6
+     * @return the bind address, or {@code null}
      */
     public InetSocketAddress localAddress(boolean ipv6) {
         return ipv6 ? inet6Local : inet4Local;
@@ -80,6 +89,10 @@ public final class TcpDialer {
     /**
      * Connects to {@code destination}, resolving a domain first. The channel comes back active, with auto-read off
      * and an empty pipeline; the future fails with the underlying cause (see {@link #describe(Throwable)}).
+     *
+     * @param destination where to connect
+     * @param metadata the connection's metadata, passed on to a detour
+     * @return a future of the connected channel
      */
     public Future<Channel> connect(Destination destination, Metadata metadata) {
         if (detour != null) {
@@ -238,6 +251,9 @@ public final class TcpDialer {
      * A short, plain reason for a dial failure, for {@link DialException} messages: {@code Connection refused:
      * /127.0.0.1:1}, {@code connection timed out after 5000 ms: /10.0.0.1:443}, {@code cannot resolve
      * nowhere.invalid: Name or service not known}.
+     *
+     * @param cause a failure of {@link #connect}
+     * @return the reason
      */
     public static String describe(Throwable cause) {
         Throwable c = Futures.unwrap(cause);

@@ -58,7 +58,7 @@ public final class Transport implements AutoCloseable {
         this.ownership = ownership;
     }
 
-    /** Whether native epoll is usable here (and not disabled by {@code -Dproxycore.transport=nio}). */
+    /** {@return whether native epoll is usable here (and not disabled by {@code -Dproxycore.transport=nio})} */
     public static boolean epollAvailable() {
         if ("nio".equalsIgnoreCase(System.getProperty("proxycore.transport"))) {
             return false;
@@ -70,13 +70,18 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** A new group of {@code threads} event loops (0 for Netty's default), closed with this transport. */
+    /**
+     * A new group of {@code threads} event loops, closed with this transport.
+     *
+     * @param threads the number of event loops; 0 for Netty's default (twice the processors)
+     * @return the transport
+     */
     public static Transport create(int threads) {
         boolean epoll = epollAvailable();
         return new Transport(newGroup(threads, epoll), epoll, Ownership.OWNED);
     }
 
-    /** A lease on the process-wide default group; closing the last lease shuts the group down. */
+    /** {@return a lease on the process-wide default group; closing the last lease shuts the group down} */
     public static Transport shared() {
         synchronized (SHARED_LOCK) {
             if (sharedGroup == null) {
@@ -87,7 +92,12 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** The host's own group; closing this transport leaves it running. */
+    /**
+     * The host's own group; closing this transport leaves it running.
+     *
+     * @param group the group, epoll or NIO
+     * @return the transport
+     */
     public static Transport of(EventLoopGroup group) {
         Objects.requireNonNull(group, "group");
         return new Transport(group, isEpoll(group), Ownership.HOST);
@@ -103,11 +113,12 @@ public final class Transport implements AutoCloseable {
         return group instanceof IoEventLoopGroup io && epollAvailable() && io.isIoType(EpollIoHandler.class);
     }
 
+    /** {@return the event loops} */
     public EventLoopGroup group() {
         return group;
     }
 
-    /** Whether the channels are native epoll ones. */
+    /** {@return whether the channels are native epoll ones} */
     public boolean isEpoll() {
         return epoll;
     }
@@ -115,6 +126,10 @@ public final class Transport implements AutoCloseable {
     /**
      * The socket options that set TCP keep-alive's idle time before the first probe and the interval between probes
      * on this transport's channels (whole seconds, at least 1). Keep-alive itself is {@code SO_KEEPALIVE}.
+     *
+     * @param idle the idle time before the first probe
+     * @param interval the time between probes
+     * @return the options and their values, for a bootstrap's {@code option} or {@code childOption}
      */
     public Map<ChannelOption<Integer>, Integer> keepAliveOptions(Duration idle, Duration interval) {
         int idleSeconds = (int) Math.max(1, idle.toSeconds());
@@ -129,14 +144,17 @@ public final class Transport implements AutoCloseable {
                         intervalSeconds);
     }
 
+    /** {@return the TCP channel class of this transport, epoll or NIO} */
     public Class<? extends SocketChannel> socketChannelClass() {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
+    /** {@return the TCP server channel class of this transport, epoll or NIO} */
     public Class<? extends ServerSocketChannel> serverSocketChannelClass() {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    /** {@return the UDP channel class of this transport, epoll or NIO} */
     public Class<? extends DatagramChannel> datagramChannelClass() {
         return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
@@ -144,6 +162,8 @@ public final class Transport implements AutoCloseable {
     /**
      * The event loop the caller runs on if it is one of this group's, else the next one: channels made from an
      * event loop stay on it, so a relay between them never crosses threads.
+     *
+     * @return the event loop
      */
     public EventLoop currentOrNext() {
         for (EventExecutor executor : group) {

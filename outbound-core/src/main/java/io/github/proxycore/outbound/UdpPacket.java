@@ -11,12 +11,19 @@ import java.util.Objects;
 public final class UdpPacket extends DefaultByteBufHolder {
     private final Destination address;
 
+    /**
+     * A packet.
+     *
+     * @param content the payload; the packet owns it
+     * @param address the recipient of a written packet, the sender of a read one
+     * @throws NullPointerException if {@code address} is {@code null}
+     */
     public UdpPacket(ByteBuf content, Destination address) {
         super(content);
         this.address = Objects.requireNonNull(address, "address");
     }
 
-    /** The recipient of a written packet, the sender of a read one. */
+    /** {@return the recipient of a written packet, the sender of a read one} */
     public Destination address() {
         return address;
     }

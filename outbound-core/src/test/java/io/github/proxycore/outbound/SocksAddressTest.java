@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The SOCKS5 address vectors of PROTOCOL.md §13 (the address part of the PSH frames there). */
+/** The SOCKS5 address vectors of docs/protocol.md (the address part of its PSH frame vectors). */
 class SocksAddressTest {
 
     @ParameterizedTest(name = "{0}:{1}")
@@ -63,7 +63,7 @@ class SocksAddressTest {
         "::1, 53, 0100000000000000000000000000000001" + "0035",
     })
     void otherFamilyCodesKeepTheLayout(String host, int port, String hex) {
-        // UDP-over-TCP v2 (PROTOCOL.md §9) numbers the families 00 IPv4, 01 IPv6, 02 domain
+        // UDP-over-TCP v2 (docs/protocol.md, UDP over TCP) numbers the families 00 IPv4, 01 IPv6, 02 domain
         SocksAddress.Families uot = new SocksAddress.Families("UoT", (byte) 0, (byte) 2, (byte) 1);
         Destination destination = Destination.of(host, port);
         ByteBuf out = Unpooled.buffer();
@@ -140,7 +140,7 @@ class SocksAddressTest {
 
     @Test
     void aDomainThatIsAnIpLiteralIsReadAsTheIp() throws Exception {
-        // PROTOCOL.md §7: "A domain that parses as an IP literal is treated as that IP."
+        // as anytls-go does (docs/protocol.md, streams): a domain that parses as an IP literal is that IP
         ByteBuf in = Unpooled.buffer();
         try {
             in.writeByte(3)

@@ -62,29 +62,43 @@ public final class Engine implements AutoCloseable {
         this.status = status;
     }
 
+    /**
+     * A builder that starts {@code config}.
+     *
+     * @param config a validated configuration, e.g. from {@link io.github.proxycore.config.ConfigLoader#load}
+     * @return the builder
+     */
     public static Builder builder(ProxyConfig config) {
         return new Builder(config);
     }
 
+    /** {@return the configuration's outbounds, built} */
     public Outbounds outbounds() {
         return outbounds;
     }
 
+    /** {@return the router the inbounds hand their connections to} */
     public Router router() {
         return router;
     }
 
-    /** The running inbounds, in configuration order. */
+    /** {@return the running inbounds, in configuration order} */
     public List<Inbound> inbounds() {
         return inbounds;
     }
 
-    /** The status endpoint of {@code experimental.clash_api}, if configured. */
+    /** {@return the status endpoint of {@code experimental.clash_api}, if configured} */
     public Optional<StatusServer> status() {
         return Optional.ofNullable(status);
     }
 
-    /** The inbound with this tag. */
+    /**
+     * The inbound with this tag.
+     *
+     * @param tag the tag
+     * @return the inbound
+     * @throws java.util.NoSuchElementException if there is none
+     */
     public Inbound inbound(String tag) {
         return inbounds.stream()
                 .filter(i -> i.tag().equals(tag))
@@ -122,24 +136,45 @@ public final class Engine implements AutoCloseable {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** Where relative paths in the configuration (rule-set files) are resolved from. */
+        /**
+         * Sets where relative paths in the configuration (rule-set files) are resolved from.
+         *
+         * @param directory the directory; default the working directory
+         * @return this builder
+         */
         public Builder baseDirectory(Path directory) {
             this.baseDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** Where remote rule sets are cached (default: {@code cache} under the base directory). */
+        /**
+         * Sets where remote rule sets are cached (default: {@code cache} under the base directory).
+         *
+         * @param directory the directory
+         * @return this builder
+         */
         public Builder ruleSetCacheDirectory(Path directory) {
             this.ruleSetCache = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** The event loops; by default a lease on the shared ones, released on close. */
+        /**
+         * Sets the event loops; by default a lease on the shared ones, released on close.
+         *
+         * @param transport the event loops; the engine does not close them
+         * @return this builder
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
+        /**
+         * Sets the resolver of domain names for dials; by default {@link HostResolver#system()}.
+         *
+         * @param resolver the resolver
+         * @return this builder
+         */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
@@ -148,13 +183,21 @@ public final class Engine implements AutoCloseable {
         /**
          * The log lines the Clash API's {@code /logs} streams, fed by the application's logging backend (see
          * {@link LogFeed#tee}); by default a feed nothing publishes to but {@link StatusServer#logs()}.
+         *
+         * @param logs the feed
+         * @return this builder
          */
         public Builder logs(LogFeed logs) {
             this.logs = Objects.requireNonNull(logs, "logs");
             return this;
         }
 
-        /** Adds (or replaces, by type) an outbound factory. */
+        /**
+         * Adds (or replaces, by type) an outbound factory.
+         *
+         * @param factory the factory
+         * @return this builder
+         */
         public Builder outboundFactory(OutboundFactory factory) {
             outboundFactories.add(Objects.requireNonNull(factory, "factory"));
             return this;
@@ -164,6 +207,7 @@ public final class Engine implements AutoCloseable {
          * Builds the outbounds and the router, then starts every inbound; on any failure everything already started
          * is stopped again.
          *
+         * @return the running engine; {@link Engine#close()} stops it
          * @throws ConfigException for problems found while building (paths name the configuration's elements)
          * @throws Exception if an inbound cannot listen
          */

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A load balancer over AnyTLS members and this project's AnyTLS server, all on 127.0.0.1: a destination that refuses
- * is the caller's failure, not the members' (SPEC §4, passive health).
+ * is the caller's failure, not the members' (docs/loadbalance.md, health checks).
  */
 class LoadBalanceOverAnyTlsTest {
 

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the client and server sides of an AnyTLS session share: it sits last in the TLS channel's pipeline, decodes
  * frames, keeps the streams (child {@link StreamChannel}s), writes their data as PSH frames, and reads the TLS
- * socket only while no stream is congested (backpressure, since the protocol has none, §7). The TLS channel runs
- * with auto-read off; the session asks for every read.
+ * socket only while no stream is congested (backpressure, since the protocol has none: docs/protocol.md). The TLS
+ * channel runs with auto-read off; the session asks for every read.
  *
  * <p>All methods run on the session's event loop.
  */

@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates a server connection from the plaintext of its first TLS record alone, as the reference does
- * (§3, §10): SHA-256 of a known password, the padding0 length, and that many padding bytes. On success it replaces
- * itself with a {@link ServerSession} and passes on the frames that followed the preamble in that record. On
- * failure it hands the connection to the fallback handler with the record replayed, or closes it.
+ * Authenticates a server connection from the plaintext of its first TLS record alone, as anytls-go does
+ * (docs/protocol.md, auth preamble): SHA-256 of a known password, the padding0 length, and that many padding bytes. On
+ * success it replaces itself with a {@link ServerSession} and passes on the frames that followed the preamble in that
+ * record. On failure it hands the connection to the fallback handler with the record replayed, or closes it.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
@@ -94,7 +94,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         String user = config.passwords().authenticate(hash);
         int padding = first.getUnsignedShort(first.readerIndex() + HASH_LENGTH);
         if (first.readableBytes() < HASH_LENGTH + 2 + padding) {
-            return null; // truncated padding: the reference's single read comes up short
+            return null; // truncated padding: anytls-go's single read comes up short
         }
         return user;
     }

@@ -31,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of an AnyTLS session (PROTOCOL.md §3–§8), installed after the TLS handshake.
+ * The client side of an AnyTLS session (auth preamble to padding in docs/protocol.md), installed after the TLS
+ * handshake.
  *
  * <ul>
  *   <li>Writes the auth preamble as the first TLS record, alone.
@@ -41,19 +42,19 @@ import org.slf4j.LoggerFactory;
  *   <li>Confirms a stream when the server does: by SYNACK from a v2 server (error text fails it with
  *       {@code remote: …}); for the first stream of a new session, whose server version is not known yet, by the
  *       first sign of a v1 server or after {@link #V1_GRACE_MILLIS}. A stream on a reused session of a v2 server
- *       without SYNACK after 3 s closes the whole session (the reference's stuck-tunnel watchdog, §6). A stream on
- *       a session taken from the idle set is watched so even when it is the session's first (SPEC §3), and fails
+ *       without SYNACK after 3 s closes the whole session (anytls-go's stuck-tunnel watchdog). A stream on
+ *       a session taken from the idle set is watched so even when it is the session's first (docs/anytls.md), and fails
  *       with {@link StaleSessionException} if the session dies before the server replied to it.
  *   <li>Remembers a v1 server in the outbound's {@link ServerVersion}, so later sessions do not wait the grace again.
  *   <li>Runs a {@link Heartbeat} once the server has announced v2. Heartbeats bypass the padding: they take no
  *       packet number of the scheme, so the packets the scheme shapes stay the ones the user's data travels in
- *       (PROTOCOL.md §12 pitfall 4), and each is exactly one 7-byte frame.
+ *       (an earlier pool implementation counted them, see docs/anytls.md), and each is exactly one 7-byte frame.
  * </ul>
  */
 public final class ClientSession extends AbstractSession implements PooledSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
-    /** The reference's SYNACK watchdog for streams on reused sessions of v2 servers. */
+    /** anytls-go's SYNACK watchdog for streams on reused sessions of v2 servers. */
     public static final long SYNACK_WATCHDOG_MILLIS = 3000;
     /** How long the first stream waits for the server's reply to Settings before assuming a v1 server. */
     public static final long V1_GRACE_MILLIS = 1000;
@@ -179,7 +180,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
         preamble.writeBytes(passwordHash);
         preamble.writeShort(pad);
         preamble.writeZero(pad);
-        // its own write and flush: the server authenticates from the first TLS record alone (§2)
+        // its own write and flush: the server authenticates from the first TLS record alone (docs/protocol.md)
         ctx.writeAndFlush(preamble, ctx.voidPromise());
     }
 
@@ -259,7 +260,7 @@ public final class ClientSession extends AbstractSession implements PooledSessio
 
     /**
      * Sends a HeartRequest with stream id 0 as a frame of its own, outside the padding: it takes no packet number of
-     * the scheme (PROTOCOL.md §12 pitfall 4). The future completes once it is written to the socket.
+     * the scheme (docs/anytls.md, heartbeat). The future completes once it is written to the socket.
      */
     public ChannelFuture sendHeartbeat() {
         if (!isActive()) {

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The heartbeat of one client session, on the session's event loop: a HeartRequest every {@code interval}, the first
- * after a random phase in {@code [0, interval)} so that sessions created together do not beat together (PROTOCOL.md
- * §12 pitfall 3). Liveness: once a heartbeat has been written to the socket, the server has {@code timeout} to send
+ * after a random phase in {@code [0, interval)} so that sessions created together do not beat together (docs/anytls.md,
+ * heartbeat). Liveness: once a heartbeat has been written to the socket, the server has {@code timeout} to send
  * anything at all (the HeartResponse, or any other frame); if nothing was read by then, the session is closed with
  * {@code heartbeat_timeout}. While the session has paused reading (a congested stream) it cannot tell, and does not
  * judge. Started only once the peer has announced v2, so v1 servers, which never answer, get no heartbeats.
@@ -35,8 +35,8 @@ final class Heartbeat {
     }
 
     /**
-     * Logs a HeartResponse. The three {@code [Heartbeat]} lines are exactly seed 000's and share this class's logger,
-     * so {@code io.github.proxycore.anytls.internal.Heartbeat=debug} shows them and nothing else.
+     * Logs a HeartResponse. The three {@code [Heartbeat]} lines are exactly docs/anytls.md's and share this class's
+     * logger, so {@code io.github.proxycore.anytls.internal.Heartbeat=debug} shows them and nothing else.
      */
     static void responseReceived() {
         log.debug("[Heartbeat] Received heartbeat response");

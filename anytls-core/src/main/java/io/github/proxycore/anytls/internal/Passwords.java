@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server's users, keyed by SHA-256 of their passwords (§3). A lookup compares the presented hash with every
- * user's in constant time and never stops early, so timing reveals neither which user matched nor how much of a
- * hash was right.
+ * The server's users, keyed by SHA-256 of their passwords (docs/protocol.md, auth preamble). A lookup compares the
+ * presented hash with every user's in constant time and never stops early, so timing reveals neither which user matched
+ * nor how much of a hash was right.
  */
 public final class Passwords {
     private final List<byte[]> hashes = new ArrayList<>();

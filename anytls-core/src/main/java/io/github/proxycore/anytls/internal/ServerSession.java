@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of an authenticated AnyTLS session (PROTOCOL.md §10): requires Settings before any SYN (else
+ * The server side of an authenticated AnyTLS session (docs/protocol.md): requires Settings before any SYN (else
  * Alert and close), answers Settings with UpdatePaddingScheme when the client's {@code padding-md5} differs and with
  * ServerSettings {@code v=2} when the client is v2, opens a stream channel per SYN with a
  * {@link ServerStreamHandler} in it, and never pads.

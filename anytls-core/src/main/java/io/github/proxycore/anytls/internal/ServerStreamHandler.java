@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The first handler of a server stream: reads the SOCKS destination from the stream's first bytes (and for
  * UDP-over-TCP the request after it), dials it through the server's router, answers SYNACK (error text, then FIN,
- * on failure), and relays. An address that does not parse ends the stream with FIN and no SYNACK, like the
- * reference. Bytes that follow the header go back to the stream's read queue, ahead of later data.
+ * on failure), and relays. An address that does not parse ends the stream with FIN and no SYNACK, like
+ * anytls-go. Bytes that follow the header go back to the stream's read queue, ahead of later data.
  *
  * <p>Bounded: the address must be complete within {@link ServerConfig#streamAddressTimeout()} (else FIN, as for a
  * bad address) and the dial within {@link ServerConfig#streamDialTimeout()} (else a timeout SYNACK and FIN); the

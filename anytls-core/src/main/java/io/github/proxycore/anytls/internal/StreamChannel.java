@@ -21,7 +21,7 @@ import java.util.ArrayDeque;
  * <ul>
  *   <li><b>Reads</b> follow {@code autoRead} / {@link #read()}: data that arrives while the stream does not want
  *       to read is queued here, and once the queue passes {@link #HIGH_WATER} bytes the session stops reading the
- *       TLS socket until the stream has read it (the protocol has no per-stream flow control, §7).
+ *       TLS socket until the stream has read it (the protocol has no per-stream flow control, see docs/protocol.md).
  *   <li><b>Writability</b> is the session's: a stream is writable while the TLS channel is.
  *   <li><b>Close</b> sends FIN unless the peer closed the stream first or the session is gone; there is no
  *       half-close. A FIN from the peer closes the stream once the data queued before it has been read.

@@ -138,7 +138,7 @@ class ClientSessionPoolingTest {
             inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
             advance(session, HEARTBEAT);
             inbound(session, Command.HEART_RESPONSE, 0, "");
-            // seed 000, "调试日志": exactly these three lines, nothing appended
+            // the heartbeat debug lines docs/anytls.md shows: exactly these three lines, nothing appended
             assertThat(logs.lines())
                     .containsExactly(
                             "DEBUG [Heartbeat] Sending heartbeat request",

@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Every hex vector of PROTOCOL.md §13, produced by this codec. */
+/** Every hex vector of docs/protocol.md, produced by this codec. */
 class VectorsTest {
     private static final String HASH_TEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 

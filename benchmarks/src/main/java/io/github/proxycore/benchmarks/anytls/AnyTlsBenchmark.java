@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The AnyTLS benchmark harness (issue 3 §6), one process on loopback:
+ * The AnyTLS benchmark harness (results and commands in docs/benchmarks.md), one process on loopback:
  *
  * <ol>
  *   <li>one-stream bulk throughput client→server and server→client through the AnyTLS client and server, next to

@@ -34,13 +34,34 @@ public record AnyTlsInboundOptions(
         int sessionMemoryBudget,
         Duration sessionIdleTimeout)
         implements InboundOptions {
+    /** The {@code type} field of this inbound: {@code anytls}. */
     public static final String TYPE = "anytls";
+    /** The default {@code max_streams_per_session}: 1024. */
     public static final int DEFAULT_MAX_STREAMS_PER_SESSION = 1024;
+    /** The default {@code stream_address_timeout}: 10 seconds. */
     public static final Duration DEFAULT_STREAM_ADDRESS_TIMEOUT = Duration.ofSeconds(10);
+    /** The default {@code stream_dial_timeout}: 15 seconds. */
     public static final Duration DEFAULT_STREAM_DIAL_TIMEOUT = Duration.ofSeconds(15);
+    /** The default {@code session_memory_budget}: 4 MiB, in bytes. */
     public static final int DEFAULT_SESSION_MEMORY_BUDGET = 4 * 1024 * 1024;
+    /** The default {@code session_idle_timeout}: 5 minutes. */
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+    /**
+     * Copies the lists, reading {@code null} as empty; ranges are checked by the validator.
+     *
+     * @param tag the inbound's tag
+     * @param listen where to listen
+     * @param users accepted users, or {@code null}
+     * @param paddingScheme the padding scheme's lines, or {@code null} or empty for the default
+     * @param tls the server's TLS settings
+     * @param maxStreamsPerSession {@code max_streams_per_session}
+     * @param streamAddressTimeout {@code stream_address_timeout}
+     * @param streamDialTimeout {@code stream_dial_timeout}
+     * @param sessionMemoryBudget {@code session_memory_budget}, in bytes
+     * @param sessionIdleTimeout {@code session_idle_timeout}
+     * @throws NullPointerException if {@code listen}, {@code tls} or a timeout is {@code null}
+     */
     public AnyTlsInboundOptions {
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(tls, "tls");
@@ -51,7 +72,15 @@ public record AnyTlsInboundOptions(
         paddingScheme = paddingScheme == null ? List.of() : List.copyOf(paddingScheme);
     }
 
-    /** The inbound with every server bound at its default. */
+    /**
+     * The inbound with every server bound at its default.
+     *
+     * @param tag the inbound's tag
+     * @param listen where to listen
+     * @param users accepted users
+     * @param paddingScheme the padding scheme's lines, empty for the protocol's default
+     * @param tls the server's certificate and TLS settings
+     */
     public AnyTlsInboundOptions(
             String tag,
             ListenOptions listen,

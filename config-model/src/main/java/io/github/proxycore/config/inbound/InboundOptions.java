@@ -8,12 +8,16 @@ import io.github.proxycore.config.ListenOptions;
  * {@link io.github.proxycore.config.spi.InboundType}.
  */
 public interface InboundOptions {
-    /** The {@code type} field: {@code mixed}, {@code anytls}, or a module's. */
+    /** {@return the {@code type} field: {@code mixed}, {@code anytls}, or a module's} */
     String type();
 
-    /** The {@code tag} field; defaults to the type name when absent. Route rules match it with {@code inbound}. */
+    /**
+     * The {@code tag} field; defaults to the type name when absent. Route rules match it with {@code inbound}.
+     *
+     * @return the tag
+     */
     String tag();
 
-    /** Where the inbound listens. */
+    /** {@return where the inbound listens} */
     ListenOptions listen();
 }

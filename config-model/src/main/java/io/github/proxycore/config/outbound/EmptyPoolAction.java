@@ -15,6 +15,7 @@ public enum EmptyPoolAction {
         this.configName = configName;
     }
 
+    /** {@return the name in configuration files, e.g. {@code "error"}} */
     public String configName() {
         return configName;
     }

@@ -13,6 +13,7 @@ public enum LoadBalanceStrategy {
         this.configName = configName;
     }
 
+    /** {@return the name in configuration files, e.g. {@code "consistent_hash"}} */
     public String configName() {
         return configName;
     }

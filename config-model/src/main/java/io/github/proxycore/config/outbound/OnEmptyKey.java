@@ -13,6 +13,7 @@ public enum OnEmptyKey {
         this.configName = configName;
     }
 
+    /** {@return the name in configuration files, e.g. {@code "hash_empty"}} */
     public String configName() {
         return configName;
     }

@@ -13,15 +13,15 @@ import java.util.List;
 public interface OutboundOptions {
 
     /**
-     * The {@code type} field: {@code anytls}, {@code loadbalance}, {@code selector}, {@code urltest}, {@code direct},
-     * {@code block}, or a module's.
+     * {@return the {@code type} field: {@code anytls}, {@code loadbalance}, {@code selector}, {@code urltest},
+     * {@code direct}, {@code block}, or a module's}
      */
     String type();
 
-    /** The {@code tag} field, unique among outbounds. */
+    /** {@return the {@code tag} field, unique among outbounds} */
     String tag();
 
-    /** Tags of the other outbounds this one uses (members, detours); they are built first. */
+    /** {@return the tags of the other outbounds this one uses (members, detours); they are built first} */
     default List<String> dependencies() {
         return List.of();
     }

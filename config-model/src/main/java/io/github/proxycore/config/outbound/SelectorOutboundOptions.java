@@ -19,8 +19,17 @@ import java.util.List;
 public record SelectorOutboundOptions(
         String tag, List<String> outbounds, String defaultOutbound, boolean interruptExistConnections)
         implements OutboundOptions {
+    /** The {@code type} field's value. */
     public static final String TYPE = "selector";
 
+    /**
+     * Copies the member list; {@code null} is none.
+     *
+     * @param tag {@code tag}
+     * @param outbounds {@code outbounds}
+     * @param defaultOutbound {@code default}, or {@code null}
+     * @param interruptExistConnections {@code interrupt_exist_connections}
+     */
     public SelectorOutboundOptions {
         outbounds = outbounds == null ? List.of() : List.copyOf(outbounds);
     }
@@ -35,7 +44,7 @@ public record SelectorOutboundOptions(
         return outbounds;
     }
 
-    /** The member selected at start: {@link #defaultOutbound()}, else the first. */
+    /** {@return the member selected at start: {@link #defaultOutbound()}, else the first} */
     public String initialOutbound() {
         if (defaultOutbound != null && !defaultOutbound.isEmpty()) {
             return defaultOutbound;

@@ -30,14 +30,30 @@ public record UrlTestOutboundOptions(
         Duration idleTimeout,
         boolean interruptExistConnections)
         implements OutboundOptions {
+    /** The {@code type} field's value. */
     public static final String TYPE = "urltest";
+    /** The test URL when none is given, as sing-box's. */
     public static final String DEFAULT_URL = LoadBalanceOutboundOptions.DEFAULT_URL;
+    /** {@code interval} when absent or 0. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(3);
+    /** {@code tolerance} when absent or 0. */
     public static final Duration DEFAULT_TOLERANCE = Duration.ofMillis(50);
+    /** {@code idle_timeout} when absent or 0. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
     /** How long one test may take: sing-box's urltest has no setting for it. */
     public static final Duration TEST_TIMEOUT = LoadBalanceOutboundOptions.DEFAULT_TIMEOUT;
 
+    /**
+     * Copies the member list and puts the defaults in for absent (null) or zero values, as sing-box does.
+     *
+     * @param tag {@code tag}
+     * @param outbounds {@code outbounds}
+     * @param url {@code url}
+     * @param interval {@code interval}
+     * @param tolerance {@code tolerance} (milliseconds in JSON)
+     * @param idleTimeout {@code idle_timeout}
+     * @param interruptExistConnections {@code interrupt_exist_connections}
+     */
     public UrlTestOutboundOptions {
         outbounds = outbounds == null ? List.of() : List.copyOf(outbounds);
         url = url == null || url.isEmpty() ? DEFAULT_URL : url;
@@ -46,7 +62,13 @@ public record UrlTestOutboundOptions(
         idleTimeout = idleTimeout == null || idleTimeout.isZero() ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
     }
 
-    /** Defaults for everything but the members. */
+    /**
+     * Defaults for everything but the members.
+     *
+     * @param tag the outbound's tag
+     * @param outbounds tags of the members
+     * @return the options
+     */
     public static UrlTestOutboundOptions of(String tag, List<String> outbounds) {
         return new UrlTestOutboundOptions(tag, outbounds, null, null, null, null, false);
     }

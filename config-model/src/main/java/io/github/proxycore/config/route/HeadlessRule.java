@@ -27,11 +27,22 @@ public record HeadlessRule(RuleConditions conditions, boolean invert, LogicalMod
             this.configName = configName;
         }
 
+        /** {@return the name in rule-set files: {@code "and"} or {@code "or"}} */
         public String configName() {
             return configName;
         }
     }
 
+    /**
+     * Copies the sub-rules, reading {@code null} as none.
+     *
+     * @param conditions the match fields
+     * @param invert match when the rule otherwise would not
+     * @param mode {@code null} for a default rule, else the logical mode
+     * @param rules the sub-rules, or {@code null}
+     * @throws NullPointerException if {@code conditions} is {@code null}
+     * @throws IllegalArgumentException if a default rule has sub-rules
+     */
     public HeadlessRule {
         Objects.requireNonNull(conditions, "conditions");
         rules = rules == null ? List.of() : List.copyOf(rules);
@@ -40,17 +51,29 @@ public record HeadlessRule(RuleConditions conditions, boolean invert, LogicalMod
         }
     }
 
-    /** A default rule. */
+    /**
+     * A default rule.
+     *
+     * @param conditions the match fields
+     * @param invert match when the conditions do not
+     */
     public HeadlessRule(RuleConditions conditions, boolean invert) {
         this(conditions, invert, null, List.of());
     }
 
-    /** A logical rule over {@code rules}. */
+    /**
+     * A logical rule over {@code rules}.
+     *
+     * @param mode how the sub-rules combine
+     * @param rules the sub-rules
+     * @param invert match when the combination does not
+     * @return the rule
+     */
     public static HeadlessRule logical(LogicalMode mode, List<HeadlessRule> rules, boolean invert) {
         return new HeadlessRule(RuleConditions.NONE, invert, Objects.requireNonNull(mode, "mode"), rules);
     }
 
-    /** Whether this is a logical rule. */
+    /** {@return whether this is a logical rule} */
     public boolean isLogical() {
         return mode != null;
     }

@@ -22,6 +22,8 @@ public final class IpPrefix {
     /**
      * Parses a prefix.
      *
+     * @param text an address or {@code address/bits}, e.g. {@code 10.0.0.0/8}; host bits are cleared
+     * @return the prefix
      * @throws IllegalArgumentException saying what is wrong
      */
     public static IpPrefix parse(String text) {
@@ -52,6 +54,9 @@ public final class IpPrefix {
     /**
      * Parses an IP literal (dotted-quad IPv4 or IPv6 without brackets or zone) to its bytes, or {@code null} if it
      * is not one. Never consults DNS.
+     *
+     * @param text the literal
+     * @return 4 or 16 bytes, or {@code null}
      */
     public static byte[] parseAddress(String text) {
         if (text.isEmpty()) {
@@ -122,7 +127,12 @@ public final class IpPrefix {
         }
     }
 
-    /** Whether {@code address} (4 or 16 bytes) is inside this prefix. */
+    /**
+     * Whether {@code address} is inside this prefix.
+     *
+     * @param address 4 or 16 bytes
+     * @return {@code true} if it is of this prefix's family and its first {@link #bits()} bits match
+     */
     public boolean contains(byte[] address) {
         if (address.length != network.length) {
             return false;
@@ -141,16 +151,17 @@ public final class IpPrefix {
         return (address[full] & maskByte) == (network[full] & maskByte);
     }
 
-    /** The network address (host bits zero), a copy: 4 or 16 bytes. */
+    /** {@return the network address (host bits zero), a copy: 4 or 16 bytes} */
     public byte[] networkAddress() {
         return network.clone();
     }
 
-    /** Address length in bytes: 4 or 16. */
+    /** {@return the address length in bytes: 4 or 16} */
     public int addressLength() {
         return network.length;
     }
 
+    /** {@return the prefix length in bits: 0 to 32 for IPv4, 0 to 128 for IPv6} */
     public int bits() {
         return bits;
     }

@@ -3,8 +3,18 @@ package io.github.proxycore.config.route;
 /**
  * An inclusive port range as sing-box writes it: {@code 1000:2000}, {@code :3000} (from 0) or {@code 4000:} (to
  * 65535).
+ *
+ * @param from the first port, 0 to 65535
+ * @param to the last port, {@code from} to 65535
  */
 public record PortRange(int from, int to) {
+    /**
+     * Checks the bounds.
+     *
+     * @param from the first port
+     * @param to the last port
+     * @throws IllegalArgumentException if a bound is out of range or {@code from > to}
+     */
     public PortRange {
         if (from < 0 || to > 65535 || from > to) {
             throw new IllegalArgumentException("bad port range " + from + ":" + to);
@@ -14,6 +24,8 @@ public record PortRange(int from, int to) {
     /**
      * Parses {@code from:to}.
      *
+     * @param text the range, e.g. {@code 1000:2000}, {@code :3000} or {@code 4000:}
+     * @return the range
      * @throws IllegalArgumentException saying what is wrong
      */
     public static PortRange parse(String text) {
@@ -40,6 +52,12 @@ public record PortRange(int from, int to) {
         return port;
     }
 
+    /**
+     * Whether {@code port} is in the range, bounds included.
+     *
+     * @param port the port
+     * @return whether it is in the range
+     */
     public boolean contains(int port) {
         return port >= from && port <= to;
     }

@@ -14,7 +14,9 @@ import java.time.Duration;
 public record RemoteRuleSet(
         String tag, RuleSetFormat format, String url, String downloadDetour, Duration updateInterval)
         implements RuleSetOptions {
+    /** The {@code type} field of this rule set: {@code remote}. */
     public static final String TYPE = "remote";
+    /** The default {@code update_interval}: 1 day. */
     public static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofDays(1);
 
     @Override

@@ -28,6 +28,7 @@ public record RouteRule(
         String outbound,
         List<String> sniffer,
         Duration sniffTimeout) {
+    /** The default {@code timeout} of a {@code sniff} rule: 300 milliseconds. */
     public static final Duration DEFAULT_SNIFF_TIMEOUT = Duration.ofMillis(300);
 
     /** What a matching rule does. */
@@ -40,6 +41,19 @@ public record RouteRule(
         SNIFF
     }
 
+    /**
+     * Copies the lists, reading {@code null} as empty, and a {@code null} sniff timeout as the default.
+     *
+     * @param inbound {@code inbound}, or {@code null}
+     * @param conditions the match fields
+     * @param ruleSet {@code rule_set}, or {@code null}
+     * @param invert {@code invert}
+     * @param action {@code action}
+     * @param outbound {@code outbound}, or {@code null} unless {@code route}
+     * @param sniffer {@code sniffer}, or {@code null}
+     * @param sniffTimeout {@code timeout} of a {@code sniff} rule, or {@code null}
+     * @throws NullPointerException if {@code conditions} or {@code action} is {@code null}
+     */
     public RouteRule {
         inbound = inbound == null ? List.of() : List.copyOf(inbound);
         Objects.requireNonNull(conditions, "conditions");
@@ -49,7 +63,15 @@ public record RouteRule(
         sniffTimeout = sniffTimeout == null ? DEFAULT_SNIFF_TIMEOUT : sniffTimeout;
     }
 
-    /** A {@code route} rule to {@code outbound}. */
+    /**
+     * A {@code route} rule to {@code outbound}.
+     *
+     * @param inbound inbound tags the connection must have come from; empty for any
+     * @param conditions the match fields
+     * @param ruleSet tags of rule sets, any of which must match; empty for none
+     * @param invert match when the conditions do not
+     * @param outbound the tag of the outbound that receives matching connections
+     */
     public RouteRule(
             List<String> inbound, RuleConditions conditions, List<String> ruleSet, boolean invert, String outbound) {
         this(inbound, conditions, ruleSet, invert, Action.ROUTE, outbound, List.of(), DEFAULT_SNIFF_TIMEOUT);

@@ -13,6 +13,7 @@ public enum RuleSetFormat {
         this.configName = configName;
     }
 
+    /** {@return the name in configuration files: {@code "source"} or {@code "binary"}} */
     public String configName() {
         return configName;
     }

@@ -9,9 +9,9 @@ import java.util.List;
  * {@code all} and {@code now}.
  */
 public interface OutboundGroup extends Outbound {
-    /** The members' tags, in configuration order. */
+    /** {@return the members' tags, in configuration order} */
     List<String> all();
 
-    /** The member new TCP connections go to now, or {@code ""} when none can be chosen. */
+    /** {@return the member new TCP connections go to now, or {@code ""} when none can be chosen} */
     String now();
 }

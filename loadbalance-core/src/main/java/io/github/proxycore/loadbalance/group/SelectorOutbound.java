@@ -56,7 +56,13 @@ public final class SelectorOutbound implements OutboundGroup {
         this.selected = byTag.getOrDefault(initial, members.get(0));
     }
 
-    /** Builds the selector from validated options; its members must already be built in {@code context}. */
+    /**
+     * Builds the selector from validated options; its members must already be built in {@code context}.
+     *
+     * @param options the validated options
+     * @param context where the members are found
+     * @return the selector, its default member selected
+     */
     public static SelectorOutbound create(SelectorOutboundOptions options, OutboundContext context) {
         Objects.requireNonNull(context, "context");
         return new SelectorOutbound(
@@ -79,6 +85,7 @@ public final class SelectorOutbound implements OutboundGroup {
         return networks;
     }
 
+    /** {@return the options this selector was built from} */
     public SelectorOutboundOptions options() {
         return options;
     }
@@ -97,6 +104,7 @@ public final class SelectorOutbound implements OutboundGroup {
      * Selects the member new connections go to. When that changes the selection, connections through the other
      * members are closed: the application's own always, inbound ones with {@code interrupt_exist_connections}.
      *
+     * @param tag the member's tag
      * @return whether the selection changed
      * @throws IllegalArgumentException if {@code tag} is not a member
      */
@@ -118,7 +126,12 @@ public final class SelectorOutbound implements OutboundGroup {
         return true;
     }
 
-    /** Open connections this selector handed out through {@code member}. */
+    /**
+     * Open connections this selector handed out through a member.
+     *
+     * @param member the member's tag
+     * @return how many are open
+     */
     public int openConnections(String member) {
         return connections.count(member);
     }

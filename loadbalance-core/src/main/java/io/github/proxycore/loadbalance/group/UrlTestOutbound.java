@@ -113,6 +113,10 @@ public final class UrlTestOutbound implements OutboundGroup {
     /**
      * Builds the outbound from validated options; its members must already be built in {@code context}. Tests start
      * at once, on an event loop of the context's transport.
+     *
+     * @param options the validated options
+     * @param context where the members and the event loops are found
+     * @return the outbound, testing
      */
     public static UrlTestOutbound create(UrlTestOutboundOptions options, OutboundContext context) {
         Objects.requireNonNull(context, "context");
@@ -141,6 +145,7 @@ public final class UrlTestOutbound implements OutboundGroup {
         return networks;
     }
 
+    /** {@return the options this outbound was built from} */
     public UrlTestOutboundOptions options() {
         return options;
     }
@@ -156,14 +161,14 @@ public final class UrlTestOutbound implements OutboundGroup {
         return m == null ? "" : m.tag;
     }
 
-    /** Tests every member now (joining tests under way) and selects again; the future never fails. */
+    /** {@return every member's test result, once a round run now (joining tests under way) has chosen again} */
     public CompletableFuture<List<CheckResult>> checkNow() {
         CompletableFuture<List<CheckResult>> result = new CompletableFuture<>();
         sync.execute(() -> checker.round().whenComplete((r, e) -> result.complete(r)));
         return result;
     }
 
-    /** Each member's last test and whether it is selected ({@code active}) for TCP. */
+    /** {@return each member's last test, and whether it is the one used for TCP ({@code active})} */
     public List<MemberSnapshot> snapshot() {
         long nowNanos = scheduler.nanoTime();
         Instant now = Instant.now();

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The registrable domain (eTLD+1) of a host name, by the Public Suffix List compiled into Guava, with seed 002's
- * normalisation: lowercase, port and trailing dot stripped; an IP literal has none ({@code null}, written {@code -}
- * in keys); a name the list does not cover ({@code localhost}, an unknown TLD, a public suffix itself) gives the
- * normalised name.
+ * The registrable domain (eTLD+1) of a host name, by the Public Suffix List compiled into Guava, with the
+ * normalisation docs/loadbalance.md describes: lowercase, port and trailing dot stripped; an IP literal has none
+ * ({@code null}, written {@code -} in keys); a name the list does not cover ({@code localhost}, an unknown TLD, a
+ * public suffix itself) gives the normalised name.
  *
  * <p>The whole list is used, private suffixes included ({@code foo.github.io} stays {@code foo.github.io}), as Go's
  * {@code publicsuffix.EffectiveTLDPlusOne} does. A lookup costs most of a microsecond and several allocations, so

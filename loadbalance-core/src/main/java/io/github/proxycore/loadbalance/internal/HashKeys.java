@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds consistent-hash keys from connection metadata (seeds 001/002, SPEC §4): {@code key_salt} followed by the
+ * Builds consistent-hash keys from connection metadata (docs/loadbalance.md): {@code key_salt} followed by the
  * configured parts joined with {@code |}, a missing or empty part written {@code -}. Writing into a per-thread
  * {@link KeyBuffer} allocates nothing (eTLD+1 results come from a cache).
  *

@@ -7,7 +7,7 @@ import java.util.Objects;
 import net.openhft.hashing.LongHashFunction;
 
 /**
- * An immutable consistent-hash ring (SPEC §4): member {@code j} with tag {@code t} owns the points
+ * An immutable consistent-hash ring (docs/loadbalance.md): member {@code j} with tag {@code t} owns the points
  * {@code XXH64("t:i")} (seed 0, UTF-8) for {@code i} in {@code 0..V-1}; points are ordered as unsigned 64-bit values
  * and a key hash maps to the first point at or after it, wrapping to the first point. Equal points are ordered by
  * tag, so the same set of tags gives the same ring whatever their order, on every machine and every run.

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Health checks of a balancer's members (SPEC §4): rounds that check every member, the next round {@code interval}
- * plus a random jitter after the previous one ends; a cap on concurrent checks; a per-check {@code timeout}; at
- * most one check in flight per member (a second request joins it); {@code idle_timeout}: a round that falls due
- * after that long without a dial is skipped and rounds pause until the next dial, which resumes them with an
- * immediate round.
+ * Health checks of a balancer's members (docs/loadbalance.md): rounds that check every member, the next round
+ * {@code interval} plus a random jitter after the previous one ends; a cap on concurrent checks; a per-check
+ * {@code timeout}; at most one check in flight per member (a second request joins it); {@code idle_timeout}: a round
+ * that falls due after that long without a dial is skipped and rounds pause until the next dial, which resumes them
+ * with an immediate round.
  *
  * <p>A member's first successful check is repeated at once and the faster sample counts: the first pays for
  * warm-up and would skew Top-N.

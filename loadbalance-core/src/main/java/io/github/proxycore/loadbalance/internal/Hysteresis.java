@@ -3,8 +3,8 @@ package io.github.proxycore.loadbalance.internal;
 import io.github.proxycore.loadbalance.Tier;
 
 /**
- * The tier state machine of SPEC §4. A <em>primary failure</em> is a health round, or a dial, in which no primary
- * member is usable; a round with a usable primary resets the count. After {@code primaryFailures} consecutive
+ * The tier state machine of docs/loadbalance.md. A <em>primary failure</em> is a health round, or a dial, in which no
+ * primary member is usable; a round with a usable primary resets the count. After {@code primaryFailures} consecutive
  * failures (at least one: an explicit 0 means no damping) the balancer enters backup state, and leaves it only when
  * primaries are usable and at least {@code backupHoldTime} has passed since it entered.
  *

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Top-N selection with tolerance (SPEC §4): which of a tier's usable members serve, given their latencies and the
- * previous selection. A pure function, so every rule is tested without clocks or sockets.
+ * Top-N selection with tolerance (docs/loadbalance.md): which of a tier's usable members serve, given their latencies
+ * and the previous selection. A pure function, so every rule is tested without clocks or sockets.
  *
  * <ul>
  *   <li>Candidates are ordered by latency, ties by tag, so equal inputs give the same set.

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class EtldPlusOneTest {
 
-    /** Seed 002's eTLD+1 table, every row. */
+    /** The eTLD+1 rules of docs/loadbalance.md, case by case. */
     @Test
     void seedTable() {
         assertThat(EtldPlusOne.compute("www.example.com")).isEqualTo("example.com");
@@ -22,7 +22,7 @@ class EtldPlusOneTest {
         assertThat(EtldPlusOne.compute("2001:db8::1")).isNull();
     }
 
-    /** Seed 001's matched_ruleset_or_etld table and examples, the eTLD+1 side. */
+    /** matched_ruleset_or_etld (docs/loadbalance.md), the eTLD+1 side. */
     @Test
     void seedKeyExamples() {
         assertThat(EtldPlusOne.compute("cdn.example.com")).isEqualTo("example.com");

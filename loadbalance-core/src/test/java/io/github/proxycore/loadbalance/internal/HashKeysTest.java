@@ -37,7 +37,7 @@ class HashKeysTest {
                 .source(new InetSocketAddress(InetAddress.getByName(srcIp), srcPort));
     }
 
-    /** Seed 001's "hash key construction" table, every row. */
+    /** The hash-key construction of docs/loadbalance.md (Hash keys), with every example. */
     @Test
     void seedKeyTable() throws Exception {
         assertThat(key(
@@ -53,7 +53,7 @@ class HashKeysTest {
         assertThat(key("prod-", List.of(SRC_IP, ETLD_PLUS_ONE), api)).isEqualTo("prod-10.0.0.1|example.com");
     }
 
-    /** Seed 001's key-part table: each part's example value. */
+    /** The key-part table of docs/loadbalance.md: each part's example value. */
     @Test
     void everyKeyPart() throws Exception {
         Metadata m = Metadata.builder(Network.UDP, Destination.of("8.8.8.8", 443))
@@ -79,7 +79,7 @@ class HashKeysTest {
                         + "|api.example.com|mixed-in|geosite-netflix|example.com|geosite-netflix");
     }
 
-    /** Seed 001/002's matched_ruleset_or_etld behaviour table and complete examples. */
+    /** matched_ruleset_or_etld as docs/loadbalance.md describes it, with complete examples. */
     @Test
     void matchedRulesetOrEtldTables() throws Exception {
         List<HashKeyPart> part = List.of(MATCHED_RULESET_OR_ETLD);
@@ -118,7 +118,7 @@ class HashKeysTest {
                 .isEqualTo("192.168.1.100|other.com");
     }
 
-    /** Seed 001's example 5: subdomains share a member; example.com and example.co.uk are different sites. */
+    /** Subdomains share a member; example.com and example.co.uk are different sites (eTLD+1, docs/loadbalance.md). */
     @Test
     void etldExampleOnTheRing() throws Exception {
         HashKeys keys = new HashKeys(List.of(SRC_IP, ETLD_PLUS_ONE), "", new EtldPlusOne());

@@ -27,7 +27,7 @@ class HashRingTest {
                 .isEqualTo("64850d5c82ab23f4");
     }
 
-    /** Fixed forever: the mapping every implementation of SPEC §4 must produce (cross-checked with Go). */
+    /** Fixed forever: the mapping the ring of docs/loadbalance.md must produce (cross-checked with Go). */
     @Test
     void goldenRingOverFourProxies() {
         HashRing ring = HashRing.build(List.of("proxy-1", "proxy-2", "proxy-3", "proxy-4"), 100);
@@ -77,7 +77,8 @@ class HashRingTest {
                 assertThat(Long.compareUnsigned(ring.point(i - 1), ring.point(i)))
                         .isLessThanOrEqualTo(0);
             }
-            // the reference: the unsigned-smallest point >= h, else the unsigned-smallest point overall
+            // checked against a brute-force lookup: the unsigned-smallest point >= h, else the unsigned-smallest point
+            // overall
             for (int k = 0; k < 3_000; k++) {
                 long h = k < 4
                         ? new long[] {0, -1, Long.MIN_VALUE, Long.MAX_VALUE}[k]

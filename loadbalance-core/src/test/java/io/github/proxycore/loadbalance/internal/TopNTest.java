@@ -46,7 +46,7 @@ class TopNTest {
         assertThat(select(List.of(c(1, 70), c(2, 19)), 1, List.of(1), 50)).containsExactly(2);
     }
 
-    /** Seed 001's example: Top-3, tolerance 50; a member now 4th but only slightly slower keeps its place. */
+    /** docs/loadbalance.md's tolerance rule, Top-3 and tolerance 50: a member now 4th but a bit slower stays. */
     @Test
     void seedExampleFourthPlaceWithinToleranceStays() {
         List<Integer> before = select(List.of(c(1, 50), c(2, 60), c(3, 70), c(4, 200)), 3, List.of(), 50);

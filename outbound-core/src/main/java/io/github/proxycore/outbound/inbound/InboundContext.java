@@ -11,6 +11,13 @@ import java.util.Objects;
  * @param router where accepted connections are routed and dialled
  */
 public record InboundContext(Transport transport, ConnectionRouter router) {
+    /**
+     * Checks that both are set.
+     *
+     * @param transport the event loops
+     * @param router the router
+     * @throws NullPointerException if either is {@code null}
+     */
     public InboundContext {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(router, "router");

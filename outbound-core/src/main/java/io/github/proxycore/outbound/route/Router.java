@@ -80,11 +80,18 @@ public final class Router implements ConnectionRouter, AutoCloseable {
     /**
      * The outbound chosen for a connection and the metadata it is dialled with.
      *
+     * @param outbound the outbound
+     * @param metadata the connection's metadata with the matched rule set recorded
      * @param rule the {@code route.rules} element that decided, or {@code null} when {@code final} did (status
      *     pages show it)
      */
     public record Route(Outbound outbound, Metadata metadata, RouteRule rule) {
-        /** A route decided by {@code final}. */
+        /**
+         * A route decided by {@code final}.
+         *
+         * @param outbound the outbound
+         * @param metadata the connection's metadata
+         */
         public Route(Outbound outbound, Metadata metadata) {
             this(outbound, metadata, null);
         }
@@ -137,8 +144,11 @@ public final class Router implements ConnectionRouter, AutoCloseable {
      * Compiles the routing rules over built outbounds, with remote rule sets cached under
      * {@code ruleSetBase/cache}.
      *
+     * @param route the {@code route} section
+     * @param outbounds the built outbounds the rules name
      * @param ruleSetBase the directory relative {@code path}s of local rule sets are read from ({@code null}: the
      *     working directory)
+     * @return the router; {@link #close()} stops its rule-set refreshes
      * @throws ConfigException for rule sets that cannot be used (unreadable or malformed files)
      */
     public static Router create(RouteOptions route, Outbounds outbounds, Path ruleSetBase) {
@@ -149,7 +159,13 @@ public final class Router implements ConnectionRouter, AutoCloseable {
         return builder.build();
     }
 
-    /** A builder for a router with non-default rule-set loading. */
+    /**
+     * A builder for a router with non-default rule-set loading.
+     *
+     * @param route the {@code route} section
+     * @param outbounds the built outbounds the rules name
+     * @return the builder
+     */
     public static Builder builder(RouteOptions route, Outbounds outbounds) {
         return new Builder(route, outbounds);
     }
@@ -157,6 +173,8 @@ public final class Router implements ConnectionRouter, AutoCloseable {
     /**
      * Reads every local rule-set file of {@code route} as {@link #create} would, without building anything.
      *
+     * @param route the {@code route} section
+     * @param ruleSetBase the directory relative {@code path}s are read from
      * @return one problem per unusable file, at its {@code $.route.rule_set[i].path}, naming the file
      */
     public static List<ConfigProblem> checkLocalRuleSets(RouteOptions route, Path ruleSetBase) {
@@ -198,6 +216,7 @@ public final class Router implements ConnectionRouter, AutoCloseable {
      * Downloads the remote rule set {@code tag} now, installing it if it decodes (the periodic refresh does the
      * same).
      *
+     * @param tag the rule set's tag
      * @return {@code true} once a new copy is installed, {@code false} if the download or its decoding failed
      * @throws IllegalArgumentException if there is no remote rule set {@code tag}
      */
@@ -238,6 +257,9 @@ public final class Router implements ConnectionRouter, AutoCloseable {
     /**
      * The outbound for a connection, and its metadata with the matched rule set recorded. {@code sniff} rules are
      * passed over (the inbound has acted on them); a {@code reject} rule routes to an outbound that refuses.
+     *
+     * @param metadata the connection
+     * @return the outbound of the first matching rule, else the {@code final} outbound
      */
     public Route route(Metadata metadata) {
         for (CompiledRule rule : rules) {
@@ -292,31 +314,56 @@ public final class Router implements ConnectionRouter, AutoCloseable {
             this.outbounds = Objects.requireNonNull(outbounds, "outbounds");
         }
 
-        /** Where relative {@code path}s of local rule sets are read from (default: the working directory). */
+        /**
+         * Sets where relative {@code path}s of local rule sets are read from (default: the working directory).
+         *
+         * @param directory the directory
+         * @return this builder
+         */
         public Builder baseDirectory(Path directory) {
             this.baseDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** Where downloaded rule sets are cached (default: {@code cache} under the base directory). */
+        /**
+         * Sets where downloaded rule sets are cached (default: {@code cache} under the base directory).
+         *
+         * @param directory the directory; created when needed
+         * @return this builder
+         */
         public Builder cacheDirectory(Path directory) {
             this.cacheDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
-        /** The clock the age of cached copies is judged by. */
+        /**
+         * Sets the clock the age of cached copies is judged by.
+         *
+         * @param clock the clock; default the system's, in UTC
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** The most {@link #build} waits for remote sets without a cached copy (default 10 s; zero: no wait). */
+        /**
+         * Sets the longest {@link #build} waits for remote sets without a cached copy (default 10 s; zero: no wait).
+         *
+         * @param wait the longest wait
+         * @return this builder
+         */
         public Builder startupWait(Duration wait) {
             this.startupWait = Objects.requireNonNull(wait, "wait");
             return this;
         }
 
-        /** The most one download may take (default 60 s). */
+        /**
+         * Sets the longest time one download may take (default 60 s).
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder downloadTimeout(Duration timeout) {
             this.downloadTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -325,13 +372,21 @@ public final class Router implements ConnectionRouter, AutoCloseable {
         /**
          * Runs rule-set decoding, cache I/O and the refresh schedule (default: a daemon thread of the router's own,
          * started only when there are remote sets and stopped by {@link Router#close}).
+         *
+         * @param worker the executor; the router does not shut down one given here
+         * @return this builder
          */
         public Builder worker(ScheduledExecutorService worker) {
             this.worker = Objects.requireNonNull(worker, "worker");
             return this;
         }
 
-        /** The TLS client context for https rule-set URLs (default: the JDK's trusted certificates). */
+        /**
+         * Sets the TLS client context for https rule-set URLs (default: the JDK's trusted certificates).
+         *
+         * @param ssl the client context
+         * @return this builder
+         */
         public Builder ssl(SslContext ssl) {
             this.ssl = Objects.requireNonNull(ssl, "ssl");
             return this;
@@ -341,6 +396,7 @@ public final class Router implements ConnectionRouter, AutoCloseable {
          * Compiles the rules, loads local rule sets, starts remote ones and waits (boundedly) for those that have
          * no cached copy.
          *
+         * @return the router
          * @throws ConfigException for rule sets that cannot be used (unreadable or malformed local files)
          */
         public Router build() {

@@ -13,7 +13,12 @@ public final class HttpHostSniffer {
 
     private HttpHostSniffer() {}
 
-    /** Sniffs the readable bytes of {@code in} (left as they are). */
+    /**
+     * Sniffs the readable bytes of {@code in} (left as they are) for the {@code Host} of an HTTP/1 request head.
+     *
+     * @param in the connection's first bytes
+     * @return the name, "need more", or "none"
+     */
     public static SniffResult sniff(ByteBuf in) {
         int start = in.readerIndex();
         int length = Math.min(in.readableBytes(), MAX_HEAD_BYTES);

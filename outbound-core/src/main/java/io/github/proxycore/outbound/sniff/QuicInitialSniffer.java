@@ -54,7 +54,12 @@ public final class QuicInitialSniffer {
     private Keys keys;
     private int at; // parse cursor
 
-    /** Sniffs one datagram on its own, as the first of a flow. */
+    /**
+     * Sniffs one datagram on its own, as the first of a flow.
+     *
+     * @param datagram the datagram's payload (left untouched)
+     * @return the name, "need more", or "none"
+     */
     public static SniffResult sniff(ByteBuf datagram) {
         return new QuicInitialSniffer().offer(datagram);
     }
@@ -62,6 +67,9 @@ public final class QuicInitialSniffer {
     /**
      * Takes the flow's next datagram (its readable bytes, left untouched): a name once the ClientHello is complete,
      * "need more" while it may still complete, and "none" for good once the flow is not QUIC or a limit is reached.
+     *
+     * @param datagram the datagram's payload
+     * @return the name, "need more", or "none"
      */
     public SniffResult offer(ByteBuf datagram) {
         if (outcome != null) {

@@ -20,31 +20,38 @@ public final class SniffResult {
         this.needMore = needMore;
     }
 
-    /** A name was found. */
+    /**
+     * A name was found.
+     *
+     * @param protocol the protocol it was found in: {@code tls}, {@code http} or {@code quic}
+     * @param domain the name
+     * @return the result
+     */
     public static SniffResult found(String protocol, String domain) {
         return new SniffResult(Objects.requireNonNull(domain, "domain"), protocol, false);
     }
 
-    /** The bytes so far are a prefix of this protocol's message; more may reveal a name. */
+    /** {@return the result "need more": the bytes so far are a prefix of this protocol's message} */
     public static SniffResult needMore() {
         return NEED_MORE;
     }
 
-    /** Not this protocol, or no name in it. */
+    /** {@return the result "none": not this protocol, or no name in it} */
     public static SniffResult none() {
         return NONE;
     }
 
-    /** The name found, or {@code null}. */
+    /** {@return the name found, or {@code null}} */
     public String domain() {
         return domain;
     }
 
-    /** {@code tls}, {@code http} or {@code quic} when a name was found, else {@code ""}. */
+    /** {@return {@code tls}, {@code http} or {@code quic} when a name was found, else {@code ""}} */
     public String protocol() {
         return protocol;
     }
 
+    /** {@return whether more bytes may still reveal a name} */
     public boolean needsMore() {
         return needMore;
     }

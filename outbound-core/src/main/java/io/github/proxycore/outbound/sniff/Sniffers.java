@@ -26,6 +26,9 @@ public final class Sniffers {
     /**
      * A sniffer for a new UDP flow's datagrams when {@code names} (empty: every sniffer) asks for {@code quic}, else
      * {@code null}.
+     *
+     * @param names the sniffers a rule asks for
+     * @return a new sniffer, or {@code null}
      */
     public static QuicInitialSniffer packetSniffer(List<String> names) {
         return names.isEmpty() || names.stream().anyMatch(n -> n.equalsIgnoreCase("quic"))
@@ -33,7 +36,13 @@ public final class Sniffers {
                 : null;
     }
 
-    /** Sniffs {@code in} (left untouched) with the named stream sniffers. */
+    /**
+     * Sniffs {@code in} (left untouched) with the named stream sniffers.
+     *
+     * @param in the connection's first bytes
+     * @param names the sniffers to run (empty: every stream sniffer)
+     * @return the first name found, else "need more" if a sniffer needs more, else "none"
+     */
     public static SniffResult sniffStream(ByteBuf in, List<String> names) {
         boolean needMore = false;
         for (String name : STREAM) {

@@ -26,12 +26,25 @@ public final class SniffingReader extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timeout;
     private boolean finished;
 
+    /**
+     * A handler that sniffs as {@code request} says.
+     *
+     * @param request which sniffers to run and how long to wait
+     * @param done called once on the channel's event loop with the name found, or {@code null}
+     */
     public SniffingReader(SniffRequest request, Consumer<String> done) {
         this.request = request;
         this.done = done;
     }
 
-    /** {@code metadata} with what sniffing found: the sniffed domain, and the destination when asked to override. */
+    /**
+     * {@code metadata} with what sniffing found: the sniffed domain, and the destination when asked to override.
+     *
+     * @param metadata the connection's metadata
+     * @param domain the name found, or {@code null}
+     * @param request the sniffing settings
+     * @return the new metadata, or {@code metadata} itself when nothing was found
+     */
     public static Metadata apply(Metadata metadata, String domain, SniffRequest request) {
         if (domain == null) {
             return metadata;

@@ -19,7 +19,12 @@ public final class TlsClientHelloSniffer {
 
     private TlsClientHelloSniffer() {}
 
-    /** Sniffs the readable bytes of {@code in} (left as they are). */
+    /**
+     * Sniffs the readable bytes of {@code in} (left as they are) for the server name of a TLS ClientHello.
+     *
+     * @param in the connection's first bytes
+     * @return the name, "need more", or "none"
+     */
     public static SniffResult sniff(ByteBuf in) {
         int pos = in.readerIndex();
         int end = in.writerIndex();

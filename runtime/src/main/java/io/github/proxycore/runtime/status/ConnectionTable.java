@@ -49,7 +49,9 @@ public final class ConnectionTable {
     /**
      * {@code router} with every connection it dials recorded here.
      *
+     * @param router the router the inbounds would dial through
      * @param inboundTypes inbound tag → inbound type, for the {@code type} sing-box shows ({@code mixed/mixed-in})
+     * @return the router to give the inbounds
      */
     public ConnectionRouter track(Router router, Map<String, String> inboundTypes) {
         Map<String, String> types = Map.copyOf(inboundTypes);
@@ -119,17 +121,22 @@ public final class ConnectionTable {
         return type == null ? tag : type + "/" + tag;
     }
 
-    /** The open connections. */
+    /** {@return the open connections} */
     public Collection<Tracked> connections() {
         return List.copyOf(open.values());
     }
 
-    /** The connection with this id, if it is still open. */
+    /**
+     * The connection with this id, if it is still open.
+     *
+     * @param id the connection's id
+     * @return the connection, or empty
+     */
     public Optional<Tracked> find(String id) {
         return Optional.ofNullable(open.get(id));
     }
 
-    /** Closes every open connection; returns how many. */
+    /** {@return how many open connections there were} All of them are closed. */
     public int closeAll() {
         int n = 0;
         for (Tracked tracked : open.values()) {
@@ -139,7 +146,7 @@ public final class ConnectionTable {
         return n;
     }
 
-    /** Bytes clients sent through every connection so far, open or closed. */
+    /** {@return the bytes clients sent through every connection so far, open or closed} */
     public long uploadTotal() {
         long total = closedUpload.get();
         for (Tracked t : open.values()) {
@@ -148,7 +155,7 @@ public final class ConnectionTable {
         return total;
     }
 
-    /** Bytes clients received through every connection so far, open or closed. */
+    /** {@return the bytes clients received through every connection so far, open or closed} */
     public long downloadTotal() {
         long total = closedDownload.get();
         for (Tracked t : open.values()) {
@@ -257,33 +264,37 @@ public final class ConnectionTable {
             this.inboundType = inboundType;
         }
 
+        /** {@return the connection's id, a random UUID} */
         public String id() {
             return id;
         }
 
+        /** {@return the metadata the connection was routed with} */
         public Metadata metadata() {
             return metadata;
         }
 
-        /** The innermost outbound first, the one the route named last. */
+        /** {@return the outbounds it went through, the innermost first and the one the route named last} */
         public List<String> chain() {
             return chain;
         }
 
+        /** {@return sing-box's text of the rule that routed it, or {@code final}} */
         public String rule() {
             return rule;
         }
 
+        /** {@return when its outbound connection was up} */
         public Instant start() {
             return start;
         }
 
-        /** Bytes the client sent (written to the outbound). */
+        /** {@return the bytes the client sent (written to the outbound)} */
         public long upload() {
             return counter.upload();
         }
 
-        /** Bytes the client received (read from the outbound). */
+        /** {@return the bytes the client received (read from the outbound)} */
         public long download() {
             return counter.download();
         }

@@ -26,19 +26,28 @@ import java.util.function.Consumer;
 public final class LogFeed {
     /** Levels as the Clash API names them, least severe first. */
     public enum Level {
+        /** {@code debug}: diagnostics ({@code trace} is read as this). */
         DEBUG,
+        /** {@code info}: normal events. */
         INFO,
+        /** {@code warning}: problems that do not stop the proxy. */
         WARNING,
+        /** {@code error}: failures. */
         ERROR,
         /** Subscribes to nothing; never published. */
         SILENT;
 
-        /** The Clash name: {@code debug}, {@code info}, {@code warning}, {@code error}, {@code silent}. */
+        /** {@return the Clash name: {@code debug}, {@code info}, {@code warning}, {@code error}, {@code silent}} */
         public String clashName() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** The level a {@code ?level=} parameter names ({@code warn} too), or null. */
+        /**
+         * The level a {@code ?level=} parameter names ({@code warn} too), or null.
+         *
+         * @param text the parameter, any case; sing-box's {@code trace}, {@code fatal} and {@code panic} are read too
+         * @return the level, or {@code null} if the text names none
+         */
         public static Level parse(String text) {
             if (text == null) {
                 return null;
@@ -63,6 +72,9 @@ public final class LogFeed {
     /**
      * Sends a line to every subscriber at {@code level} or below. Never blocks: delivery happens on each
      * subscriber's event loop. Callers must not publish secrets.
+     *
+     * @param level the line's level; {@link Level#SILENT} is dropped
+     * @param message the line
      */
     public void publish(Level level, String message) {
         if (level == Level.SILENT) {
@@ -78,7 +90,7 @@ public final class LogFeed {
         }
     }
 
-    /** Whether any dashboard listens now. */
+    /** {@return whether any dashboard listens now} */
     public boolean hasSubscribers() {
         return !subscribers.isEmpty();
     }
@@ -88,6 +100,9 @@ public final class LogFeed {
      * level is the first word that is {@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN} or {@code ERROR}
      * (bracketed or not) before the message, and the payload what follows it; a line without one (a stack trace's)
      * takes the level of the line before it. Nothing is parsed while no dashboard listens.
+     *
+     * @param target where the lines are written
+     * @return the stream to write to instead of {@code target}
      */
     public PrintStream tee(PrintStream target) {
         return new PrintStream(new LineTee(target), true, StandardCharsets.UTF_8);
@@ -175,6 +190,11 @@ public final class LogFeed {
     /**
      * Subscribes to the lines at {@code level} or above, each a JSON document {@code {"type","payload"}}: {@code sink}
      * runs on {@code executor}, one line at a time. Close the subscription when done.
+     *
+     * @param level the least severe level wanted
+     * @param executor where {@code sink} runs
+     * @param sink what receives each line
+     * @return the subscription
      */
     public Subscriber subscribe(Level level, java.util.concurrent.Executor executor, Consumer<String> sink) {
         Subscriber s = new Subscriber(level, executor, sink);

@@ -107,23 +107,38 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
-    /** Starts listening on the configured {@code external_controller}; blocks until bound. */
+    /**
+     * Starts listening on the configured {@code external_controller}; blocks until bound.
+     *
+     * @param options the {@code experimental.clash_api} options
+     * @param outbounds the outbounds it reports on and tests
+     * @param transport the event loops it runs on
+     * @return the running server; {@link #close()} stops it
+     * @throws InterruptedException if interrupted while binding
+     */
     public static StatusServer start(ClashApiOptions options, Outbounds outbounds, Transport transport)
             throws InterruptedException {
         return builder(options, outbounds, transport).start();
     }
 
-    /** A server with non-default settings. */
+    /**
+     * A server with non-default settings.
+     *
+     * @param options the {@code experimental.clash_api} options
+     * @param outbounds the outbounds it reports on and tests
+     * @param transport the event loops it runs on
+     * @return the builder
+     */
     public static Builder builder(ClashApiOptions options, Outbounds outbounds, Transport transport) {
         return new Builder(options, outbounds, transport);
     }
 
-    /** The lines {@code /logs} streams: feed it from the logging backend. */
+    /** {@return the lines {@code /logs} streams: feed it from the logging backend} */
     public LogFeed logs() {
         return logs;
     }
 
-    /** Where it listens. */
+    /** {@return where it listens} */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.localAddress();
     }
@@ -151,7 +166,12 @@ public final class StatusServer implements AutoCloseable {
             this.transport = Objects.requireNonNull(transport, "transport");
         }
 
-        /** The route rules {@code GET /rules} lists and whose {@code final} is {@code GLOBAL}'s {@code now}. */
+        /**
+         * Sets the route rules {@code GET /rules} lists and whose {@code final} is {@code GLOBAL}'s {@code now}.
+         *
+         * @param route the {@code route} section; default none
+         * @return this builder
+         */
         public Builder route(RouteOptions route) {
             this.route = Objects.requireNonNull(route, "route");
             return this;
@@ -160,13 +180,21 @@ public final class StatusServer implements AutoCloseable {
         /**
          * The connections {@code /connections} lists and closes (default: an empty table of its own); the engine
          * passes the one its inbounds dial through ({@link ConnectionTable#track}).
+         *
+         * @param connections the table
+         * @return this builder
          */
         public Builder connections(ConnectionTable connections) {
             this.connections = Objects.requireNonNull(connections, "connections");
             return this;
         }
 
-        /** The lines {@code /logs} streams (default: a feed of its own, fed through {@link StatusServer#logs()}). */
+        /**
+         * The lines {@code /logs} streams (default: a feed of its own, fed through {@link StatusServer#logs()}).
+         *
+         * @param logs the feed
+         * @return this builder
+         */
         public Builder logs(LogFeed logs) {
             this.logs = Objects.requireNonNull(logs, "logs");
             return this;
@@ -175,6 +203,10 @@ public final class StatusServer implements AutoCloseable {
         /**
          * How long an API connection may stay without reads or writes, including one with a request half sent
          * (default {@link #DEFAULT_IDLE_TIMEOUT}). WebSocket streams write every second and are not affected.
+         *
+         * @param idleTimeout the timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
          */
         public Builder idleTimeout(Duration idleTimeout) {
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
@@ -184,7 +216,13 @@ public final class StatusServer implements AutoCloseable {
             return this;
         }
 
-        /** How often {@code /traffic} and {@code /memory} send a sample (default 1 s). */
+        /**
+         * Sets how often {@code /traffic} and {@code /memory} send a sample (default 1 s).
+         *
+         * @param streamInterval the interval, positive
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
         public Builder streamInterval(Duration streamInterval) {
             if (streamInterval.isNegative() || streamInterval.isZero()) {
                 throw new IllegalArgumentException("streamInterval must be positive");
@@ -193,7 +231,12 @@ public final class StatusServer implements AutoCloseable {
             return this;
         }
 
-        /** Starts listening; blocks until bound. */
+        /**
+         * Starts listening; blocks until bound.
+         *
+         * @return the running server
+         * @throws InterruptedException if interrupted while binding
+         */
         public StatusServer start() throws InterruptedException {
             return new StatusServer(this);
         }

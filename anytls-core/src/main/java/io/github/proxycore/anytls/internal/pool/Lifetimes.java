@@ -4,8 +4,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Draws each session's lifetime once, at creation: {@code max + U(-jitter, +jitter)} from a real random source (not
- * derived from the sequence number or the clock, PROTOCOL.md §12 pitfall 1), never below {@link
- * PoolConfig#MIN_LIFETIME}. With {@code max = 0} sessions never expire.
+ * derived from the sequence number or the clock, as an earlier pool implementation did; docs/anytls.md), never below
+ * {@link PoolConfig#MIN_LIFETIME}. With {@code max = 0} sessions never expire.
  */
 final class Lifetimes {
     /** The lifetime of a session that never expires; {@code now - created >= NEVER} cannot hold. */

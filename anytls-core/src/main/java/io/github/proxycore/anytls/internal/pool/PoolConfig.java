@@ -4,8 +4,8 @@ import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import java.time.Duration;
 
 /**
- * The session-pool fields of seed 000 in nanoseconds, checked up front (the config model rejects bad values with their
- * JSON path before this; this guards the Java API). {@code 0} disables exactly where the seed says so:
+ * The session-pool fields (docs/anytls.md) in nanoseconds, checked up front (the config model rejects bad values with
+ * their JSON path before this; this guards the Java API). {@code 0} disables exactly where the docs say so:
  * {@code ensureIdle} (no pre-warming), {@code createRate} (unlimited), {@code heartbeat}, {@code maxLifetime} and
  * {@code lifetimeJitter}. Other durations are used as configured, however short.
  *

@@ -6,7 +6,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * What one maintenance run of the pool did, as data: the pool records these under its lock at the cost of a small
- * object each, and {@link #text()} turns one into its debug line (seed 000's format) only when debug is on.
+ * object each, and {@link #text()} turns one into its debug line (the format docs/anytls.md shows) only when debug is
+ * on.
  */
 sealed interface PoolEvent {
     /** The debug line. */

@@ -9,7 +9,7 @@ public final class PoolLog {
 
     /**
      * A duration as Go prints it ({@code 1h5m30s}, {@code 200ms}), cut to whole seconds from one second up and to
-     * whole milliseconds below, as the seed's log samples show them.
+     * whole milliseconds below, as the log samples in docs/anytls.md show them.
      */
     public static String duration(long nanos) {
         if (nanos == Lifetimes.NEVER) {

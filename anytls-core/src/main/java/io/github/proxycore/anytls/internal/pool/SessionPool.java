@@ -16,9 +16,9 @@ import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * The session pool of an AnyTLS outbound: which sessions exist, which are idle, and every rule of seed 000 with the
- * decisions of SPEC §3. It holds state and makes decisions; it opens nothing itself (the owner dials the sessions
- * {@link #maintain} asks for) and closes sessions only through {@link PooledSession#retire}.
+ * The session pool of an AnyTLS outbound: which sessions exist, which are idle, and every rule of the seven pool
+ * fields as docs/anytls.md describes them. It holds state and makes decisions; it opens nothing itself (the owner dials
+ * the sessions {@link #maintain} asks for) and closes sessions only through {@link PooledSession#retire}.
  *
  * <ul>
  *   <li><b>Checkout</b> takes the newest (highest {@code seq}) idle session that is alive and within its lifetime. An
@@ -209,9 +209,9 @@ public final class SessionPool<S extends PooledSession> {
 
     /**
      * The last resort when no idle session within its lifetime is left and a new session could not be dialled: the
-     * newest idle session kept past its lifetime by {@code min_idle_session_for_age} (SPEC §3: an expired session is
-     * never handed out <em>while</em> an unexpired one or a new dial can serve). {@code null} if there is none.
-     * When its stream ends it goes back to the idle set if the age floor still wants it.
+     * newest idle session kept past its lifetime by {@code min_idle_session_for_age} (docs/anytls.md: an expired
+     * session is never handed out <em>while</em> an unexpired one or a new dial can serve). {@code null} if there is
+     * none. When its stream ends it goes back to the idle set if the age floor still wants it.
      */
     public Kept<S> checkoutKept(long now) {
         synchronized (this) {
@@ -356,9 +356,10 @@ public final class SessionPool<S extends PooledSession> {
 
     /**
      * Closes sessions idle for at least the timeout, walking the idle set newest first and keeping the first
-     * {@code min_idle_session} (seed 000). Sessions beyond those close even when the ensure step then dials
-     * replacements: that rotation is the seed's documented interaction, and it replaces idle connections that NATs
-     * and servers drop silently. Who wants none sets {@code min_idle_session >= ensure_idle_session}.
+     * {@code min_idle_session}. Sessions beyond those close even when the ensure step then dials
+     * replacements: that rotation is the fields' documented interaction (docs/anytls.md), and it replaces idle
+     * connections that NATs and servers drop silently. Who wants none sets {@code min_idle_session >=
+     * ensure_idle_session}.
      */
     private void idleCleanup(long now, List<Slot<S>> out, List<PoolEvent> log) {
         int keep = config.minIdle();

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The padding scheme of one client (sing-anytls keeps it per client object): every session of the client reads it
- * on each padded write, so a scheme the server pushes applies to later sessions and to the live one (§5).
+ * on each padded write, so a scheme the server pushes applies to later sessions and to the live one (docs/protocol.md).
  */
 public final class ClientPadding {
     private final AtomicReference<PaddingScheme> current;

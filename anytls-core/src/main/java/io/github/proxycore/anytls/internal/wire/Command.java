@@ -1,6 +1,6 @@
 package io.github.proxycore.anytls.internal.wire;
 
-/** The AnyTLS frame commands (PROTOCOL.md §5) and the frame layout constants. */
+/** The AnyTLS frame commands (docs/protocol.md, frames) and the frame layout constants. */
 public final class Command {
     public static final int WASTE = 0;
     public static final int SYN = 1;
@@ -23,7 +23,7 @@ public final class Command {
 
     /**
      * Whether a receiver looks at the data of {@code command}; for every other command (including unknown codes)
-     * the data is skipped, which is the lenient reading of §5.
+     * the data is skipped, the lenient reading docs/protocol.md describes.
      */
     public static boolean carriesData(int command) {
         return command == PSH

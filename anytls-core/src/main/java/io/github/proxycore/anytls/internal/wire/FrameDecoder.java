@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /**
- * Splits a byte stream into AnyTLS frames (PROTOCOL.md §4) and hands each to a {@link Listener}, allocating nothing
- * but the retained slices of the data it passes on. Pure: it only reads the buffer it is given, so a session feeds
- * it its cumulation and tests feed it byte arrays.
+ * Splits a byte stream into AnyTLS frames (docs/protocol.md, frames) and hands each to a {@link Listener}, allocating
+ * nothing but the retained slices of the data it passes on. Pure: it only reads the buffer it is given, so a session
+ * feeds it its cumulation and tests feed it byte arrays.
  *
- * <p>Lenient as §5 asks: the data of commands whose data is ignored (Waste, SYN, FIN, heartbeats, unknown codes) is
- * skipped by its length instead of being assumed empty.
+ * <p>Lenient as docs/protocol.md asks: the data of commands whose data is ignored (Waste, SYN, FIN, heartbeats, unknown
+ * codes) is skipped by its length instead of being assumed empty.
  */
 public final class FrameDecoder {
 

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
-/** Writes AnyTLS frames (PROTOCOL.md §4). Pure functions over {@link ByteBuf}s. */
+/** Writes AnyTLS frames (docs/protocol.md, frames). Pure functions over {@link ByteBuf}s. */
 public final class Frames {
     private Frames() {}
 

@@ -6,9 +6,9 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.function.Consumer;
 
 /**
- * The packet-shaping algorithm of PROTOCOL.md §8: cuts one packet (the bytes of one write) into TLS records of the
- * sizes a padding scheme gives, padding the last with a Waste frame. Pure: it produces records, the caller writes
- * and flushes each as its own TLS record.
+ * The packet-shaping algorithm of docs/protocol.md (padding): cuts one packet (the bytes of one write) into TLS records
+ * of the sizes a padding scheme gives, padding the last with a Waste frame. Pure: it produces records, the caller
+ * writes and flushes each as its own TLS record.
  */
 public final class PacketShaper {
     private PacketShaper() {}

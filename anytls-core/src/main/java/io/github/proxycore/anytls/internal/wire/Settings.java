@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code key=value} line format of Settings, ServerSettings and padding schemes (PROTOCOL.md §6): lines joined
- * by {@code \n} without a trailing newline; parsing splits at {@code \n}, then at the first {@code =}, skips lines
- * without {@code =} and trims nothing. Key order carries no meaning.
+ * The {@code key=value} line format of Settings, ServerSettings and padding schemes (docs/protocol.md, settings): lines
+ * joined by {@code \n} without a trailing newline; parsing splits at {@code \n}, then at the first {@code =}, skips
+ * lines without {@code =} and trims nothing. Key order carries no meaning.
  */
 public final class Settings {
     public static final String VERSION = "v";
@@ -15,7 +15,7 @@ public final class Settings {
 
     private Settings() {}
 
-    /** Parses {@code text}; a later duplicate key wins, as with the reference's map. */
+    /** Parses {@code text}; a later duplicate key wins, as with anytls-go's map. */
     public static Map<String, String> parse(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         int start = 0;

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Passes TLS records to the SslHandler after it one at a time, so that the plaintext of each record arrives in its
- * own read. The server needs that until authentication: the reference authenticates from the first record alone
- * (§2, §10), and a preamble split across records must be rejected even when both records arrive together.
+ * own read. The server needs that until authentication: anytls-go authenticates from the first record alone
+ * (docs/protocol.md, auth preamble), and a preamble split across records must be rejected even when both records arrive
+ * together.
  */
 public final class TlsRecordSplitter extends ByteToMessageDecoder {
     private static final int HEADER = 5;

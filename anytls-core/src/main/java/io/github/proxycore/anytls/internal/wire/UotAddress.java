@@ -7,8 +7,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.CorruptedFrameException;
 
 /**
- * The address form of UDP-over-TCP v2 datagrams (§9): family {@code 0x00} IPv4, {@code 0x01} IPv6, {@code 0x02}
- * domain (length-prefixed), then a big-endian port. These are not the SOCKS codes.
+ * The address form of UDP-over-TCP v2 datagrams (docs/protocol.md, UDP over TCP): family {@code 0x00} IPv4,
+ * {@code 0x01} IPv6, {@code 0x02} domain (length-prefixed), then a big-endian port. These are not the SOCKS codes.
  */
 public final class UotAddress {
     private static final SocksAddress.Families FAMILIES =
@@ -19,7 +19,7 @@ public final class UotAddress {
 
     private UotAddress() {}
 
-    /** Whether a stream to {@code destination} is UDP-over-TCP (the reference matches any such domain). */
+    /** Whether a stream to {@code destination} is UDP-over-TCP (anytls-go matches any such domain). */
     public static boolean isUot(Destination destination) {
         return destination.isDomain() && destination.domain().contains("udp-over-tcp.arpa");
     }

@@ -8,8 +8,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
- * Reads UDP-over-TCP v2 datagrams from a stream (§9) as {@link UdpPacket}s: {@code addr + port + len + payload} in
- * not-connect mode, {@code len + payload} (from the fixed destination) in connect mode.
+ * Reads UDP-over-TCP v2 datagrams from a stream (docs/protocol.md) as {@link UdpPacket}s: {@code addr + port + len +
+ * payload} in not-connect mode, {@code len + payload} (from the fixed destination) in connect mode.
  */
 public final class UotDecoder extends ByteToMessageDecoder {
     private final Destination connected;

@@ -7,8 +7,8 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Writes {@link UdpPacket}s to a stream as UDP-over-TCP v2 datagrams (§9). The request that opens the stream
- * ({@link UotAddress#request}) is not this encoder's: the client sends it with the stream's address.
+ * Writes {@link UdpPacket}s to a stream as UDP-over-TCP v2 datagrams (docs/protocol.md). The request that opens the
+ * stream ({@link UotAddress#request}) is not this encoder's: the client sends it with the stream's address.
  */
 public final class UotEncoder extends ChannelOutboundHandlerAdapter {
     private final boolean connect;

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every pool rule of seed 000 / SPEC §3 as a pure function of a fake clock: no sleeps, no sockets. Sessions are
- * {@link FakeSession}s; "now" is an explicit argument.
+ * Every pool rule of docs/anytls.md (the session pool) as a pure function of a fake clock: no sleeps, no sockets.
+ * Sessions are {@link FakeSession}s; "now" is an explicit argument.
  */
 class SessionPoolTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -352,7 +352,7 @@ class SessionPoolTest {
             sum += lifetime;
             bins[(int) Math.min(9, (lifetime - 50 * MINUTE) / (2 * MINUTE))]++;
         }
-        // the fork's "jitter" gave about base - J/2 for every session (PROTOCOL.md §12 pitfall 1)
+        // an earlier pool implementation's "jitter" gave about base - J/2 for every session (docs/anytls.md)
         assertThat(min).isLessThan(51 * MINUTE);
         assertThat(max).isGreaterThan(69 * MINUTE);
         assertThat(sum / 10_000).isBetween(59.5 * MINUTE, 60.5 * MINUTE);
@@ -556,7 +556,7 @@ class SessionPoolTest {
         assertThat(pool(unlimited).maintain(0).dials()).isEqualTo(50);
     }
 
-    // ----------------------------------------------------------------------------------------- seed scenarios
+    // ------------------------------------------------------------------------ scenarios shown in docs/anytls.md
 
     /** Six idle sessions created at 0, last used at {@code idleSince}. */
     private List<FakeSession> sixIdle(SessionPool<FakeSession> pool, long idleSince) {
@@ -676,9 +676,9 @@ class SessionPoolTest {
 
     @Test
     void idleSessionsBeyondMinIdleRotateThroughTheEnsureStep() {
-        // the seed's example: min_idle_session 3, ensure_idle_session 10, idle_session_timeout 5m. Idle sessions
-        // beyond the newest 3 close after 5 min idle and the ensure step re-creates them ("如果池低于 10 个（例如清理
-        // 后…）将自动创建新会话"): every idle connection but 3 is replaced each 5 min, before a NAT forgets it
+        // docs/anytls.md's example: min_idle_session 3, ensure_idle_session 10, idle_session_timeout 5m. Idle sessions
+        // beyond the newest 3 close after 5 min idle and the ensure step re-creates them (a pool below 10, e.g. after
+        // cleanup, gets new sessions): every idle connection but 3 is replaced each 5 min, before a NAT forgets it
         Fields f = new Fields();
         f.minIdle = 3;
         f.ensure = 10;

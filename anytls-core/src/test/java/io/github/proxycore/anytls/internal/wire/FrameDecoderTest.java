@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Frame decoding, including the leniency of §5 and frames split anywhere. */
+/** Frame decoding, including the leniency docs/protocol.md asks for and frames split anywhere. */
 class FrameDecoderTest {
 
     private record Frame(int command, int streamId, String data) {}

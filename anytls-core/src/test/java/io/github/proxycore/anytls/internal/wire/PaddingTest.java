@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The padding-scheme grammar and the packet-shaping algorithm of PROTOCOL.md §8, with every worked example. */
+/** The padding-scheme grammar and the packet-shaping algorithm of docs/protocol.md, with every worked example. */
 class PaddingTest {
     private static final int C = PaddingScheme.CHECK;
 
@@ -90,7 +90,7 @@ class PaddingTest {
                 .isZero();
     }
 
-    // ---- §8 worked examples ----
+    // ---- the worked examples of docs/protocol.md ----
 
     @Test
     void payloadSmallerThanSizeIsPaddedToIt() {

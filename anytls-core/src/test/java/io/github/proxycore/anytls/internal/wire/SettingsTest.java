@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The key=value format of Settings and ServerSettings (§6): order-free, nothing trimmed. */
+/** The key=value format of Settings and ServerSettings (docs/protocol.md): order-free, nothing trimmed. */
 class SettingsTest {
 
     @Test

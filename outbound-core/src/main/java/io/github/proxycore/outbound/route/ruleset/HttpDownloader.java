@@ -53,6 +53,8 @@ public final class HttpDownloader {
     private final SslContext ssl;
 
     /**
+     * A downloader.
+     *
      * @param timer schedules the timeout
      * @param timeout the most a download (all redirects included) may take
      * @param ssl the TLS client context for https URLs, or {@code null} for the JDK's trusted certificates
@@ -63,7 +65,13 @@ public final class HttpDownloader {
         this.ssl = ssl;
     }
 
-    /** Fetches {@code url} through {@code via}; fails with an {@link IOException} saying why. */
+    /**
+     * Fetches {@code url} through {@code via}; fails with an {@link IOException} saying why.
+     *
+     * @param url an absolute {@code http://} or {@code https://} URL
+     * @param via the outbound the connection goes through
+     * @return the response body
+     */
     public CompletableFuture<byte[]> download(String url, Outbound via) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         ScheduledFuture<?> deadline = timer.schedule(

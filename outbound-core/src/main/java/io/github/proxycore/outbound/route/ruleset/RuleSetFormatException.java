@@ -6,10 +6,21 @@ import java.io.IOException;
 public final class RuleSetFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message.
+     *
+     * @param message what is wrong and where
+     */
     public RuleSetFormatException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with a message and a cause.
+     *
+     * @param message what is wrong and where
+     * @param cause the underlying error
+     */
     public RuleSetFormatException(String message, Throwable cause) {
         super(message, cause);
     }

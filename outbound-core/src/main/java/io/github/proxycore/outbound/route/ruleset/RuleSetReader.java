@@ -15,7 +15,10 @@ public final class RuleSetReader {
     /**
      * Reads {@code bytes} as {@code format}.
      *
+     * @param bytes the file's content
+     * @param format the file's format
      * @param source names the file in messages
+     * @return the rules, validated as a configuration's rule-set rules are
      * @throws RuleSetFormatException saying what is wrong, prefixed with {@code source}
      */
     public static List<HeadlessRule> read(byte[] bytes, RuleSetFormat format, String source)

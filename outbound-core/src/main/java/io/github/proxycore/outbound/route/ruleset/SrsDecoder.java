@@ -85,7 +85,13 @@ public final class SrsDecoder {
 
     private SrsDecoder() {}
 
-    /** The format version of an {@code .srs} file's header, without decoding the rest. */
+    /**
+     * The format version of an {@code .srs} file's header, without decoding the rest.
+     *
+     * @param file the file's content
+     * @return the version byte
+     * @throws RuleSetFormatException if the file does not start with the {@code .srs} magic and a version
+     */
     public static int version(byte[] file) throws RuleSetFormatException {
         checkHeader(file);
         return file[3] & 0xff;
@@ -94,6 +100,8 @@ public final class SrsDecoder {
     /**
      * Decodes a whole {@code .srs} file.
      *
+     * @param file the file's content
+     * @return the rules
      * @throws RuleSetFormatException saying what is wrong: bad magic, an unsupported version, corrupt zlib data,
      *     a truncated or inconsistent structure, or a rule item proxycore does not support
      */
