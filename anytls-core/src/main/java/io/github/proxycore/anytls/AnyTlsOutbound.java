@@ -17,6 +17,7 @@ import io.github.proxycore.anytls.internal.wire.UotAddress;
 import io.github.proxycore.anytls.internal.wire.UotDecoder;
 import io.github.proxycore.anytls.internal.wire.UotEncoder;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
+import io.github.proxycore.outbound.ConnectionListener;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.Metadata;
@@ -30,7 +31,6 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.Ticker;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
@@ -167,7 +167,6 @@ public final class AnyTlsOutbound implements Outbound {
                 ? options.tls().serverName()
                 : server.host();
         TcpDialer dialer = context.dialer(options.dial(), DEFAULT_KEEP_ALIVE_IDLE);
-        Ticker ticker = context.ticker();
         SecureRandom random = new SecureRandom();
         SessionConnector connector = new SessionConnector(
                 dialer,
@@ -186,9 +185,12 @@ public final class AnyTlsOutbound implements Outbound {
         SessionPool<ClientSession> pool =
                 new SessionPool<>(config, random, metrics, System::currentTimeMillis, ZoneId.systemDefault());
         SessionManager sessions = new SessionManager(
-                connector, pool, metrics, context.transport().group().next(), ticker);
+                connector, pool, metrics, context.transport().group().next());
         sessions.start();
-        return new AnyTlsOutbound(options.tag(), sessions);
+        AnyTlsOutbound outbound = new AnyTlsOutbound(options.tag(), sessions);
+        outbound.pending.listener(
+                context.listener(ConnectionListener.class, options.tag()).orElse(ConnectionListener.NONE));
+        return outbound;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
 import io.github.proxycore.outbound.UdpPacket;
+import io.github.proxycore.testing.Conditions;
 import io.github.proxycore.testing.LocalHttpServer;
 import io.github.proxycore.testing.TestData;
 import io.github.proxycore.testing.UdpEchoServer;
@@ -33,10 +34,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** This client against this server on 127.0.0.1 over real TLS with a generated, pinned certificate. */
 class ClientServerTest {
     private static final long BULK = 100L * 1024 * 1024;
+
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(4);
 
     private static Transport transport;
     private static SelfSignedCertificate cert;
@@ -46,8 +51,8 @@ class ClientServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        transport = Transport.create(4);
-        cert = SelfSignedCertificate.forLoopback();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
         server = Loopback.server(transport, cert);
         http = LocalHttpServer.start("origin");
         echo = Loopback.echoServer(transport);
@@ -58,7 +63,6 @@ class ClientServerTest {
         echo.close().syncUninterruptibly();
         http.close();
         server.close();
-        transport.close();
     }
 
     private static Destination echoDestination() {
@@ -181,19 +185,12 @@ class ClientServerTest {
         busy.writeAndFlush(Unpooled.copiedBuffer("still here", StandardCharsets.US_ASCII));
         assertThat(collector.awaitText(10)).isEqualTo("still here");
         busy.close().syncUninterruptibly();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (outbound.sessionCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertThat(outbound.sessionCount()).isZero();
+        Conditions.await("every session closed", () -> outbound.sessionCount() == 0);
         assertThat(outbound.dial(target, tcp(target)).await().cause()).hasMessageContaining("the outbound is closed");
     }
 
     private static void awaitIdle(AnyTlsOutbound outbound) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (outbound.idleSessions().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Conditions.await("an idle session", () -> !outbound.idleSessions().isEmpty());
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.outbound.inbound.InboundContext;
 import io.github.proxycore.outbound.inbound.InboundFactory;
 import io.github.proxycore.testing.LocalHttpServer;
+import io.github.proxycore.testing.LoopbackTransport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
@@ -30,23 +31,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code type: anytls} factories as the configuration-driven commands use them. */
 class FactoriesTest {
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(2);
+
     private static Transport transport;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
+        transport = LOOPBACK.transport();
     }
 
     @Test

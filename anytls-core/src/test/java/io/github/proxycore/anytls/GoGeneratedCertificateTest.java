@@ -13,6 +13,7 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.LoopbackTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An AnyTLS server presenting a certificate shaped like anytls-go's (which the JDK's X.509 parser refuses): insecure
@@ -41,6 +43,9 @@ import org.junit.jupiter.api.Test;
  * the default test run and on OpenSSL in the {@code openssl} run.
  */
 class GoGeneratedCertificateTest {
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(2);
+
     private static Transport transport;
     private static GoGeneratedCertificate cert;
     private static AnyTlsServer server;
@@ -48,7 +53,7 @@ class GoGeneratedCertificateTest {
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
+        transport = LOOPBACK.transport();
         cert = GoGeneratedCertificate.generate();
         server = AnyTlsServer.builder()
                 .user("tester", Loopback.PASSWORD)
@@ -63,7 +68,6 @@ class GoGeneratedCertificateTest {
     static void stop() {
         echo.close().syncUninterruptibly();
         server.close();
-        transport.close();
     }
 
     @Test

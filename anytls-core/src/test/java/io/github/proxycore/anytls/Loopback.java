@@ -6,6 +6,7 @@ import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.Conditions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -171,15 +172,11 @@ final class Loopback {
 
         /** Waits until {@code length} bytes arrived (bounded). */
         String awaitText(int length) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
+            Conditions.await(length + " bytes", this::text, text -> {
                 synchronized (bytes) {
-                    if (bytes.size() >= length) {
-                        return text();
-                    }
+                    return bytes.size() >= length;
                 }
-                Thread.sleep(2);
-            }
+            });
             return text();
         }
 

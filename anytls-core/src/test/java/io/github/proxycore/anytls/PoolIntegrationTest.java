@@ -9,6 +9,7 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.Conditions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
@@ -22,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pool against this project's AnyTLS server over real TLS on 127.0.0.1, with short configured durations. Waits
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.Test;
 class PoolIntegrationTest {
     private static final Duration INTERVAL = Duration.ofMillis(200);
 
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
     private static AnyTlsServer server;
@@ -38,8 +43,8 @@ class PoolIntegrationTest {
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
         server = Loopback.server(transport, cert);
         echo = Loopback.echoServer(transport);
     }
@@ -48,7 +53,6 @@ class PoolIntegrationTest {
     static void stop() {
         echo.close().syncUninterruptibly();
         server.close();
-        transport.close();
     }
 
     private static AnyTlsOutboundOptions.Builder options(int port) {
@@ -69,14 +73,12 @@ class PoolIntegrationTest {
 
     private static void await(String what, BooleanSupplier condition, AnyTlsOutbound outbound)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "timed out waiting for " + what + (outbound == null ? "" : ": " + outbound.poolStats()));
-            }
-            Thread.sleep(5);
-        }
+        // the last pool stats seen go into the failure
+        Conditions.await(
+                what,
+                Duration.ofSeconds(20),
+                () -> outbound == null ? "" : outbound.poolStats(),
+                stats -> condition.getAsBoolean());
     }
 
     /** One request / response through the outbound to the echo server. */

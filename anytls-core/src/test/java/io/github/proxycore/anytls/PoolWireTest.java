@@ -2,8 +2,6 @@ package io.github.proxycore.anytls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.proxycore.anytls.internal.wire.Command;
-import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.Destination;
@@ -11,20 +9,13 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pool's traffic at the TLS layer (WireTest's approach: a TLS sink that decrypts one record at a time): a
@@ -36,63 +27,21 @@ class PoolWireTest {
     private static final PaddingScheme SCHEME = PaddingScheme.parse("stop=3\n0=10-10\n1=200-200\n2=50-50,c,100-100");
     private static final String HEARTBEAT = "08000000000000";
 
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
-    }
-
-    /** Records each TLS record's plaintext as hex; answers heartbeats and SYNs like a v2 server once told to. */
-    static final class Sink extends ChannelInboundHandlerAdapter {
-        final List<String> records = new CopyOnWriteArrayList<>();
-        volatile ChannelHandlerContext ctx;
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf record = (ByteBuf) msg;
-            String hex = ByteBufUtil.hexDump(record);
-            record.release();
-            records.add(hex);
-            if (hex.equals(HEARTBEAT)) {
-                ctx.writeAndFlush(Frames.empty(ctx.alloc(), Command.HEART_RESPONSE, 0));
-            } else if (hex.startsWith("01")) {
-                int id = Integer.parseInt(hex.substring(2, 10), 16);
-                ctx.writeAndFlush(Frames.empty(ctx.alloc(), Command.SYNACK, id));
-            }
-        }
-
-        void announceV2() {
-            ByteBuf frame = Unpooled.buffer();
-            Frames.writeText(frame, Command.SERVER_SETTINGS, 0, "v=2");
-            ctx.writeAndFlush(frame);
-        }
-
-        void await(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (records.size() < count && System.nanoTime() < deadline) {
-                Thread.sleep(2);
-            }
-            assertThat(records.size()).isGreaterThanOrEqualTo(count);
-        }
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
     }
 
     @Test
     void heartbeatsAreSevenBytesEachOnlyAfterTheServerAnnouncedV2AndTakeNoPaddingPacket() throws Exception {
-        Sink sink = new Sink();
+        RecordSink sink = RecordSink.quiet();
         Channel listener = Loopback.recordSink(transport, cert, sink);
         AnyTlsOutboundOptions options = AnyTlsOutboundOptions.builder(
                         "wire", "127.0.0.1", ((InetSocketAddress) listener.localAddress()).getPort(), "test")
@@ -106,26 +55,26 @@ class PoolWireTest {
         try (AnyTlsOutbound outbound = AnyTlsOutbound.builder(options, OutboundContext.of(transport))
                 .padding(SCHEME)
                 .build()) {
-            sink.await(2);
+            sink.awaitHex(2);
             // the pre-warmed session: preamble, then Settings alone as packet 1 (padded to line 1's 200)
-            assertThat(sink.records.get(0)).hasSize(44 * 2);
-            assertThat(sink.records.get(1)).hasSize(200 * 2).startsWith("0400000000");
+            assertThat(sink.hex().get(0)).hasSize(44 * 2);
+            assertThat(sink.hex().get(1)).hasSize(200 * 2).startsWith("0400000000");
             // ten heartbeat intervals without the server's v2 announcement: nothing (a v1 server never answers)
             Thread.sleep(500);
-            assertThat(sink.records).hasSize(2);
+            assertThat(sink.hex()).hasSize(2);
             sink.announceV2();
-            sink.await(2 + 5);
-            assertThat(sink.records.subList(2, 7)).containsOnly(HEARTBEAT);
+            sink.awaitHex(2 + 5);
+            assertThat(sink.hex().subList(2, 7)).containsOnly(HEARTBEAT);
             Destination target = Destination.of("127.0.0.1", 80);
             Channel stream = outbound.dial(target, Metadata.internal(Network.TCP, target))
                     .get(10, TimeUnit.SECONDS);
-            String syn = sink.records.stream()
+            String syn = sink.hex().stream()
                     .filter(r -> r.startsWith("01"))
                     .findFirst()
                     .orElseThrow();
             // SYN 7 + PSH(address) 14 = 21 bytes, shaped by line 2 to 50: the heartbeats took no packet number
             assertThat(syn).hasSize(50 * 2).startsWith("01000000010000" + "02000000010007" + "017f0000010050");
-            assertThat(sink.records.subList(2, sink.records.size()))
+            assertThat(sink.hex().subList(2, sink.hex().size()))
                     .filteredOn(r -> !r.startsWith("01"))
                     .containsOnly(HEARTBEAT);
             stream.close().syncUninterruptibly();

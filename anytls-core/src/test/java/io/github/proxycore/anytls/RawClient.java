@@ -7,6 +7,7 @@ import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.SocksAddress;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.Conditions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -246,13 +247,7 @@ final class RawClient implements AutoCloseable {
 
     /** Waits (bounded) until the received frames satisfy {@code condition}; returns them either way. */
     List<Frame> await(Predicate<List<Frame>> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<Frame> frames = frames();
-        while (!condition.test(frames) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            frames = frames();
-        }
-        return frames;
+        return Conditions.await("frames from the server", this::frames, condition);
     }
 
     /** Whether the server closed the connection within 10 s. */

@@ -38,6 +38,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server's bounds against a hostile client written here (issue 14): each test abuses one session and shows that
@@ -49,6 +50,9 @@ class ServerBoundsTest {
     /** Dials to this port fail with an OutOfMemoryError, as a direct-memory allocation would. */
     private static final int OOM_PORT = 11;
 
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
     private static Channel echo;
@@ -58,8 +62,8 @@ class ServerBoundsTest {
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
         echo = Loopback.echoServer(transport);
         echoDestination = Destination.of("127.0.0.1", ((InetSocketAddress) echo.localAddress()).getPort());
         direct = DirectOutbound.create("direct", DialOptions.DEFAULT, OutboundContext.of(transport));
@@ -88,7 +92,6 @@ class ServerBoundsTest {
     static void stop() throws Exception {
         echo.close().syncUninterruptibly();
         direct.close();
-        transport.close();
     }
 
     private static AnyTlsServer server(UnaryOperator<AnyTlsServer.Builder> limits) {

@@ -28,9 +28,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The server driven by hand-made records and frames (docs/protocol.md: auth preamble, frames, server behaviour). */
 class ServerFramesTest {
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
     private static AnyTlsServer server;
@@ -39,8 +43,8 @@ class ServerFramesTest {
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
         server = Loopback.server(transport, cert);
         echo = Loopback.echoServer(transport);
         echoDestination = Destination.of("127.0.0.1", ((InetSocketAddress) echo.localAddress()).getPort());
@@ -50,7 +54,6 @@ class ServerFramesTest {
     static void stop() {
         echo.close().syncUninterruptibly();
         server.close();
-        transport.close();
     }
 
     private static RawClient client() throws Exception {

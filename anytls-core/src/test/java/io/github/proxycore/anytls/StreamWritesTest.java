@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Stream writes of every size and shape arrive intact: the session frames a stream's bytes across write boundaries
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * way. Everything is echoed back and compared byte for byte.
  */
 class StreamWritesTest {
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
     private static AnyTlsServer server;
@@ -33,8 +37,8 @@ class StreamWritesTest {
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
         server = Loopback.server(transport, cert);
         echo = Loopback.echoServer(transport);
     }
@@ -43,7 +47,6 @@ class StreamWritesTest {
     static void stop() {
         echo.close().syncUninterruptibly();
         server.close();
-        transport.close();
     }
 
     @Test

@@ -2,8 +2,6 @@ package io.github.proxycore.anytls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.proxycore.anytls.internal.wire.Command;
-import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.config.OutboundTlsOptions;
 import io.github.proxycore.config.outbound.AnyTlsOutboundOptions;
 import io.github.proxycore.outbound.Destination;
@@ -11,67 +9,31 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the client writes at the TLS layer: a TLS sink that decrypts one record at a time and records the plaintext
  * of each, checked against the deterministic padding example of docs/protocol.md.
  */
 class WireTest {
+    @RegisterExtension
+    static final LoopbackTls LOOPBACK = new LoopbackTls(2);
+
     private static Transport transport;
     private static SelfSignedCertificate cert;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-        cert = SelfSignedCertificate.forLoopback();
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
-    }
-
-    /** Records each TLS record's plaintext; answers the first SYN like a v2 server so that the dial completes. */
-    static final class Sink extends ChannelInboundHandlerAdapter {
-        final List<byte[]> records = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf record = (ByteBuf) msg;
-            records.add(ByteBufUtil.getBytes(record));
-            record.release();
-            if (records.size() == 2) {
-                ByteBuf reply = Unpooled.buffer();
-                Frames.writeText(reply, Command.SERVER_SETTINGS, 0, "v=2");
-                Frames.writeEmpty(reply, Command.SYNACK, 1);
-                ctx.writeAndFlush(reply);
-            }
-        }
-
-        List<Integer> sizes() {
-            return records.stream().map(r -> r.length).toList();
-        }
-
-        List<Integer> awaitSizes(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (records.size() < count && System.nanoTime() < deadline) {
-                Thread.sleep(2);
-            }
-            return sizes();
-        }
+        transport = LOOPBACK.transport();
+        cert = LOOPBACK.cert();
     }
 
     private static AnyTlsOutbound client(Channel sink, PaddingScheme scheme) {
@@ -88,7 +50,7 @@ class WireTest {
 
     @Test
     void deterministicSchemeGivesTheDocumentedRecordSizes() throws Exception {
-        Sink sink = new Sink();
+        RecordSink sink = RecordSink.announcingV2();
         Channel listener = Loopback.recordSink(transport, cert, sink);
         PaddingScheme scheme = PaddingScheme.parse("stop=3\n0=10-10\n1=200-200\n2=50-50,c,100-100");
         try (AnyTlsOutbound outbound = client(listener, scheme)) {
@@ -122,7 +84,7 @@ class WireTest {
 
     @Test
     void defaultSchemeShapesTheFirstPacketsWithinItsRanges() throws Exception {
-        Sink sink = new Sink();
+        RecordSink sink = RecordSink.announcingV2();
         Channel listener = Loopback.recordSink(transport, cert, sink);
         try (AnyTlsOutbound outbound = client(listener, PaddingScheme.DEFAULT)) {
             Destination target = Destination.of("example.com", 80);

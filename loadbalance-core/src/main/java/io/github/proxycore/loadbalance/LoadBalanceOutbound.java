@@ -13,6 +13,7 @@ import io.github.proxycore.loadbalance.internal.Prober;
 import io.github.proxycore.loadbalance.internal.Scheduler;
 import io.github.proxycore.loadbalance.internal.Snapshot;
 import io.github.proxycore.loadbalance.internal.TierView;
+import io.github.proxycore.outbound.ConnectionListener;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DialException;
 import io.github.proxycore.outbound.DirectOutbound;
@@ -102,10 +103,10 @@ public final class LoadBalanceOutbound implements Outbound {
 
     /**
      * Builds the outbound from validated options; its members must already be built in {@code context}. Health
-     * checks start at once, on an event loop of the context's transport, timed by the context's ticker.
+     * checks start at once, on an event loop of the context's transport, timed by that loop's clock.
      *
      * @param options the validated options
-     * @param context the transport, the clock and the member outbounds
+     * @param context the transport and the member outbounds
      * @return the outbound; {@link #close()} stops its health checks
      * @throws java.util.NoSuchElementException if a member is not in {@code context}
      */
@@ -120,7 +121,7 @@ public final class LoadBalanceOutbound implements Outbound {
         for (String tag : options.backupOutbounds()) {
             backups.add(context.outbound(tag));
         }
-        Scheduler scheduler = new EventLoopScheduler(context.transport().group().next(), context.ticker());
+        Scheduler scheduler = new EventLoopScheduler(context.transport().group().next());
         Prober prober = HttpProbe.create(options.url(), null, scheduler);
         Outbound direct = options.emptyPoolAction() == EmptyPoolAction.DIRECT
                 ? DirectOutbound.create(options.tag(), DialOptions.DEFAULT, context)
@@ -134,6 +135,10 @@ public final class LoadBalanceOutbound implements Outbound {
                 prober,
                 new Random(),
                 HealthChecker.DEFAULT_MAX_CONCURRENT_CHECKS);
+        outbound.pending.listener(
+                context.listener(ConnectionListener.class, options.tag()).orElse(ConnectionListener.NONE));
+        outbound.balancer.listener(
+                context.listener(BalancerListener.class, options.tag()).orElse(BalancerListener.NONE));
         outbound.start();
         return outbound;
     }

@@ -6,7 +6,6 @@ import io.github.proxycore.loadbalance.internal.Prober;
 import io.github.proxycore.loadbalance.internal.Scheduler;
 import io.github.proxycore.outbound.Outbound;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,7 +40,7 @@ public final class UrlTest {
             Outbound outbound, String url, Duration timeout, EventExecutor executor) {
         Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(timeout, "timeout");
-        Scheduler clock = new EventLoopScheduler(executor, Ticker.systemTicker());
+        Scheduler clock = new EventLoopScheduler(executor);
         Prober prober = HttpProbe.create(url, null, clock);
         CompletableFuture<Duration> result = new CompletableFuture<>();
         Scheduler.Cancellable probe = prober.probe(outbound, new Prober.Callback() {

@@ -8,7 +8,6 @@ import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
 import io.github.proxycore.loadbalance.internal.HttpProbe;
 import io.github.proxycore.loadbalance.internal.Prober;
-import io.github.proxycore.loadbalance.support.Conditions;
 import io.github.proxycore.loadbalance.support.FakeScheduler;
 import io.github.proxycore.loadbalance.support.HangingServer;
 import io.github.proxycore.loadbalance.support.RedirectOutbound;
@@ -21,7 +20,9 @@ import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.OutboundContext;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.Conditions;
 import io.github.proxycore.testing.LocalHttpServer;
+import io.github.proxycore.testing.LoopbackTransport;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Health checks through real outbounds on 127.0.0.1: a server answering 204, one that accepts and hangs, a refused
@@ -46,6 +48,10 @@ import org.junit.jupiter.api.Test;
  */
 class HttpHealthCheckTest {
     private static final String URL = "http://probe.test/generate_204";
+
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(2);
+
     private static Transport transport;
     private static Outbound direct;
     private static LocalHttpServer http;
@@ -55,7 +61,7 @@ class HttpHealthCheckTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        transport = Transport.create(2);
+        transport = LOOPBACK.transport();
         direct = DirectOutbound.create("direct", DialOptions.DEFAULT, OutboundContext.of(transport));
         http = LocalHttpServer.start("health");
         hanging = new HangingServer();
@@ -65,7 +71,6 @@ class HttpHealthCheckTest {
     static void stopServers() throws Exception {
         http.close();
         hanging.close();
-        transport.close();
     }
 
     private static int refusedPort() throws Exception {

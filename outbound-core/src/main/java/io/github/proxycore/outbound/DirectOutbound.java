@@ -53,7 +53,10 @@ public final class DirectOutbound implements Outbound {
      * @return the outbound
      */
     public static DirectOutbound create(String tag, DialOptions dial, OutboundContext context) {
-        return new DirectOutbound(tag, context.dialer(dial, null), context.resolver(), dial);
+        DirectOutbound outbound = new DirectOutbound(tag, context.dialer(dial, null), context.resolver(), dial);
+        outbound.pending.listener(
+                context.listener(ConnectionListener.class, tag).orElse(ConnectionListener.NONE));
+        return outbound;
     }
 
     @Override

@@ -18,23 +18,16 @@ import java.util.function.Function;
 public final class OutboundContext {
     private final Transport transport;
     private final HostResolver resolver;
-    private final Ticker ticker;
     private final Map<String, Outbound> built;
     private final Listeners listeners;
 
-    OutboundContext(Transport transport, HostResolver resolver, Ticker ticker, Map<String, Outbound> built) {
-        this(transport, resolver, ticker, built, Listeners.NONE);
+    OutboundContext(Transport transport, HostResolver resolver, Map<String, Outbound> built) {
+        this(transport, resolver, built, Listeners.NONE);
     }
 
-    OutboundContext(
-            Transport transport,
-            HostResolver resolver,
-            Ticker ticker,
-            Map<String, Outbound> built,
-            Listeners listeners) {
+    OutboundContext(Transport transport, HostResolver resolver, Map<String, Outbound> built, Listeners listeners) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.built = built;
         this.listeners = listeners;
     }
@@ -86,9 +79,16 @@ public final class OutboundContext {
         return resolver;
     }
 
-    /** {@return the clock timing rules read; tests substitute a {@link io.netty.util.concurrent.MockTicker}} */
+    /**
+     * The clock of the transport's event loops ({@link io.netty.util.concurrent.EventExecutorGroup#ticker()}): the one
+     * clock outbounds read timestamps from, since their timers run on those loops. There is no other to set: a test
+     * that drives time gives the transport a loop with a {@link io.netty.util.concurrent.MockTicker} (Netty's
+     * {@code ManualIoEventLoop}), and timers and timestamps move together.
+     *
+     * @return the clock
+     */
     public Ticker ticker() {
-        return ticker;
+        return transport.group().next().ticker();
     }
 
     /**
@@ -126,7 +126,6 @@ public final class OutboundContext {
     public static final class Builder {
         private final Transport transport;
         private HostResolver resolver = HostResolver.system();
-        private Ticker ticker = Ticker.systemTicker();
         private final Map<String, Outbound> outbounds = new LinkedHashMap<>();
         private Listeners listeners = Listeners.NONE;
 
@@ -142,17 +141,6 @@ public final class OutboundContext {
          */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
-            return this;
-        }
-
-        /**
-         * Sets the clock timers and timestamps read; by default the system's. Tests pass a fake one.
-         *
-         * @param ticker the clock
-         * @return this builder
-         */
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
@@ -188,7 +176,7 @@ public final class OutboundContext {
 
         /** {@return the context} */
         public OutboundContext build() {
-            return new OutboundContext(transport, resolver, ticker, Map.copyOf(outbounds), listeners);
+            return new OutboundContext(transport, resolver, Map.copyOf(outbounds), listeners);
         }
     }
 

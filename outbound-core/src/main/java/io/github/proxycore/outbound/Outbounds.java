@@ -4,7 +4,6 @@ import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.ConfigProblem;
 import io.github.proxycore.config.outbound.OutboundOptions;
-import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -134,7 +133,6 @@ public final class Outbounds implements AutoCloseable {
         private final Map<String, OutboundFactory> factories = new HashMap<>();
         private Transport transport;
         private HostResolver resolver = HostResolver.system();
-        private Ticker ticker = Ticker.systemTicker();
         private Listeners listeners = Listeners.NONE;
 
         private Builder(List<? extends OutboundOptions> options) {
@@ -180,17 +178,6 @@ public final class Outbounds implements AutoCloseable {
         }
 
         /**
-         * Sets the clock timers and timestamps read; by default the system's. Tests pass a fake one.
-         *
-         * @param ticker the clock
-         * @return this builder
-         */
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
-            return this;
-        }
-
-        /**
          * Attaches listeners of {@code type} to the outbounds built here, as OkHttp attaches an event listener factory
          * to its client: {@code factory} is asked once per outbound, by its tag, for the listener to give it (null:
          * none). Outbounds that emit events of that type use it; for example
@@ -231,8 +218,7 @@ public final class Outbounds implements AutoCloseable {
             boolean owns = transport == null;
             Transport t = owns ? Transport.shared() : transport;
             Map<String, Outbound> built = new LinkedHashMap<>(); // in build order: dependencies first
-            OutboundContext context =
-                    new OutboundContext(t, resolver, ticker, Collections.unmodifiableMap(built), listeners);
+            OutboundContext context = new OutboundContext(t, resolver, Collections.unmodifiableMap(built), listeners);
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < options.size(); i++) {
                 index.put(options.get(i).tag(), i);

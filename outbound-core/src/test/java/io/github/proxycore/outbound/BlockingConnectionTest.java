@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.Ticker;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,9 +32,7 @@ class BlockingConnectionTest {
     static void start() {
         transport = Transport.create(1);
         direct = DirectOutbound.create(
-                "direct",
-                DialOptions.DEFAULT,
-                new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of()));
+                "direct", DialOptions.DEFAULT, new OutboundContext(transport, HostResolver.system(), Map.of()));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.DomainStrategy;
+import io.github.proxycore.testing.LoopbackTransport;
 import io.github.proxycore.testing.UdpEchoServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -11,7 +12,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Ticker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,27 +23,24 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DirectOutboundTest {
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(2);
+
     private static Transport transport;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
+        transport = LOOPBACK.transport();
     }
 
     private static DirectOutbound direct(DialOptions options, HostResolver resolver) {
         HostResolver r = resolver == null ? HostResolver.system() : resolver;
-        return DirectOutbound.create(
-                "direct", options, new OutboundContext(transport, r, Ticker.systemTicker(), Map.of()));
+        return DirectOutbound.create("direct", options, new OutboundContext(transport, r, Map.of()));
     }
 
     @Test
@@ -205,7 +202,7 @@ class DirectOutboundTest {
         DirectOutbound viaDeny = DirectOutbound.create(
                 "via-deny",
                 DialOptions.builder().detour("deny").build(),
-                new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of("deny", deny)));
+                new OutboundContext(transport, HostResolver.system(), Map.of("deny", deny)));
         Destination d = Destination.of("127.0.0.1", 53);
         // both go through the block outbound, neither leaves the host directly
         assertThat(viaDeny.dial(d).await(5, TimeUnit.SECONDS)).isTrue();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.proxycore.config.DialOptions;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Ticker;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
@@ -37,9 +36,7 @@ class MetadataConsistencyTest {
         try (Transport transport = Transport.create(1);
                 ServerSocket target = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             DirectOutbound direct = DirectOutbound.create(
-                    "direct",
-                    DialOptions.DEFAULT,
-                    new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of()));
+                    "direct", DialOptions.DEFAULT, new OutboundContext(transport, HostResolver.system(), Map.of()));
             Destination to = Destination.of("127.0.0.1", target.getLocalPort());
             Future<Channel> byMetadata = direct.dial(Metadata.builder(Network.TCP, to)
                     .inboundTag("test")

@@ -8,6 +8,7 @@ import io.github.proxycore.config.ConfigException;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.config.ConfigProblem;
 import io.github.proxycore.config.outbound.OutboundOptions;
+import io.github.proxycore.testing.LoopbackTransport;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
@@ -15,21 +16,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OutboundsTest {
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(1);
+
     private static Transport transport;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
+        transport = LOOPBACK.transport();
     }
 
     private static List<OutboundOptions> outbounds(String json) {

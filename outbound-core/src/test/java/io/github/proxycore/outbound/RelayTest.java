@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.util.concurrent.Ticker;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -41,9 +40,7 @@ class RelayTest {
         transport = Transport.create(2);
         target = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         DirectOutbound direct = DirectOutbound.create(
-                "direct",
-                DialOptions.DEFAULT,
-                new OutboundContext(transport, HostResolver.system(), Ticker.systemTicker(), Map.of()));
+                "direct", DialOptions.DEFAULT, new OutboundContext(transport, HostResolver.system(), Map.of()));
         Destination destination = Destination.of("127.0.0.1", target.getLocalPort());
         proxy = new ServerBootstrap()
                 .group(transport.group())

@@ -51,7 +51,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     /** Set above {@link #memoryBudget()}, cleared at half of it: reading pauses in between (hysteresis). */
     private boolean overBudget;
 
-    private long lastFrameNanos = System.nanoTime();
+    private long lastFrameNanos;
     private boolean heartbeatAnswered; // a response written in this read batch, not flushed yet
     private boolean reading;
     private boolean closed;
@@ -69,6 +69,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        lastFrameNanos = nanoTime();
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
         directFrames = tls != null && tls.engine() instanceof ReferenceCountedOpenSslEngine;
         if (!ctx.channel().isActive()) {
@@ -92,7 +93,12 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     /** Counts now as activity for {@link #lastFrameNanos()}. */
     protected final void touch() {
-        lastFrameNanos = System.nanoTime();
+        lastFrameNanos = nanoTime();
+    }
+
+    /** Now, on the clock of the event loop whose timers this session schedules (its executor's ticker). */
+    protected final long nanoTime() {
+        return ctx.executor().ticker().nanoTime();
     }
 
     /** Whether part of a frame has been received and the rest has not. */
@@ -177,7 +183,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     @Override
     public final boolean onFrame(int command, int streamId, ByteBuf data) {
-        lastFrameNanos = System.nanoTime();
+        lastFrameNanos = nanoTime();
         if (closed) {
             data.release();
             return false;

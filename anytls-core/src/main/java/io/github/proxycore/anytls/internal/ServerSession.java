@@ -63,7 +63,7 @@ public final class ServerSession extends AbstractSession {
             return;
         }
         long limit = config.sessionIdleTimeout().toNanos();
-        long idle = System.nanoTime() - lastFrameNanos();
+        long idle = nanoTime() - lastFrameNanos();
         if (idle >= limit && (streams.isEmpty() || midFrame())) {
             log.debug(
                     "{}: idle for {} ms {}, closing",

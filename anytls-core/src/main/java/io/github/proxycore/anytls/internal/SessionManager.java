@@ -32,16 +32,12 @@ public final class SessionManager implements SessionListener {
     private final AtomicLong seq = new AtomicLong();
 
     public SessionManager(
-            SessionConnector connector,
-            SessionPool<ClientSession> pool,
-            PoolMetrics metrics,
-            EventExecutor scheduler,
-            Ticker ticker) {
+            SessionConnector connector, SessionPool<ClientSession> pool, PoolMetrics metrics, EventExecutor scheduler) {
         this.connector = connector;
         this.pool = pool;
         this.metrics = metrics;
-        this.ticker = ticker;
-        this.housekeeper = new Housekeeper(pool, scheduler, ticker, this::dialForEnsure);
+        this.ticker = scheduler.ticker(); // the clock of the loop that runs the housekeeper's timers
+        this.housekeeper = new Housekeeper(pool, scheduler, this::dialForEnsure);
     }
 
     /** Starts the housekeeper: its first run already pre-warms the pool. */

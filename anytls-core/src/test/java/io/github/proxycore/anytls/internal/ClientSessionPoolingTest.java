@@ -6,22 +6,19 @@ import io.github.proxycore.anytls.PaddingScheme;
 import io.github.proxycore.anytls.SessionCloseReason;
 import io.github.proxycore.anytls.internal.wire.ClientPadding;
 import io.github.proxycore.anytls.internal.wire.Command;
-import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.testing.LogRecorder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +35,12 @@ class ClientSessionPoolingTest {
     private static final long HEARTBEAT = TimeUnit.SECONDS.toNanos(10);
     private static final long HEARTBEAT_TIMEOUT = TimeUnit.SECONDS.toNanos(5);
 
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private static final Map<ClientSession, SessionHarness> HARNESSES = new ConcurrentHashMap<>();
 
     @AfterEach
     void tearDown() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        HARNESSES.values().forEach(SessionHarness::close);
+        HARNESSES.clear();
     }
 
     private ClientSession start(PaddingScheme scheme, ServerVersion version, long heartbeat, RandomGenerator random) {
@@ -56,11 +54,7 @@ class ClientSessionPoolingTest {
                 version,
                 heartbeat,
                 HEARTBEAT_TIMEOUT);
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.freezeTime();
-        channel.config().setAutoRead(false);
-        channel.pipeline().addLast(session);
-        channels.add(channel);
+        HARNESSES.put(session, new SessionHarness(session));
         return session;
     }
 
@@ -69,40 +63,24 @@ class ClientSessionPoolingTest {
     }
 
     private static EmbeddedChannel channel(ClientSession session) {
-        return (EmbeddedChannel) session.channel();
+        return HARNESSES.get(session).channel;
     }
 
     /** The plaintext of each flushed write since the last call, as hex. */
     private static List<String> records(ClientSession session) {
-        List<String> out = new ArrayList<>();
-        for (Object o; (o = channel(session).readOutbound()) != null; ) {
-            out.add(ByteBufUtil.hexDump((ByteBuf) o));
-            ReferenceCountUtil.release(o);
-        }
-        return out;
+        return HARNESSES.get(session).records();
     }
 
     private static void inbound(ClientSession session, int command, int id, String text) {
-        ByteBuf frame = Unpooled.buffer();
-        Frames.writeText(frame, command, id, text);
-        channel(session).writeInbound(frame);
+        HARNESSES.get(session).inbound(command, id, text);
     }
 
-    /** Moves the clock in 100 ms steps, running what falls due at each (timers scheduled meanwhile included). */
     private static void advance(ClientSession session, long nanos) {
-        long step = TimeUnit.MILLISECONDS.toNanos(100);
-        for (long done = 0; done < nanos; done += step) {
-            channel(session).advanceTimeBy(Math.min(step, nanos - done), TimeUnit.NANOSECONDS);
-            channel(session).runScheduledPendingTasks();
-            channel(session).runPendingTasks();
-        }
+        HARNESSES.get(session).advance(nanos);
     }
 
     private static Promise<Channel> open(ClientSession session, boolean fromIdle) {
-        Promise<Channel> promise = channel(session).eventLoop().newPromise();
-        session.openStream(DEST, null, promise, fromIdle);
-        channel(session).runPendingTasks();
-        return promise;
+        return HARNESSES.get(session).open(DEST, fromIdle);
     }
 
     @Test

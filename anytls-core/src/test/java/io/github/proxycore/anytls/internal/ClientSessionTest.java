@@ -33,6 +33,7 @@ class ClientSessionTest {
     private static final Destination DEST = Destination.of("127.0.0.1", 80);
 
     private final ReadCounter reads = new ReadCounter();
+    private SessionHarness harness;
     private EmbeddedChannel channel;
     private ClientSession session;
     private ClientPadding padding;
@@ -49,27 +50,20 @@ class ClientSessionTest {
             @Override
             public void sessionClosed(ClientSession s) {}
         });
-        channel = new EmbeddedChannel();
-        channel.freezeTime(); // only advanceTimeBy moves the clock: the timers under test never race real time
-        channel.config().setAutoRead(false); // as TLS channels run: only the session asks for reads
-        channel.pipeline().addLast(reads, session);
+        harness = new SessionHarness(session, reads);
+        channel = harness.channel;
     }
 
     @AfterEach
     void tearDown() {
-        if (channel != null) {
-            channel.finishAndReleaseAll();
+        if (harness != null) {
+            harness.close();
         }
     }
 
     /** Each outbound message is what one flush handed to TLS; padded packets flush every record. */
     private List<Integer> recordSizes() {
-        List<Integer> sizes = new ArrayList<>();
-        for (Object o; (o = channel.readOutbound()) != null; ) {
-            sizes.add(((ByteBuf) o).readableBytes());
-            ReferenceCountUtil.release(o);
-        }
-        return sizes;
+        return harness.recordSizes();
     }
 
     private List<String> frames() {
@@ -89,16 +83,11 @@ class ClientSessionTest {
     }
 
     private void inbound(int command, int id, String text) {
-        ByteBuf frame = Unpooled.buffer();
-        Frames.writeText(frame, command, id, text);
-        channel.writeInbound(frame);
+        harness.inbound(command, id, text);
     }
 
     private Promise<Channel> open(Destination destination) {
-        Promise<Channel> promise = channel.eventLoop().newPromise();
-        session.openStream(destination, promise);
-        channel.runPendingTasks();
-        return promise;
+        return harness.open(destination);
     }
 
     @Test

@@ -120,7 +120,7 @@ public final class UrlTestOutbound implements OutboundGroup {
      */
     public static UrlTestOutbound create(UrlTestOutboundOptions options, OutboundContext context) {
         Objects.requireNonNull(context, "context");
-        Scheduler scheduler = new EventLoopScheduler(context.transport().group().next(), context.ticker());
+        Scheduler scheduler = new EventLoopScheduler(context.transport().group().next());
         UrlTestOutbound outbound = new UrlTestOutbound(
                 options,
                 options.outbounds().stream().map(context::outbound).toList(),

@@ -5,6 +5,7 @@ import io.github.proxycore.config.outbound.EmptyPoolAction;
 import io.github.proxycore.config.outbound.LoadBalanceOutboundOptions;
 import io.github.proxycore.config.outbound.LoadBalanceStrategy;
 import io.github.proxycore.config.outbound.OnEmptyKey;
+import io.github.proxycore.loadbalance.BalancerListener;
 import io.github.proxycore.loadbalance.CheckResult;
 import io.github.proxycore.loadbalance.MemberHealth;
 import io.github.proxycore.loadbalance.Tier;
@@ -43,6 +44,7 @@ public final class Balancer {
     private final Hysteresis hysteresis;
     private final Scheduler scheduler;
     private final SyncContext sync = new SyncContext();
+    private volatile BalancerListener listener = BalancerListener.NONE;
     private final HealthChecker checker;
     private final TierView everyMember; // fallback_all's view; null under the other empty-pool actions
     private final ConnectionTracker directConnections = new ConnectionTracker();
@@ -110,6 +112,7 @@ public final class Balancer {
                 new HealthChecker.Listener() {
                     @Override
                     public void checked(MemberState member, CheckResult result) {
+                        tell(l -> l.checked(tag, member.tag, result));
                         refresh(
                                 result.isSuccess()
                                         ? "check of " + member.tag + " passed"
@@ -122,6 +125,20 @@ public final class Balancer {
                     }
                 });
         sync.execute(() -> refresh("start"));
+    }
+
+    /** Who hears checks and changes of the active members; set before {@link #start()}. */
+    public void listener(BalancerListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Calls the listener (sync context); its failure is logged, never the balancer's. */
+    private void tell(java.util.function.Consumer<BalancerListener> call) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException e) {
+            log.warn("[{}] a balancer listener failed", tag, e);
+        }
     }
 
     /** Starts health checking: the first round at once. */
@@ -425,9 +442,26 @@ public final class Balancer {
                 log.debug("[{}] serving tier state {} ({})", tag, state, reason);
             }
         }
+        if (listener != BalancerListener.NONE) {
+            List<String> was = old == null ? null : activeTags(old);
+            List<String> now2 = activeTags(next);
+            if (old == null || before != state || !was.equals(now2)) {
+                tell(l -> l.activeChanged(tag, state, now2, reason));
+            }
+        }
         if (old != null) {
             interruptLeavers(old, next);
         }
+    }
+
+    private List<String> activeTags(Snapshot s) {
+        List<String> out = new ArrayList<>();
+        for (MemberState m : members) {
+            if (s.active(m.index)) {
+                out.add(m.tag);
+            }
+        }
+        return out;
     }
 
     private void logRings(Snapshot old, Snapshot next) {

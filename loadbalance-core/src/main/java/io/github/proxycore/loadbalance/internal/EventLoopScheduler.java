@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Scheduler} on a Netty event executor: timers are the executor's, the time is the outbound context's
- * {@link Ticker}. Tasks are short (they post to a {@link SyncContext}), so sharing an I/O loop is harmless.
+ * A {@link Scheduler} on a Netty event executor: timers and time are both the executor's (its {@link Ticker}, a
+ * {@code MockTicker} when a test drives the loop by hand), so a stamp and a timer never disagree. Tasks are short (they post to a {@link SyncContext}), so sharing an I/O loop is harmless.
  */
 public final class EventLoopScheduler implements Scheduler {
     private static final Logger log = LoggerFactory.getLogger(EventLoopScheduler.class);
@@ -19,9 +19,9 @@ public final class EventLoopScheduler implements Scheduler {
     private final EventExecutor executor;
     private final Ticker ticker;
 
-    public EventLoopScheduler(EventExecutor executor, Ticker ticker) {
+    public EventLoopScheduler(EventExecutor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.ticker = executor.ticker();
     }
 
     @Override

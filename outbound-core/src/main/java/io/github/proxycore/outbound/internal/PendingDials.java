@@ -1,5 +1,6 @@
 package io.github.proxycore.outbound.internal;
 
+import io.github.proxycore.outbound.ConnectionListener;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DialException;
 import io.netty.channel.Channel;
@@ -7,6 +8,8 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The results of one outbound's dials that are not complete yet, so that closing the outbound completes every one of
@@ -16,10 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Results are notified on the thread that completes them, never through an executor that may be gone.
  */
 public final class PendingDials {
+    private static final Logger log = LoggerFactory.getLogger(PendingDials.class);
+
     private final String tag;
     private final String type;
     private final Map<Promise<Channel>, Destination> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile ConnectionListener listener = ConnectionListener.NONE;
 
     public PendingDials(String tag, String type) {
         this.tag = tag;
@@ -33,6 +39,10 @@ public final class PendingDials {
      */
     public Promise<Channel> newDial(Destination destination) {
         Promise<Channel> result = ImmediateEventExecutor.INSTANCE.newPromise();
+        ConnectionListener l = listener;
+        if (l != ConnectionListener.NONE) {
+            result.addListener(f -> report(l, destination, result));
+        }
         if (closed) {
             result.setFailure(closedFailure(destination));
             return result;
@@ -43,6 +53,31 @@ public final class PendingDials {
             result.tryFailure(closedFailure(destination));
         }
         return result;
+    }
+
+    /** Who hears each dial's outcome and each connection's end; set once, when the outbound is built. */
+    public void listener(ConnectionListener listener) {
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    private void report(ConnectionListener l, Destination destination, Promise<Channel> result) {
+        try {
+            if (result.isSuccess()) {
+                Channel channel = result.getNow();
+                l.connected(tag, destination, channel);
+                channel.closeFuture().addListener(f -> {
+                    try {
+                        l.closed(tag, destination, channel);
+                    } catch (RuntimeException e) {
+                        log.warn("a connection listener of outbound \"{}\" failed", tag, e);
+                    }
+                });
+            } else {
+                l.dialFailed(tag, destination, result.cause());
+            }
+        } catch (RuntimeException e) {
+            log.warn("a connection listener of outbound \"{}\" failed", tag, e);
+        }
     }
 
     public boolean isClosed() {

@@ -10,6 +10,7 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbounds;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.LoopbackTransport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,14 +25,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Remote rule sets served by a local HTTP server: first fetch, cache after restart, update swap, bad updates. */
 class RemoteRuleSetTest {
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(1);
+
     private static Transport transport;
     private HttpServer server;
     private final AtomicReference<byte[]> served = new AtomicReference<>();
@@ -40,12 +44,7 @@ class RemoteRuleSetTest {
 
     @BeforeAll
     static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
+        transport = LOOPBACK.transport();
     }
 
     @AfterEach

@@ -12,26 +12,25 @@ import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbounds;
 import io.github.proxycore.outbound.Transport;
+import io.github.proxycore.testing.LoopbackTransport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RouterTest {
+    @RegisterExtension
+    static final LoopbackTransport LOOPBACK = new LoopbackTransport(1);
+
     private static Transport transport;
 
     @BeforeAll
     static void start() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        transport.close();
+        transport = LOOPBACK.transport();
     }
 
     private static final String OUTBOUNDS = "\"outbounds\": [{\"type\": \"direct\", \"tag\": \"direct\"},"

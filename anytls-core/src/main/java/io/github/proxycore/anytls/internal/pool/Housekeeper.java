@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link SessionPool#maintain} on an injected scheduler and clock (the HikariCP housekeeper, with OkHttp's
+ * Runs {@link SessionPool#maintain} on an injected executor, timed by that executor's own clock (the HikariCP housekeeper, with OkHttp's
  * "cleanup returns the next delay"): at start, then whenever the pool asks (each check interval, or earlier for a
  * back-off retry), and at once when {@link #wake()}n because the pool lost a session or a dial finished. Every run
  * happens on the one executor, so runs never overlap.
@@ -29,10 +29,10 @@ public final class Housekeeper {
     /**
      * @param dialer opens the given number of sessions for the ensure step (the pool already counts them as dialling)
      */
-    public Housekeeper(SessionPool<?> pool, EventExecutor executor, Ticker ticker, IntConsumer dialer) {
+    public Housekeeper(SessionPool<?> pool, EventExecutor executor, IntConsumer dialer) {
         this.pool = pool;
         this.executor = executor;
-        this.ticker = ticker;
+        this.ticker = executor.ticker(); // one clock: the one the executor's timers run by
         this.dialer = dialer;
     }
 

@@ -43,8 +43,7 @@ class HousekeeperTest {
         PoolConfig config = new PoolConfig(800 * MS, 500 * MS, 1, 0, 1, 0, 0, 0, 0);
         SessionPool<FakeSession> pool =
                 new SessionPool<>(config, new Random(1), new PoolMetrics(PoolListener.NONE), () -> 0L, ZoneOffset.UTC);
-        Housekeeper housekeeper =
-                new Housekeeper(pool, loop.eventLoop(), loop.eventLoop().ticker(), dials::add);
+        Housekeeper housekeeper = new Housekeeper(pool, loop.eventLoop(), dials::add);
         housekeeper.start();
         loop.runPendingTasks();
         assertThat(dials).as("the first run pre-warms").containsExactly(1);
