@@ -9,6 +9,7 @@ import io.github.proxycore.config.ProxyConfig;
 import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
 import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.runtime.Engine;
+import io.github.proxycore.runtime.status.LogFeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -214,9 +215,16 @@ public final class Main {
         if (!checkAll(config, arguments, err)) {
             return FAILED;
         }
+        Engine.Builder builder = Engine.builder(config).baseDirectory(arguments.directory());
+        if (config.experimental().clashApi() != null) {
+            // the Clash API's /logs: slf4j-simple writes every line to System.err, looked up at each line
+            LogFeed logs = new LogFeed();
+            System.setErr(logs.tee(System.err));
+            builder.logs(logs);
+        }
         Engine engine;
         try {
-            engine = Engine.builder(config).baseDirectory(arguments.directory()).start();
+            engine = builder.start();
         } catch (ConfigException e) {
             printProblems(arguments.config, e.problems(), err);
             return FAILED;

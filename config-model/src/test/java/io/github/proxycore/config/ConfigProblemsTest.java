@@ -160,7 +160,7 @@ class ConfigProblemsTest {
                         "unknown outbound type",
                         out("{\"type\": \"vmess\", \"tag\": \"v\"}"),
                         "$.outbounds[0].type",
-                        "unknown outbound type \"vmess\", expected one of anytls, block, direct, loadbalance"),
+                        "unknown outbound type \"vmess\", expected one of anytls, block, direct, loadbalance, selector, urltest"),
                 bad("missing outbound type", out("{\"tag\": \"v\"}"), "$.outbounds[0].type", "missing required field"),
                 bad(
                         "duplicate outbound tag",

@@ -106,7 +106,7 @@ public final class LoadBalanceOutbound implements Outbound {
      * checks start at once, on an event loop of the context's transport, timed by that loop's clock.
      *
      * @param options the validated options
-     * @param context the transport, the clock and the member outbounds
+     * @param context the transport and the member outbounds
      * @return the outbound; {@link #close()} stops its health checks
      * @throws java.util.NoSuchElementException if a member is not in {@code context}
      */

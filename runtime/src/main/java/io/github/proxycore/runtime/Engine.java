@@ -16,6 +16,8 @@ import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.outbound.inbound.InboundContext;
 import io.github.proxycore.outbound.inbound.InboundFactory;
 import io.github.proxycore.outbound.route.Router;
+import io.github.proxycore.runtime.status.ConnectionTable;
+import io.github.proxycore.runtime.status.LogFeed;
 import io.github.proxycore.runtime.status.StatusServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,6 +130,7 @@ public final class Engine implements AutoCloseable {
         private Transport transport;
         private HostResolver resolver = HostResolver.system();
         private final List<OutboundFactory> outboundFactories = new ArrayList<>();
+        private LogFeed logs = new LogFeed();
 
         private Builder(ProxyConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -176,6 +179,18 @@ public final class Engine implements AutoCloseable {
          */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * The log lines the Clash API's {@code /logs} streams, fed by the application's logging backend (see
+         * {@link LogFeed#tee}); by default a feed nothing publishes to but {@link StatusServer#logs()}.
+         *
+         * @param logs the feed
+         * @return this builder
+         */
+        public Builder logs(LogFeed logs) {
+            this.logs = Objects.requireNonNull(logs, "logs");
             return this;
         }
 
@@ -287,12 +302,16 @@ public final class Engine implements AutoCloseable {
                     routing.cacheDirectory(ruleSetCache);
                 }
                 Router router = routing.build();
-                InboundContext context = new InboundContext(t, router);
+                ClashApiOptions clash = config.experimental().clashApi();
+                // connections are tracked for the Clash API only: without it the data path carries no counter
+                ConnectionTable table = clash == null ? null : new ConnectionTable();
+                InboundContext context =
+                        new InboundContext(t, table == null ? router : table.track(router, inboundTypes(config)));
                 for (int i = 0; i < config.inbounds().size(); i++) {
                     started.add(startInbound(i, config.inbounds().get(i), inboundFactories, context));
                 }
-                ClashApiOptions clash = config.experimental().clashApi();
-                StatusServer status = clash == null ? null : startStatus(clash, outbounds, config.route(), t);
+                StatusServer status =
+                        clash == null ? null : startStatus(clash, outbounds, config.route(), table, logs, t);
                 return new Engine(t, owns, outbounds, router, List.copyOf(started), status);
             } catch (Exception | Error e) {
                 Collections.reverse(started);
@@ -307,11 +326,29 @@ public final class Engine implements AutoCloseable {
             }
         }
 
+        private static Map<String, String> inboundTypes(ProxyConfig config) {
+            Map<String, String> types = new HashMap<>();
+            for (InboundOptions inbound : config.inbounds()) {
+                if (inbound.tag() != null && inbound.type() != null) {
+                    types.put(inbound.tag(), inbound.type());
+                }
+            }
+            return types;
+        }
+
         private static StatusServer startStatus(
-                ClashApiOptions clash, Outbounds outbounds, RouteOptions route, Transport transport) throws Exception {
+                ClashApiOptions clash,
+                Outbounds outbounds,
+                RouteOptions route,
+                ConnectionTable connections,
+                LogFeed logs,
+                Transport transport)
+                throws Exception {
             try {
                 return StatusServer.builder(clash, outbounds, transport)
                         .route(route)
+                        .connections(connections)
+                        .logs(logs)
                         .start();
             } catch (Exception e) { // Netty's bind throws BindException without declaring it
                 if (e instanceof java.net.BindException) {

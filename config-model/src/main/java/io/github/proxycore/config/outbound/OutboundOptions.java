@@ -12,7 +12,10 @@ import java.util.List;
  */
 public interface OutboundOptions {
 
-    /** {@return the {@code type} field: {@code anytls}, {@code loadbalance}, {@code direct}, {@code block}, or a module's} */
+    /**
+     * {@return the {@code type} field: {@code anytls}, {@code loadbalance}, {@code selector}, {@code urltest},
+     * {@code direct}, {@code block}, or a module's}
+     */
     String type();
 
     /** {@return the {@code tag} field, unique among outbounds} */

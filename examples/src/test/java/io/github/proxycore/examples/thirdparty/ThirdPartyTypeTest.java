@@ -59,7 +59,7 @@ class ThirdPartyTypeTest {
                 .containsExactly(new ConfigProblem(
                         "$.outbounds[1].type",
                         "unknown outbound type \"pinnned\", expected one of anytls, block, direct, loadbalance,"
-                                + " pinned"));
+                                + " pinned, selector, urltest"));
     }
 
     @Test

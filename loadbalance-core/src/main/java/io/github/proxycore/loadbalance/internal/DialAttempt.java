@@ -1,6 +1,7 @@
 package io.github.proxycore.loadbalance.internal;
 
 import io.github.proxycore.config.GoDuration;
+import io.github.proxycore.loadbalance.Chains;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.DialException;
@@ -119,6 +120,7 @@ public final class DialAttempt {
             deadline.cancel();
             Channel channel = dial.getNow();
             member.connections.add(channel, forward.external());
+            Chains.picked(channel, tag, member.tag);
             if (!promise.trySuccess(channel)) {
                 channel.close(); // the caller gave up meanwhile
             }

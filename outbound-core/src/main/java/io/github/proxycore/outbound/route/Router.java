@@ -82,8 +82,20 @@ public final class Router implements ConnectionRouter, AutoCloseable {
      *
      * @param outbound the outbound
      * @param metadata the connection's metadata with the matched rule set recorded
+     * @param rule the {@code route.rules} element that decided, or {@code null} when {@code final} did (status
+     *     pages show it)
      */
-    public record Route(Outbound outbound, Metadata metadata) {}
+    public record Route(Outbound outbound, Metadata metadata, RouteRule rule) {
+        /**
+         * A route decided by {@code final}.
+         *
+         * @param outbound the outbound
+         * @param metadata the connection's metadata
+         */
+        public Route(Outbound outbound, Metadata metadata) {
+            this(outbound, metadata, null);
+        }
+    }
 
     /** {@code outbound}: a route rule's target or the reject outbound; {@code sniff}: set for sniff rules only. */
     private record CompiledRule(
@@ -92,7 +104,8 @@ public final class Router implements ConnectionRouter, AutoCloseable {
             List<RuleSetSlot> ruleSets,
             boolean invert,
             Outbound outbound,
-            SniffRequest sniff) {
+            SniffRequest sniff,
+            RouteRule source) {
 
         /** The matched rule-set tag, "" when the rule matched without one, or null when it did not match. */
         String match(Metadata m) {
@@ -265,7 +278,7 @@ public final class Router implements ConnectionRouter, AutoCloseable {
                             rule.outbound().tag(),
                             ruleSet.isEmpty() ? "" : " (rule set " + ruleSet + ")");
                 }
-                return new Route(rule.outbound(), routed);
+                return new Route(rule.outbound(), routed, rule.source());
             }
         }
         log.debug("route {} -> {} (final)", metadata, finalOutbound.tag());
@@ -426,7 +439,8 @@ public final class Router implements ConnectionRouter, AutoCloseable {
                         ruleSets,
                         rule.invert(),
                         target,
-                        sniff));
+                        sniff,
+                        rule));
             }
             Outbound fallback = route.finalOutbound() != null
                     ? outbounds.get(route.finalOutbound())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.proxycore.config.outbound.UrlTestOutboundOptions;
 import io.github.proxycore.config.route.IpPrefix;
 import io.github.proxycore.config.route.RouteOptions;
 import io.github.proxycore.config.route.RouteRule;
@@ -11,6 +12,9 @@ import io.github.proxycore.loadbalance.LoadBalanceOutbound;
 import io.github.proxycore.loadbalance.MemberHealth;
 import io.github.proxycore.loadbalance.MemberSnapshot;
 import io.github.proxycore.loadbalance.UrlTest;
+import io.github.proxycore.loadbalance.group.OutboundGroup;
+import io.github.proxycore.loadbalance.group.SelectorOutbound;
+import io.github.proxycore.loadbalance.group.UrlTestOutbound;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.Outbounds;
@@ -69,9 +73,11 @@ final class ClashApi {
     private final Map<String, Deque<ObjectNode>> history = new ConcurrentHashMap<>();
 
     private final Streams streams;
+    private final ConnectionTable connections;
 
-    ClashApi(String secret, Outbounds outbounds, RouteOptions route, Streams streams) {
+    ClashApi(String secret, Outbounds outbounds, RouteOptions route, Streams streams, ConnectionTable connections) {
         this.streams = streams;
+        this.connections = connections;
         this.open = secret.isEmpty();
         this.secretDigest = digest(secret);
         this.outbounds = outbounds;
@@ -216,6 +222,7 @@ final class ClashApi {
                         stream(ctx, request, query, first, reply);
                     }
                 }
+                case "connections" -> connections(ctx, request, query, path, reply);
                 case "proxies" -> proxies(ctx, request, query, path, reply);
                 case "group" -> groups(ctx, method, query, path, reply);
                 case "rules" -> {
@@ -238,6 +245,42 @@ final class ClashApi {
                     }
                 }
                 default -> notFound(reply);
+            }
+        }
+
+        /**
+         * {@code GET /connections}: a snapshot, or one every {@code interval} ms over a WebSocket;
+         * {@code DELETE /connections[/{id}]}: closes all, or one (204 also when it is gone already, as sing-box).
+         */
+        private void connections(
+                ChannelHandlerContext ctx,
+                FullHttpRequest request,
+                QueryStringDecoder query,
+                List<String> path,
+                Reply reply) {
+            HttpMethod method = request.method();
+            if (path.size() > 2) {
+                notFound(reply);
+            } else if (path.size() == 2) {
+                if (only(method, reply, HttpMethod.DELETE)) {
+                    connections.find(path.get(1)).ifPresent(ConnectionTable.Tracked::close);
+                    reply.send(HttpResponseStatus.NO_CONTENT, null);
+                }
+            } else if (method.equals(HttpMethod.DELETE)) {
+                connections.closeAll();
+                reply.send(HttpResponseStatus.NO_CONTENT, null);
+            } else if (!method.equals(HttpMethod.GET)) {
+                methodNotAllowed(reply);
+            } else if (Streams.interval(query) <= 0) {
+                reply.send(
+                        HttpResponseStatus.BAD_REQUEST,
+                        message("Body invalid: interval must be a number of ms from "
+                                + Streams.MIN_CONNECTIONS_INTERVAL_MILLIS + " to "
+                                + Streams.MAX_CONNECTIONS_INTERVAL_MILLIS));
+            } else if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+                ctx.fireChannelRead(request.retain()); // to Netty's WebSocket handshake, then Streams
+            } else {
+                reply.ok(connections.snapshot(Streams.memoryInUse()));
             }
         }
 
@@ -300,9 +343,16 @@ final class ClashApi {
                 JsonNode body = readJson(request);
                 if (body == null || !body.path("name").isTextual()) {
                     reply.send(HttpResponseStatus.BAD_REQUEST, message("Body invalid"));
-                } else {
-                    // only a selector can be switched, and proxycore has no selector outbound yet
+                } else if (!(outbound instanceof SelectorOutbound selector)) {
                     reply.send(HttpResponseStatus.BAD_REQUEST, message("Must be a Selector"));
+                } else if (!selector.all().contains(body.get("name").asText())) {
+                    reply.send(
+                            HttpResponseStatus.BAD_REQUEST,
+                            message("Selector update error: \""
+                                    + body.get("name").asText() + "\" is not one of its outbounds"));
+                } else {
+                    selector.select(body.get("name").asText());
+                    reply.send(HttpResponseStatus.NO_CONTENT, null);
                 }
             } else {
                 methodNotAllowed(reply);
@@ -319,7 +369,7 @@ final class ClashApi {
                 if (only(method, reply, HttpMethod.GET)) {
                     ArrayNode groups = JSON.createArrayNode();
                     for (Outbound outbound : outbounds.all()) {
-                        if (outbound instanceof LoadBalanceOutbound) {
+                        if (isGroup(outbound)) {
                             groups.add(describe(outbound));
                         }
                     }
@@ -327,15 +377,16 @@ final class ClashApi {
                 }
                 return;
             }
-            if (!(outbounds.find(path.get(1)).orElse(null) instanceof LoadBalanceOutbound lb)
+            Outbound group = outbounds.find(path.get(1)).orElse(null);
+            if (!isGroup(group)
                     || path.size() > 3
                     || (path.size() == 3 && !path.get(2).equals("delay"))) {
                 notFound(reply);
             } else if (only(method, reply, HttpMethod.GET)) {
                 if (path.size() == 2) {
-                    reply.ok(describe(lb));
+                    reply.ok(describe(group));
                 } else {
-                    groupDelay(ctx, lb, query, reply);
+                    groupDelay(ctx, group, query, reply);
                 }
             }
         }
@@ -385,20 +436,22 @@ final class ClashApi {
         }
 
         /** A delay test of every member, {@code {member: ms}} for those that answered. */
-        private void groupDelay(
-                ChannelHandlerContext ctx, LoadBalanceOutbound lb, QueryStringDecoder query, Reply reply) {
+        private void groupDelay(ChannelHandlerContext ctx, Outbound group, QueryStringDecoder query, Reply reply) {
             Integer timeout = timeoutOf(query, reply);
             if (timeout == null) {
                 return;
             }
             String url = first(query, "url");
             if (url == null || url.isEmpty()) {
-                url = lb.options().url(); // the balancer's own health-check URL, as sing-box's URLTest group does
+                url = testUrl(group); // the group's own test URL, as sing-box's URLTest group does
             }
-            List<MemberSnapshot> members = lb.snapshot().members();
+            if (group instanceof UrlTestOutbound urltest) {
+                urltest.checkNow(); // sing-box's group test also updates the group's choice
+            }
+            List<String> members = memberTags(group);
             List<CompletableFuture<Duration>> tests = new ArrayList<>(members.size());
-            for (MemberSnapshot member : members) {
-                Outbound outbound = outbounds.find(member.tag()).orElse(null);
+            for (String member : members) {
+                Outbound outbound = outbounds.find(member).orElse(null);
                 try {
                     tests.add(
                             outbound == null
@@ -420,14 +473,14 @@ final class ClashApi {
             }));
         }
 
-        private void groupAnswer(List<MemberSnapshot> members, List<CompletableFuture<Duration>> tests, Reply reply) {
+        private void groupAnswer(List<String> members, List<CompletableFuture<Duration>> tests, Reply reply) {
             if (!reply.ctx().channel().isActive()) {
                 return;
             }
             ObjectNode result = JSON.createObjectNode();
             for (int i = 0; i < members.size(); i++) {
                 CompletableFuture<Duration> test = tests.get(i);
-                String tag = members.get(i).tag();
+                String tag = members.get(i);
                 if (test.isCompletedExceptionally()) {
                     remember(tag, 0);
                 } else {
@@ -496,8 +549,9 @@ final class ClashApi {
                 .put("bind-address", "*")
                 .put("mode", MODE);
         node.putArray("mode-list").add(MODE);
+        node.putArray("modes").add(MODE); // what some sing-box builds name it
         node.put("log-level", logLevel()).put("ipv6", false);
-        node.putObject("tun");
+        node.putObject("tun").put("enable", false);
         return node;
     }
 
@@ -558,9 +612,11 @@ final class ClashApi {
                 case SNIFF -> "sniff";
             };
             rules.add(JSON.createObjectNode()
+                    .put("index", rules.size())
                     .put("type", "default")
                     .put("payload", payload.toString())
-                    .put("proxy", proxy));
+                    .put("proxy", proxy)
+                    .put("size", -1)); // mihomo's count of a rule set's entries; -1: not one
         }
         return (ObjectNode) JSON.createObjectNode().set("rules", rules);
     }
@@ -569,15 +625,20 @@ final class ClashApi {
         ObjectNode node = JSON.createObjectNode()
                 .put("name", outbound.tag())
                 .put("type", clashType(outbound.type()))
-                .put("udp", outbound.networks().contains(Network.UDP));
+                .put("udp", outbound.networks().contains(Network.UDP))
+                .put("xudp", false)
+                .put("tfo", false);
+        node.putObject("extra"); // mihomo's per-test-URL histories: dashboards fall back to "history"
         List<ObjectNode> entries = new ArrayList<>();
-        Deque<ObjectNode> recorded = history.get(outbound.tag());
+        // a group shows the latency of the member it uses now, as sing-box does
+        String measured = realTag(outbound);
+        Deque<ObjectNode> recorded = history.get(measured);
         if (recorded != null) {
             synchronized (recorded) {
                 entries.addAll(recorded);
             }
         }
-        MemberSnapshot asMember = memberSnapshot(outbound.tag());
+        MemberSnapshot asMember = memberSnapshot(measured);
         if (asMember != null && asMember.lastLatency() != null && asMember.lastCheckTime() != null) {
             entries.add(entry(asMember.lastCheckTime(), (int)
                     Math.max(1, asMember.lastLatency().toMillis())));
@@ -589,14 +650,24 @@ final class ClashApi {
         if (asMember != null) {
             // a balancer's member is alive when its health check passes: healthy, unhealthy, recovering or unknown
             node.put("alive", asMember.health() == MemberHealth.HEALTHY);
-            node.put("health", asMember.health().toString());
+            if (measured.equals(outbound.tag())) {
+                node.put("health", asMember.health().toString());
+            }
         } else {
             node.put(
                     "alive",
                     entries.isEmpty()
                             || entries.get(entries.size() - 1).get("delay").asInt() > 0);
         }
-        if (outbound instanceof LoadBalanceOutbound lb) {
+        if (outbound instanceof OutboundGroup group) {
+            ArrayNode all = node.putArray("all");
+            group.all().forEach(all::add);
+            node.put("now", group.now());
+            if (group instanceof UrlTestOutbound urltest) {
+                node.put("testUrl", urltest.options().url());
+                node.put("timeout", UrlTestOutboundOptions.TEST_TIMEOUT.toMillis());
+            }
+        } else if (outbound instanceof LoadBalanceOutbound lb) {
             ArrayNode all = node.putArray("all");
             ArrayNode active = node.putArray("active");
             ObjectNode health = node.putObject("health");
@@ -615,7 +686,7 @@ final class ClashApi {
         return node;
     }
 
-    /** {@code tag} as a member of the first balancer it belongs to, or null. */
+    /** {@code tag} as a member of the first balancer or urltest (the groups that test members) it is in, or null. */
     private MemberSnapshot memberSnapshot(String tag) {
         for (Outbound outbound : outbounds.all()) {
             if (outbound instanceof LoadBalanceOutbound lb) {
@@ -623,9 +694,56 @@ final class ClashApi {
                 if (member != null) {
                     return member;
                 }
+            } else if (outbound instanceof UrlTestOutbound urltest
+                    && urltest.all().contains(tag)) {
+                for (MemberSnapshot member : urltest.snapshot()) {
+                    if (member.tag().equals(tag)) {
+                        return member;
+                    }
+                }
             }
         }
         return null;
+    }
+
+    /** The outbound a group's connections end at now (through nested groups), or the outbound itself. */
+    private String realTag(Outbound outbound) {
+        Outbound at = outbound;
+        for (int depth = 0;
+                depth < 8 && at instanceof OutboundGroup group && !group.now().isEmpty();
+                depth++) {
+            Outbound next = outbounds.find(group.now()).orElse(null);
+            if (next == null) {
+                break;
+            }
+            at = next;
+        }
+        return at.tag();
+    }
+
+    /** Whether the API shows {@code outbound} as a group: a balancer, a selector or a urltest. */
+    static boolean isGroup(Outbound outbound) {
+        return outbound instanceof LoadBalanceOutbound || outbound instanceof OutboundGroup;
+    }
+
+    /** A group's members, in configuration order. */
+    private static List<String> memberTags(Outbound group) {
+        if (group instanceof OutboundGroup g) {
+            return g.all();
+        }
+        return ((LoadBalanceOutbound) group)
+                .snapshot().members().stream().map(MemberSnapshot::tag).toList();
+    }
+
+    /** The URL a group's delay test uses when the caller names none. */
+    private static String testUrl(Outbound group) {
+        if (group instanceof LoadBalanceOutbound lb) {
+            return lb.options().url();
+        }
+        if (group instanceof UrlTestOutbound urltest) {
+            return urltest.options().url();
+        }
+        return UrlTestOutboundOptions.DEFAULT_URL;
     }
 
     private static ObjectNode entry(Instant time, int delayMillis) {
@@ -649,6 +767,8 @@ final class ClashApi {
             case "block" -> "Reject";
             case "anytls" -> "AnyTLS";
             case "loadbalance" -> "LoadBalance";
+            case "selector" -> "Selector";
+            case "urltest" -> "URLTest";
             default -> type;
         };
     }

@@ -34,11 +34,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /}, {@code GET /version}, {@code GET|PATCH /configs} (only the {@code Rule} mode exists, and the
  *       log level is fixed at start: other values are refused with 400);
  *   <li>{@code GET /proxies} (with sing-box's {@code GLOBAL} pseudo-group), {@code GET /proxies/{name}},
- *       {@code GET /proxies/{name}/delay?url=…&timeout=ms}, {@code PUT /proxies/{name}} (only a selector can be
- *       switched, and there is none: 400);
- *   <li>{@code GET /group}, {@code GET /group/{name}}, {@code GET /group/{name}/delay}: a balancer's members and a
- *       delay test of all of them;
+ *       {@code GET /proxies/{name}/delay?url=…&timeout=ms}, {@code PUT /proxies/{name}} (switches a selector; 400
+ *       for other types);
+ *   <li>{@code GET /group}, {@code GET /group/{name}}, {@code GET /group/{name}/delay}: the groups (loadbalance,
+ *       selector, urltest), their members and a delay test of all of them;
  *   <li>{@code GET /rules}, {@code GET /providers/proxies}, {@code GET /providers/rules} (no providers);
+ *   <li>{@code GET /connections} (a snapshot, or a WebSocket stream of them), {@code DELETE /connections} and
+ *       {@code DELETE /connections/{id}}, over the {@link ConnectionTable} the engine tracks;
  *   <li>the streams {@code /traffic}, {@code /memory} and {@code /logs?level=}, as WebSockets or chunked answers.
  * </ul>
  *
@@ -58,13 +60,14 @@ public final class StatusServer implements AutoCloseable {
     public static final Duration DEFAULT_STREAM_INTERVAL = Duration.ofSeconds(1);
 
     private final Channel listener;
-    private final LogFeed logs = new LogFeed();
+    private final LogFeed logs;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     private StatusServer(Builder b) throws InterruptedException {
+        this.logs = b.logs;
         long idleNanos = b.idleTimeout.toNanos();
-        Streams streams = new Streams(b.streamInterval.toNanos(), idleNanos, logs);
-        ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route, streams);
+        Streams streams = new Streams(b.streamInterval.toNanos(), idleNanos, logs, b.connections);
+        ClashApi api = new ClashApi(b.options.secret(), b.outbounds, b.route, streams, b.connections);
         WebSocketServerProtocolConfig webSockets = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/") // the API handler forwards only authorized upgrades of the stream paths
                 .checkStartsWith(true)
@@ -152,6 +155,8 @@ public final class StatusServer implements AutoCloseable {
         private final Outbounds outbounds;
         private final Transport transport;
         private RouteOptions route = RouteOptions.EMPTY;
+        private ConnectionTable connections = new ConnectionTable();
+        private LogFeed logs = new LogFeed();
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration streamInterval = DEFAULT_STREAM_INTERVAL;
 
@@ -169,6 +174,29 @@ public final class StatusServer implements AutoCloseable {
          */
         public Builder route(RouteOptions route) {
             this.route = Objects.requireNonNull(route, "route");
+            return this;
+        }
+
+        /**
+         * The connections {@code /connections} lists and closes (default: an empty table of its own); the engine
+         * passes the one its inbounds dial through ({@link ConnectionTable#track}).
+         *
+         * @param connections the table
+         * @return this builder
+         */
+        public Builder connections(ConnectionTable connections) {
+            this.connections = Objects.requireNonNull(connections, "connections");
+            return this;
+        }
+
+        /**
+         * The lines {@code /logs} streams (default: a feed of its own, fed through {@link StatusServer#logs()}).
+         *
+         * @param logs the feed
+         * @return this builder
+         */
+        public Builder logs(LogFeed logs) {
+            this.logs = Objects.requireNonNull(logs, "logs");
             return this;
         }
 

@@ -29,18 +29,44 @@ import java.util.function.Function;
 final class Streams {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
+    /** Bounds of {@code /connections?interval=} (ms; sing-box's default is 1000). */
+    static final int MIN_CONNECTIONS_INTERVAL_MILLIS = 100;
+
+    static final int MAX_CONNECTIONS_INTERVAL_MILLIS = 60_000;
+
     private final long intervalNanos;
     private final long idleNanos;
     private final LogFeed logs;
+    private final ConnectionTable connections;
 
-    Streams(long intervalNanos, long idleNanos, LogFeed logs) {
+    Streams(long intervalNanos, long idleNanos, LogFeed logs, ConnectionTable connections) {
         this.intervalNanos = intervalNanos;
         this.idleNanos = idleNanos;
         this.logs = logs;
+        this.connections = connections;
     }
 
-    static boolean isStream(String name) {
-        return name.equals("traffic") || name.equals("memory") || name.equals("logs");
+    /** The JVM's heap and non-heap in use, what {@code /memory} reports as {@code inuse}. */
+    static long memoryInUse() {
+        return MEMORY.getHeapMemoryUsage().getUsed()
+                + MEMORY.getNonHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * The {@code ?interval=} of a {@code /connections} stream in ms (1000 when absent), or -1
+     * when it is not a number within bounds.
+     */
+    static long interval(QueryStringDecoder query) {
+        List<String> values = query.parameters().get("interval");
+        if (values == null || values.isEmpty()) {
+            return 1000;
+        }
+        try {
+            long ms = Long.parseLong(values.get(0));
+            return ms < MIN_CONNECTIONS_INTERVAL_MILLIS || ms > MAX_CONNECTIONS_INTERVAL_MILLIS ? -1 : ms;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The handler after Netty's WebSocket protocol handler: starts a stream once the handshake is done. */
@@ -65,7 +91,11 @@ final class Streams {
                                     idleNanos / 2,
                                     TimeUnit.NANOSECONDS);
                     ctx.channel().closeFuture().addListener(f -> pings.cancel(false));
-                    start(ctx.channel(), kind, logLevel(query), TextWebSocketFrame::new);
+                    if (kind.equals("connections")) {
+                        startConnections(ctx.channel(), interval(query), TextWebSocketFrame::new);
+                    } else {
+                        start(ctx.channel(), kind, logLevel(query), TextWebSocketFrame::new);
+                    }
                 } else {
                     super.userEventTriggered(ctx, evt);
                 }
@@ -100,8 +130,7 @@ final class Streams {
                 : () -> {
                     if (channel
                             .isWritable()) { // a dashboard that does not keep up skips samples instead of queueing them
-                        long inUse = MEMORY.getHeapMemoryUsage().getUsed()
-                                + MEMORY.getNonHeapMemoryUsage().getUsed();
+                        long inUse = memoryInUse();
                         channel.writeAndFlush(frame.apply(ClashApi.JSON
                                 .createObjectNode()
                                 .put("inuse", inUse)
@@ -111,6 +140,23 @@ final class Streams {
                 };
         ScheduledFuture<?> timer =
                 channel.eventLoop().scheduleAtFixedRate(tick, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+        channel.closeFuture().addListener(f -> timer.cancel(false));
+    }
+
+    /**
+     * sing-box's {@code /connections} WebSocket: a snapshot at once, then one every {@code intervalMillis}; skipped
+     * while the dashboard does not keep up.
+     */
+    private void startConnections(Channel channel, long intervalMillis, Function<String, Object> frame) {
+        Runnable tick = () -> {
+            if (channel.isWritable()) {
+                channel.writeAndFlush(
+                        frame.apply(connections.snapshot(memoryInUse()).toString()));
+            }
+        };
+        tick.run();
+        ScheduledFuture<?> timer =
+                channel.eventLoop().scheduleAtFixedRate(tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(f -> timer.cancel(false));
     }
 

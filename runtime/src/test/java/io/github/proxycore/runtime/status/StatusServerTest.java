@@ -249,6 +249,29 @@ class StatusServerTest {
     }
 
     @Test
+    void warnsAtStartThatAnApiWithoutSecretIsOpen() throws Exception {
+        LogFeed feed = new LogFeed();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.io.PrintStream original = System.err;
+        System.setErr(feed.tee(original)); // the test's slf4j-simple writes to System.err, looked up at every line
+        try (LogFeed.Subscriber warnings = feed.subscribe(LogFeed.Level.WARNING, Runnable::run, lines::add);
+                LocalHttpServer http = LocalHttpServer.start("origin");
+                Engine engine = Engine.builder(ConfigLoader.parse(
+                                balancerConfig(http.port(), "{\"external_controller\": \"127.0.0.1:0\"}")))
+                        .start()) {
+            String warning = null;
+            for (String line; warning == null && (line = lines.poll(10, TimeUnit.SECONDS)) != null; ) {
+                if (line.contains("no secret")) {
+                    warning = line;
+                }
+            }
+            assertThat(warning).as("a warning that the API is open").isNotNull().contains("warning");
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    @Test
     void closesIdleAndHalfSentConnections() throws Exception {
         try (LocalHttpServer http = LocalHttpServer.start("origin");
                 Engine engine = Engine.builder(ConfigLoader.parse(balancerConfig(http.port(), "null")))
