@@ -77,7 +77,7 @@ class PaddingSchemeFuzzTest {
         }
         // one record holds at most the whole write, or a part of it, plus one Waste frame
         BoundedAllocator alloc = new BoundedAllocator(length + Command.HEADER_LENGTH + Command.MAX_DATA);
-        ByteBuf in = Unpooled.wrappedBuffer(payload);
+        ByteBuf in = Unpooled.buffer(length).writeBytes(payload); // never Unpooled.EMPTY_BUFFER, whose count stays 1
         List<ByteBuf> records = new ArrayList<>();
         try {
             PacketShaper.shape(in, sizes, alloc, records::add);
