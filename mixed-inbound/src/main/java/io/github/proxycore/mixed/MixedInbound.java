@@ -77,23 +77,7 @@ public final class MixedInbound implements Inbound {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (handshaking.incrementAndGet() > options.maxHandshakes()) {
-                            // closing at once gives the descriptor back: under a flood of connections that never
-                            // finish their request, the ones already in their handshake are served or time out
-                            handshaking.decrementAndGet();
-                            log.debug(
-                                    "{}: {} connections already in their handshake, closing",
-                                    ch.remoteAddress(),
-                                    options.maxHandshakes());
-                            ch.close();
-                            return;
-                        }
-                        connections.add(ch);
-                        ch.pipeline().addLast("detector", new ProtocolDetector(MixedInbound.this));
-                        ch.pipeline()
-                                .addLast(
-                                        "guard",
-                                        new HandshakeGuard(options.handshakeTimeout(), handshaking::decrementAndGet));
+                        accepted(ch);
                     }
                 });
         if (!listen.disableTcpKeepAlive()) {
@@ -105,6 +89,33 @@ public final class MixedInbound implements Inbound {
                 .bind(new InetSocketAddress(Destination.of(listen.listen(), 0).address(), listen.listenPort()))
                 .sync()
                 .channel();
+    }
+
+    /**
+     * Sets up a connection this listener accepted: closed at once over the handshake cap, else the protocol
+     * detector and the handshake guard. Package-private for the handshake fuzz target, which feeds it channels of
+     * its own.
+     */
+    void accepted(Channel ch) {
+        if (handshaking.incrementAndGet() > options.maxHandshakes()) {
+            // closing at once gives the descriptor back: under a flood of connections that never finish their
+            // request, the ones already in their handshake are served or time out
+            handshaking.decrementAndGet();
+            log.debug(
+                    "{}: {} connections already in their handshake, closing",
+                    ch.remoteAddress(),
+                    options.maxHandshakes());
+            ch.close();
+            return;
+        }
+        connections.add(ch);
+        ch.pipeline().addLast("detector", new ProtocolDetector(this));
+        ch.pipeline().addLast("guard", new HandshakeGuard(options.handshakeTimeout(), handshaking::decrementAndGet));
+    }
+
+    /** Connections accepted and still in their handshake. */
+    int handshaking() {
+        return handshaking.get();
     }
 
     @Override

@@ -167,6 +167,13 @@ class VectorsTest {
     }
 
     @Test
+    void uotRequestToADomain() {
+        // the request's buffer used to be exactly sized, and writing UTF-8 reserves 3 bytes a character: it threw
+        assertThat(HexFormat.of().formatHex(UotAddress.request(false, Destination.of("example.com", 53))))
+                .isEqualTo("00" + "03" + "0b" + "6578616d706c652e636f6d" + "0035");
+    }
+
+    @Test
     void uotDecoderReadsBothModes() {
         EmbeddedChannel notConnect = new EmbeddedChannel(new UotDecoder(null));
         byte[] bytes = HexFormat.of().parseHex("007f0000014a6d0008" + "70696e672d756470");

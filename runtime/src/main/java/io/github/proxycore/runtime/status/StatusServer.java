@@ -60,6 +60,9 @@ public final class StatusServer implements AutoCloseable {
     public static final Duration DEFAULT_STREAM_INTERVAL = Duration.ofSeconds(1);
 
     private final Channel listener;
+    /** Sets up each accepted connection's pipeline. */
+    private final ChannelInitializer<Channel> connectionSetup;
+
     private final LogFeed logs;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
@@ -75,27 +78,28 @@ public final class StatusServer implements AutoCloseable {
                 .dropPongFrames(true)
                 .maxFramePayloadLength(4096) // dashboards send nothing that matters
                 .build();
+        this.connectionSetup = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (connections.size() >= MAX_CONNECTIONS) {
+                    ch.close();
+                    return;
+                }
+                connections.add(ch); // dashboards keep connections open: they close with the server
+                ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
+                        .addLast("idleClose", new IdleCloser())
+                        .addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024))
+                        .addLast("api", api.newHandler())
+                        .addLast(new WebSocketServerProtocolHandler(webSockets))
+                        .addLast(streams.webSocketHandler());
+            }
+        };
         this.listener = new ServerBootstrap()
                 .group(b.transport.group())
                 .channel(b.transport.serverSocketChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true) // as Go's listeners: restarts never wait
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (connections.size() >= MAX_CONNECTIONS) {
-                            ch.close();
-                            return;
-                        }
-                        connections.add(ch); // dashboards keep connections open: they close with the server
-                        ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
-                                .addLast("idleClose", new IdleCloser())
-                                .addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024))
-                                .addLast("api", api.newHandler())
-                                .addLast(new WebSocketServerProtocolHandler(webSockets))
-                                .addLast(streams.webSocketHandler());
-                    }
-                })
+                .childHandler(connectionSetup)
                 .bind(b.options.listenAddress())
                 .sync()
                 .channel();
@@ -131,6 +135,14 @@ public final class StatusServer implements AutoCloseable {
      */
     public static Builder builder(ClashApiOptions options, Outbounds outbounds, Transport transport) {
         return new Builder(options, outbounds, transport);
+    }
+
+    /**
+     * What sets up an accepted connection (package-private for the request-parsing fuzz target, which feeds it
+     * channels of its own).
+     */
+    ChannelInitializer<Channel> connectionSetup() {
+        return connectionSetup;
     }
 
     /** {@return the lines {@code /logs} streams: feed it from the logging backend} */

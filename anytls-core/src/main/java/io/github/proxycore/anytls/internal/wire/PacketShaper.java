@@ -36,8 +36,10 @@ public final class PacketShaper {
                     record.accept(copy(alloc, payload, remaining, Math.max(pad, 0)));
                 } else {
                     // quirk kept for byte-exactness: the header is not subtracted here, so the record is size + 7
-                    ByteBuf waste = alloc.buffer(Command.HEADER_LENGTH + size);
-                    Frames.writeWaste(waste, Math.min(size, Command.MAX_DATA));
+                    // sized by what is written: a scheme's size may be up to 2^31 - 1 (a server sends the scheme)
+                    int padding = Math.min(size, Command.MAX_DATA);
+                    ByteBuf waste = alloc.buffer(Command.HEADER_LENGTH + padding);
+                    Frames.writeWaste(waste, padding);
                     record.accept(waste);
                 }
             }

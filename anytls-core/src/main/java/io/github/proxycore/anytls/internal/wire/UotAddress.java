@@ -3,6 +3,7 @@ package io.github.proxycore.anytls.internal.wire;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.SocksAddress;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.CorruptedFrameException;
 
@@ -26,11 +27,15 @@ public final class UotAddress {
 
     /** The request that opens a UoT v2 stream: {@code isConnect}, then the destination in SOCKS form. */
     public static byte[] request(boolean connect, Destination destination) {
-        byte[] request = new byte[1 + SocksAddress.encodedLength(destination)];
-        ByteBuf out = Unpooled.wrappedBuffer(request).clear();
-        out.writeByte(connect ? 1 : 0);
-        SocksAddress.encode(destination, out);
-        return request;
+        // an expandable buffer: writing a domain's UTF-8 first reserves 3 bytes a character, more than it writes
+        ByteBuf out = Unpooled.buffer(1 + SocksAddress.encodedLength(destination));
+        try {
+            out.writeByte(connect ? 1 : 0);
+            SocksAddress.encode(destination, out);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
     }
 
     public static void encode(Destination destination, ByteBuf out) {
