@@ -45,6 +45,15 @@ class ResolvePathsTest {
     }
 
     @Test
+    void groupTypesHaveNoPathsAndPassUnchanged() {
+        ProxyConfig config = ConfigLoader.parse("{\"outbounds\": ["
+                + " {\"type\": \"selector\", \"tag\": \"pick\", \"outbounds\": [\"a\", \"b\"]},"
+                + " {\"type\": \"urltest\", \"tag\": \"auto\", \"outbounds\": [\"a\", \"b\"]},"
+                + " {\"type\": \"direct\", \"tag\": \"a\"}, {\"type\": \"block\", \"tag\": \"b\"}]}");
+        assertThat(config.resolvePaths(Path.of("/srv/proxycore/conf")).outbounds()).isEqualTo(config.outbounds());
+    }
+
+    @Test
     void aRelativeDirectoryIsTakenFromTheWorkingDirectory() {
         ProxyConfig resolved = ConfigLoader.parse(CONFIG).resolvePaths(Path.of("conf"));
         assertThat(resolved.log().output())

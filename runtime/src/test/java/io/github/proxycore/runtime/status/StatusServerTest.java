@@ -12,6 +12,7 @@ import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.runtime.Engine;
+import io.github.proxycore.testing.Conditions;
 import io.github.proxycore.testing.LocalHttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -350,11 +351,10 @@ class StatusServerTest {
             Destination nowhere = Destination.of("127.0.0.1", closed);
             assertThat(lb.dial(nowhere, Metadata.internal(Network.TCP, nowhere)).await(10, TimeUnit.SECONDS))
                     .isTrue();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (lb.snapshot().member("a").orElseThrow().health() != MemberHealth.RECOVERING) {
-                assertThat(System.nanoTime()).as("a recovering").isLessThan(deadline);
-                Thread.sleep(5); // polling a condition
-            }
+            Conditions.await(
+                    "a recovering",
+                    Duration.ofSeconds(10),
+                    () -> lb.snapshot().member("a").orElseThrow().health() == MemberHealth.RECOVERING);
             a = JSON.readTree(get(base + "/proxies/a", null).body());
             assertThat(a.get("health").asText()).isEqualTo("recovering");
             assertThat(a.get("alive").asBoolean()).isFalse();
