@@ -309,8 +309,10 @@ public final class AnyTlsOutbound implements Outbound {
                 return;
             }
             ClientSession session = (ClientSession) f.getNow();
-            // on the session's event loop already (the connector completes there)
-            openOn(session, target, initial, reported, result, false);
+            // usually on the session's loop already (the connector completes there), but not when the session was
+            // ready before this listener was added: the listener then runs on the caller's thread, and a SYN sent
+            // from there could see its SYNACK handled before the stream waits for it
+            onLoopOf(session, () -> openOn(session, target, initial, reported, result, false));
         });
     }
 

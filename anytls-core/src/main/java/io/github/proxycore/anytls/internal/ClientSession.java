@@ -212,6 +212,8 @@ public final class ClientSession extends AbstractSession implements PooledSessio
      * {@link StaleSessionException}.
      */
     public void openStream(Destination destination, ByteBuf initial, Promise<Channel> promise, boolean fromIdle) {
+        // off the loop, the SYNACK could be handled between the flush below and the stream's registration as pending
+        assert ctx.executor().inEventLoop() : "openStream off the session's event loop";
         if (!isActive()) {
             if (initial != null) {
                 initial.release();
