@@ -50,7 +50,8 @@ class ResolvePathsTest {
                 + " {\"type\": \"selector\", \"tag\": \"pick\", \"outbounds\": [\"a\", \"b\"]},"
                 + " {\"type\": \"urltest\", \"tag\": \"auto\", \"outbounds\": [\"a\", \"b\"]},"
                 + " {\"type\": \"direct\", \"tag\": \"a\"}, {\"type\": \"block\", \"tag\": \"b\"}]}");
-        assertThat(config.resolvePaths(Path.of("/srv/proxycore/conf")).outbounds()).isEqualTo(config.outbounds());
+        assertThat(config.resolvePaths(Path.of("/srv/proxycore/conf")).outbounds())
+                .isEqualTo(config.outbounds());
     }
 
     @Test

@@ -9,9 +9,8 @@ import io.github.proxycore.outbound.ConnectionRouter;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Transport;
 import io.github.proxycore.outbound.inbound.InboundContext;
-import io.netty.buffer.AbstractByteBufAllocator;
+import io.github.proxycore.testing.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -186,38 +185,6 @@ class HandshakeFuzzTest {
         @Override
         protected SocketAddress remoteAddress0() {
             return CLIENT;
-        }
-    }
-
-    /** Heap buffers, every one remembered so that none can stay unreleased unnoticed. */
-    private static final class TrackingAllocator extends AbstractByteBufAllocator {
-        private final List<ByteBuf> allocated = new ArrayList<>();
-
-        TrackingAllocator() {
-            super(false);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-            allocated.add(buf);
-            return buf;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        void checkAllReleased() {
-            for (ByteBuf buf : allocated) {
-                check(buf.refCnt() == 0, "a buffer was not released: " + buf);
-            }
         }
     }
 

@@ -4,9 +4,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.runtime.Engine;
-import io.netty.buffer.AbstractByteBufAllocator;
+import io.github.proxycore.testing.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -133,38 +132,6 @@ class StatusApiFuzzTest {
         @Override
         protected SocketAddress remoteAddress0() {
             return CLIENT;
-        }
-    }
-
-    /** Heap buffers, every one remembered so that none can stay unreleased unnoticed. */
-    private static final class TrackingAllocator extends AbstractByteBufAllocator {
-        private final List<ByteBuf> allocated = new ArrayList<>();
-
-        TrackingAllocator() {
-            super(false);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-            allocated.add(buf);
-            return buf;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        void checkAllReleased() {
-            for (ByteBuf buf : allocated) {
-                check(buf.refCnt() == 0, "a buffer was not released: " + buf);
-            }
         }
     }
 
