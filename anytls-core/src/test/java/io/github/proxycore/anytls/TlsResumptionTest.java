@@ -10,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
@@ -29,7 +28,7 @@ class TlsResumptionTest {
             AnyTlsServer server = Loopback.server(transport, cert);
             try (AnyTlsOutbound outbound = Loopback.outbound(transport, server, cert);
                     AnyTlsOutbound other = Loopback.outbound(transport, server, cert)) {
-                Destination to = Destination.of((InetSocketAddress) server.localAddress());
+                Destination to = Destination.of(server.localAddress());
                 Channel first =
                         outbound.dial(to, Metadata.internal(Network.TCP, to)).get(10, TimeUnit.SECONDS);
                 Thread.sleep(20); // creation times are in milliseconds: make a full handshake's visibly later

@@ -31,7 +31,7 @@ class EngineCheckTest {
                 Engine.builder(server("tls/server.crt", "tls/server.key")).baseDirectory(dir);
         builder.check();
         try (Engine engine = builder.start()) {
-            InetSocketAddress address = (InetSocketAddress) engine.inbound("in").localAddress();
+            InetSocketAddress address = engine.inbound("in").localAddress();
             assertThat(address.getPort()).isPositive();
         }
         // from the working directory the same configuration names files that are not there
