@@ -9,6 +9,7 @@ import io.github.proxycore.outbound.ConnectionRouter;
 import io.github.proxycore.outbound.Metadata;
 import io.github.proxycore.outbound.Transport;
 import io.github.proxycore.outbound.inbound.InboundContext;
+import io.github.proxycore.testing.AcceptedChannel;
 import io.github.proxycore.testing.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -20,7 +21,6 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +114,7 @@ class HandshakeFuzzTest {
         MixedInbound inbound = inbound((setup & 4) != 0);
         int before = inbound.handshaking();
         TrackingAllocator alloc = new TrackingAllocator();
-        ClientChannel client = new ClientChannel();
+        AcceptedChannel client = new AcceptedChannel(LOCAL, CLIENT);
         client.config().setAllocator(alloc);
         try {
             inbound.accepted(client);
@@ -172,19 +172,6 @@ class HandshakeFuzzTest {
     private static void releaseAll(java.util.Queue<Object> messages) {
         for (Object m; (m = messages.poll()) != null; ) {
             ReferenceCountUtil.release(m);
-        }
-    }
-
-    /** An embedded channel with a client's and a listener's addresses, as an accepted socket has. */
-    private static final class ClientChannel extends EmbeddedChannel {
-        @Override
-        protected SocketAddress localAddress0() {
-            return LOCAL;
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return CLIENT;
         }
     }
 

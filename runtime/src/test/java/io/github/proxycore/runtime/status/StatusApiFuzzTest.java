@@ -4,12 +4,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import io.github.proxycore.config.ConfigLoader;
 import io.github.proxycore.runtime.Engine;
+import io.github.proxycore.testing.AcceptedChannel;
 import io.github.proxycore.testing.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -70,7 +70,7 @@ class StatusApiFuzzTest {
         int setup = input[0] & 0xff;
         StatusServer server = server((setup & 1) != 0);
         TrackingAllocator alloc = new TrackingAllocator();
-        ApiChannel channel = new ApiChannel();
+        AcceptedChannel channel = new AcceptedChannel(LOCAL, CLIENT);
         channel.config().setAllocator(alloc);
         List<String> written = new ArrayList<>();
         try {
@@ -120,19 +120,6 @@ class StatusApiFuzzTest {
             }
         }
         channel.checkException(); // an exception that reached the end of the pipeline is a finding
-    }
-
-    /** An embedded channel with a client's and a listener's addresses, as an accepted socket has. */
-    private static final class ApiChannel extends EmbeddedChannel {
-        @Override
-        protected SocketAddress localAddress0() {
-            return LOCAL;
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return CLIENT;
-        }
     }
 
     private static void check(boolean condition, String what) {
