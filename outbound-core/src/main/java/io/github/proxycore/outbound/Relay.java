@@ -4,12 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -28,6 +30,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Half-close</b>: when both channels are TCP sockets, an end of input on one shuts down the other's output
  *       once what was read is written, and the relay ends when both directions have; otherwise the end of either
  *       side closes the other after flushing.
+ *   <li><b>Abort</b>: when one side fails instead of ending (a reset, an AnyTLS session that died under its stream),
+ *       the other is {@linkplain #abort aborted}: a socket is reset, so that its peer sees the data end early rather
+ *       than a clean end of stream.
  * </ul>
  *
  * <pre>{@code
@@ -103,6 +108,30 @@ public final class Relay {
         }
     }
 
+    /**
+     * Ends {@code channel} as cut short: what was written to it is flushed, then a TCP socket is closed with a reset
+     * (RST, {@code SO_LINGER} 0) rather than a FIN, so that its peer cannot take a truncated stream for a whole one;
+     * other channels are closed.
+     *
+     * @param channel the channel; closed at once if it is not active
+     */
+    public static void abort(Channel channel) {
+        if (!channel.isActive()) {
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (channel instanceof SocketChannel && channel.isActive()) {
+                try {
+                    channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                } catch (ChannelException e) {
+                    // closed meanwhile: a plain close is all that is left
+                }
+            }
+            channel.close();
+        });
+    }
+
     /** Reads from the channel it is installed on and writes to {@code peer}. */
     private static final class Direction extends ChannelInboundHandlerAdapter {
         private final Channel peer;
@@ -175,7 +204,7 @@ public final class Relay {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("relay {} -> {} failed: {}", ctx.channel(), peer, cause.toString());
             ctx.close();
-            closeOnFlush(peer);
+            abort(peer);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.proxycore.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.testing.TestData;
@@ -163,6 +164,22 @@ class RelayTest {
             }
             writer.get(30, TimeUnit.SECONDS);
             assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(TestData.sha256(7, total));
+        }
+    }
+
+    @Test
+    void aResetIsPassedOnAsAResetAfterWhatArrivedBeforeIt() throws Exception {
+        try (Socket client = connect();
+                Socket server = target.accept()) {
+            server.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(client.getInputStream().readNBytes(7), StandardCharsets.US_ASCII))
+                    .isEqualTo("partial");
+            server.setSoLinger(true, 0);
+            server.close(); // RST: the target failed, it did not end
+            // a clean end of stream here would let the client take the partial answer for the whole
+            assertThatThrownBy(() -> client.getInputStream().read())
+                    .isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("reset");
         }
     }
 

@@ -5,6 +5,7 @@ import io.github.proxycore.anytls.internal.wire.FrameDecoder;
 import io.github.proxycore.anytls.internal.wire.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -12,6 +13,7 @@ import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -20,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What the client and server sides of an AnyTLS session share: it sits last in the TLS channel's pipeline, decodes
  * frames, keeps the streams (child {@link StreamChannel}s), writes their data as PSH frames, and reads the TLS
- * socket only while no stream is congested (backpressure, since the protocol has none: docs/protocol.md). The TLS
- * channel runs with auto-read off; the session asks for every read.
+ * socket only while no stream is congested (backpressure, since the protocol has none: docs/protocol.md). The
+ * session switches the TLS channel's auto-read off while it must not read and on again after: on, the transport
+ * reads a batch of buffers per wake-up (one read per request would leave a 16 KiB record to trickle in over many
+ * turns of a busy loop), and off takes effect within the batch.
  *
  * <p>All methods run on the session's event loop.
  */
@@ -53,7 +57,6 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     private long lastFrameNanos;
     private boolean heartbeatAnswered; // a response written in this read batch, not flushed yet
-    private boolean reading;
     private boolean closed;
 
     /** The TLS channel. */
@@ -78,7 +81,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
         }
         ctx.channel().closeFuture().addListener(f -> sessionClosed());
         started();
-        readMore();
+        updateReading();
     }
 
     /** Unread stream bytes this session may hold across its streams before it stops reading; unlimited here. */
@@ -116,10 +119,16 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
         heldBytes += delta;
         if (!overBudget && heldBytes > memoryBudget()) {
             overBudget = true;
+            updateReading();
         } else if (overBudget && heldBytes <= memoryBudget() / 2) {
             overBudget = false;
-            readMore();
+            updateReading();
         }
+    }
+
+    /** Why the streams still open when the session closed were cut; handed to their handlers. */
+    protected IOException streamsCutCause() {
+        return new IOException("the AnyTLS session closed");
     }
 
     /** Called once the session is in the pipeline of an active channel. */
@@ -163,7 +172,6 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
         if (cumulation != null && cumulation.refCnt() == 1) {
             // only when no PSH slice of it is still queued in a stream: discarding moves the bytes under them
             cumulation.discardSomeReadBytes();
@@ -178,7 +186,6 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
             heartbeatAnswered = false;
             flush();
         }
-        readMore();
     }
 
     @Override
@@ -239,19 +246,14 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     /** A stream's queue crossed a water mark. */
     void congestion(boolean congested) {
         congestedStreams += congested ? 1 : -1;
-        if (congestedStreams == 0) {
-            readMore();
-        }
+        updateReading();
     }
 
-    private void readMore() {
-        if (!closed
-                && congestedStreams == 0
-                && !overBudget
-                && !reading
-                && ctx.channel().isActive()) {
-            reading = true;
-            ctx.read();
+    private void updateReading() {
+        ChannelConfig config = ctx.channel().config();
+        boolean read = !closed && congestedStreams == 0 && !overBudget;
+        if (config.isAutoRead() != read) {
+            config.setAutoRead(read); // on again, it asks the transport for a read
         }
     }
 
@@ -396,8 +398,13 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
         boolean first = !closed;
         closed = true;
         releaseCumulation();
-        for (StreamChannel stream : new ArrayList<>(streams.values())) {
-            stream.closeWithoutFin(null);
+        if (!streams.isEmpty()) {
+            // the streams did not end, they were cut: their handlers hear it as an error, so that a relay resets its
+            // client instead of ending it as if everything had arrived
+            IOException cause = streamsCutCause();
+            for (StreamChannel stream : new ArrayList<>(streams.values())) {
+                stream.closeWithoutFin(cause);
+            }
         }
         streams.clear();
         if (first) {

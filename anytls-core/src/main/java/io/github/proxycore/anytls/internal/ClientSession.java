@@ -164,12 +164,15 @@ public final class ClientSession extends AbstractSession implements PooledSessio
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        reads++; // anything read is a sign of life for the heartbeat
-        super.channelRead(ctx, msg);
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // the end of every read of the socket, also of one that brought only part of a TLS record (which reaches
+        // channelRead once the record is whole, possibly many reads later): bytes arriving are the sign of life
+        // the heartbeat looks for
+        reads++;
+        super.channelReadComplete(ctx);
     }
 
-    /** How many times the TLS channel delivered data; event loop only. */
+    /** How many reads of the socket have completed; event loop only. */
     long reads() {
         return reads;
     }
@@ -475,6 +478,15 @@ public final class ClientSession extends AbstractSession implements PooledSessio
      */
     private static IOException openFailure(boolean fromIdle, IOException cause) {
         return fromIdle ? new StaleSessionException(cause.getMessage()) : cause;
+    }
+
+    @Override
+    protected IOException streamsCutCause() {
+        SessionCloseReason kind = closeKind;
+        IOException cause = closedCause();
+        return kind == null || kind == SessionCloseReason.REMOTE
+                ? cause
+                : new IOException(cause.getMessage() + " (" + kind.label() + ")");
     }
 
     private IOException closedCause() {

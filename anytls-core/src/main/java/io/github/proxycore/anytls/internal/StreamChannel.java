@@ -293,10 +293,14 @@ public final class StreamChannel extends AbstractChannel {
         }
     }
 
-    /** The session is gone, or the stream ended in a way the peer already knows: close without FIN. */
+    /**
+     * The session is gone, or the stream ended in a way the peer already knows: close without FIN. A {@code cause}
+     * is fired first to the handlers, if the stream has any (one still waiting for its SYNACK has none; its opener
+     * hears of it through its promise).
+     */
     void closeWithoutFin(Throwable cause) {
         finNotNeeded = true;
-        if (cause != null && open) {
+        if (cause != null && open && pipeline().first() != null) {
             pipeline().fireExceptionCaught(cause);
         }
         close();

@@ -152,6 +152,60 @@ class ClientSessionPoolingTest {
     }
 
     @Test
+    void partOfARecordCountsAsAnAnswer() {
+        ClientSession session = start(PaddingScheme.parse("stop=0"));
+        session.sendSettingsNow();
+        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
+        records(session);
+        for (int i = 0; i < 5; i++) {
+            advance(session, HEARTBEAT / 2);
+            // what TLS passes on when a read of the socket brought only part of a record: a read complete, no data
+            // (a 16 KiB record of a download can take many reads to arrive whole on a loaded machine)
+            channel(session).pipeline().fireChannelReadComplete();
+        }
+        assertThat(session.isActive()).isTrue();
+    }
+
+    @Test
+    void aCheckThatRunsLateIsTakenOnceMore() {
+        ClientSession session = start(PaddingScheme.parse("stop=0"));
+        session.sendSettingsNow();
+        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
+        records(session);
+        advance(session, HEARTBEAT); // the first beat is sent in this interval; its check is due a timeout later
+        assertThat(records(session)).containsExactly("08000000000000");
+        stall(session, 3 * HEARTBEAT_TIMEOUT); // the loop does not run until long after the check was due
+        assertThat(session.isActive())
+                .as("a late check says more about this loop than about the server")
+                .isTrue();
+        inbound(session, Command.HEART_RESPONSE, 0, ""); // the answer that was waiting unread
+        advance(session, 2 * HEARTBEAT_TIMEOUT);
+        assertThat(session.isActive()).isTrue();
+    }
+
+    @Test
+    void aServerThatStaysSilentIsFoundEvenWhenTheCheckRanLate() {
+        ClientSession session = start(PaddingScheme.parse("stop=0"));
+        session.sendSettingsNow();
+        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
+        records(session);
+        advance(session, HEARTBEAT);
+        stall(session, 3 * HEARTBEAT_TIMEOUT);
+        assertThat(session.isActive()).isTrue();
+        advance(session, HEARTBEAT_TIMEOUT); // the check taken once more finds nothing read either
+        assertThat(session.closeReason()).isEqualTo(SessionCloseReason.HEARTBEAT_TIMEOUT);
+        assertThat(session.isActive()).isFalse();
+    }
+
+    /** Moves the clock by {@code nanos} at once, then runs what fell due: an event loop that was not running. */
+    private static void stall(ClientSession session, long nanos) {
+        EmbeddedChannel channel = channel(session);
+        channel.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+    }
+
+    @Test
     void aSessionThatPausedReadingIsNotJudged() {
         ClientSession session = start(PaddingScheme.parse("stop=0"));
         Promise<Channel> promise = open(session, false);

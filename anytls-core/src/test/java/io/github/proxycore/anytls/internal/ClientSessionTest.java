@@ -186,6 +186,46 @@ class ClientSessionTest {
     }
 
     @Test
+    void streamsCutByTheSessionClosingHearAnErrorAndAFinIsAnEnd() {
+        start(PaddingScheme.parse("stop=0"));
+        Promise<Channel> ended = open(DEST);
+        Promise<Channel> cut = open(DEST);
+        inbound(Command.SERVER_SETTINGS, 0, "v=2");
+        inbound(Command.SYNACK, 1, "");
+        inbound(Command.SYNACK, 2, "");
+        List<Throwable> heardByEnded = new ArrayList<>();
+        List<Throwable> heardByCut = new ArrayList<>();
+        ended.getNow().pipeline().addLast(errors(heardByEnded));
+        cut.getNow().pipeline().addLast(errors(heardByCut));
+        Promise<Channel> waiting = open(DEST); // no SYNACK yet: it has no handlers, its promise hears of it
+
+        inbound(Command.FIN, 1, "");
+        channel.runPendingTasks();
+        assertThat(ended.getNow().isOpen()).isFalse();
+        channel.close();
+        channel.runPendingTasks();
+
+        assertThat(heardByEnded).as("a stream the server ended").isEmpty();
+        assertThat(heardByCut)
+                .as("a stream whose session closed under it")
+                .singleElement()
+                .satisfies(e -> assertThat(e)
+                        .isInstanceOf(java.io.IOException.class)
+                        .hasMessageContaining("the session closed"));
+        assertThat(cut.getNow().isOpen()).isFalse();
+        assertThat(waiting.cause()).isNotNull();
+    }
+
+    private static ChannelInboundHandlerAdapter errors(List<Throwable> heard) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                heard.add(cause);
+            }
+        };
+    }
+
+    @Test
     void dataQueuedBeforeFinIsReadFirst() {
         start(PaddingScheme.parse("stop=0"));
         recordSizes();
