@@ -328,7 +328,12 @@ class ConfigProblemsTest {
                         "bad regex",
                         route("{\"domain_regex\": \"(\", \"outbound\": \"d\"}"),
                         "$.route.rules[0].domain_regex[0]",
-                        "bad regular expression: Unclosed group"),
+                        "bad regular expression: missing closing )"),
+                bad(
+                        "regex syntax Go does not have",
+                        route("{\"domain_regex\": \"^(?=x)\", \"outbound\": \"d\"}"),
+                        "$.route.rules[0].domain_regex[0]",
+                        "bad regular expression: invalid or unsupported Perl syntax"),
                 bad(
                         "bad network",
                         route("{\"network\": \"icmp\", \"outbound\": \"d\"}"),

@@ -1,5 +1,7 @@
 package io.github.proxycore.config.internal;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.github.proxycore.config.ClashApiOptions;
 import io.github.proxycore.config.DialOptions;
 import io.github.proxycore.config.InboundTlsOptions;
@@ -30,8 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The one validation policy: value ranges, consistency and cross references. The loader runs it over every

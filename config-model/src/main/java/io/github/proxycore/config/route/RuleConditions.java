@@ -13,7 +13,7 @@ import java.util.List;
  * @param domainSuffix domain suffixes ({@code example.com} matches itself and its subdomains; {@code .example.com}
  *     only subdomains)
  * @param domainKeyword substrings of the destination domain
- * @param domainRegex Java regular expressions matched against the destination domain
+ * @param domainRegex regular expressions in Go's syntax (RE2, as sing-box's), found in the destination domain
  * @param ipCidr destination IP prefixes ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, or a single address)
  * @param sourceIpCidr source IP prefixes
  * @param port destination ports
@@ -152,7 +152,8 @@ public record RuleConditions(
         }
 
         /**
-         * Sets {@code domain_regex}: Java regular expressions found in the destination domain; default empty (any).
+         * Sets {@code domain_regex}: regular expressions in Go's syntax (RE2, as sing-box's, matched in linear time)
+         * found in the destination domain; default empty (any).
          *
          * @param domainRegex the expressions
          * @return this builder

@@ -1,5 +1,6 @@
 package io.github.proxycore.outbound.route;
 
+import com.google.re2j.Pattern;
 import io.github.proxycore.config.route.IpPrefix;
 import io.github.proxycore.config.route.PortRange;
 import io.github.proxycore.config.route.RuleConditions;
@@ -12,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@link RuleConditions} compiled for matching. sing-box semantics: the destination fields (domain, suffix,

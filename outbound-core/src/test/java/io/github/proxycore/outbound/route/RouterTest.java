@@ -17,8 +17,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +71,28 @@ class RouterTest {
         assertThat(router.route(tcp("10.1.2.3", 80)).outbound().tag()).isEqualTo("direct");
         assertThat(router.route(tcp("::ffff:10.1.2.3", 443)).outbound().tag()).isEqualTo("block");
         assertThat(router.route(tcp("example.com", 443)).outbound().tag()).isEqualTo("direct");
+    }
+
+    /**
+     * sing-box's domain_regex is Go's regexp (RE2): its syntax, and matching in time linear in the name, since a
+     * rule set may come from anyone and the name from any client while the router runs on an event loop.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS) // a backtracking engine would take hours on the last name
+    void domainRegexIsGoSyntaxMatchedInLinearTime() {
+        Router router = router(
+                "{\"rules\": ["
+                        + "{\"domain_regex\": \"^[[:digit:]]+\\\\.example$\", \"outbound\": \"block\"},"
+                        + "{\"domain_regex\": \"^(?P<label>[a-z]+)\\\\.named\\\\.example$\", \"outbound\": \"other\"},"
+                        + "{\"domain_regex\": \"^(a+)+$\", \"outbound\": \"block\"}"
+                        + "], \"final\": \"direct\"}",
+                null);
+        // a POSIX class, as Go reads it (a Java regex reads "[[:digit:]]" as a set of the characters [ : d i g t)
+        assertThat(router.route(tcp("123.example", 80)).outbound().tag()).isEqualTo("block");
+        assertThat(router.route(tcp("dig.example", 80)).outbound().tag()).isEqualTo("direct");
+        assertThat(router.route(tcp("abc.named.example", 80)).outbound().tag()).isEqualTo("other");
+        // the classic catastrophic pattern: 2^60 steps for a backtracking matcher, a few for RE2
+        assertThat(router.route(tcp("a".repeat(60) + "b", 80)).outbound().tag()).isEqualTo("direct");
     }
 
     @Test
