@@ -7,8 +7,10 @@ import io.github.proxycore.anytls.internal.wire.Command;
 import io.github.proxycore.anytls.internal.wire.PacketShaper;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -84,12 +86,13 @@ class PaddingSchemeFuzzTest {
             check(in.refCnt() == 0, "the write was not released");
             // the records are the write's bytes in order, each chunk possibly followed by one Waste frame
             int at = 0;
+            ByteBuf expected = Unpooled.wrappedBuffer(payload);
             for (ByteBuf record : records) {
                 check(record.readableBytes() <= alloc.limit, "record of " + record.readableBytes() + " bytes");
                 int chunk = payloadChunk(record, length - at);
-                for (int i = 0; i < chunk; i++) {
-                    check(record.getByte(i) == payload[at + i], "byte " + (at + i) + " of the write changed");
-                }
+                check(
+                        ByteBufUtil.equals(record, record.readerIndex(), expected, at, chunk),
+                        "bytes " + at + ".." + (at + chunk) + " of the write changed");
                 at += chunk;
             }
             check(at == length, "the records carry " + at + " of " + length + " bytes");
@@ -121,12 +124,7 @@ class PaddingSchemeFuzzTest {
     }
 
     private static boolean zeros(ByteBuf buf, int from, int n) {
-        for (int i = 0; i < n; i++) {
-            if (buf.getByte(from + i) != 0) {
-                return false;
-            }
-        }
-        return true;
+        return n == 0 || buf.forEachByte(from, n, ByteProcessor.FIND_NON_NUL) == -1;
     }
 
     private static boolean isUtf8(byte[] raw) {
