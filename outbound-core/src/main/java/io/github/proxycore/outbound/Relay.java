@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Half-close</b>: when both channels are TCP sockets, an end of input on one shuts down the other's output
  *       once what was read is written, and the relay ends when both directions have; otherwise the end of either
  *       side closes the other after flushing.
- *   <li><b>Abort</b>: when one side fails instead of ending (a reset, an AnyTLS session that died under its stream),
- *       the other is {@linkplain #abort aborted}: a socket is reset, so that its peer sees the data end early rather
- *       than a clean end of stream.
+ *   <li><b>Failures</b>: when one side is {@linkplain ConnectionCutException cut} (an AnyTLS session died under its
+ *       stream), the other is {@linkplain #abort aborted}: a socket is reset, so that its peer sees the data end early
+ *       rather than a clean end of stream. Any other failure (a reset by the destination) ends the other side after
+ *       everything received, as the end of input does: a reset would make the kernel drop what it has not sent yet.
  * </ul>
  *
  * <pre>{@code
@@ -204,7 +205,11 @@ public final class Relay {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("relay {} -> {} failed: {}", ctx.channel(), peer, cause.toString());
             ctx.close();
-            abort(peer);
+            if (cause instanceof ConnectionCutException) {
+                abort(peer);
+            } else {
+                closeOnFlush(peer);
+            }
         }
     }
 }

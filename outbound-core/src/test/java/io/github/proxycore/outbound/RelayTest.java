@@ -168,18 +168,34 @@ class RelayTest {
     }
 
     @Test
-    void aResetIsPassedOnAsAResetAfterWhatArrivedBeforeIt() throws Exception {
+    void aCutConnectionIsPassedOnAsAResetAfterWhatArrivedBeforeIt() throws Exception {
+        try (Socket client = connect();
+                Socket server = target.accept()) {
+            server.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(client.getInputStream().readNBytes(7), StandardCharsets.US_ASCII))
+                    .isEqualTo("partial");
+            // what an AnyTLS stream hears when its session dies under it
+            Channel outbound = toTarget.get();
+            outbound.eventLoop()
+                    .execute(() -> outbound.pipeline().fireExceptionCaught(new ConnectionCutException("cut")));
+            // a clean end of stream here would let the client take the partial answer for the whole
+            assertThatThrownBy(() -> client.getInputStream().read())
+                    .isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("reset");
+        }
+    }
+
+    @Test
+    void aResetByTheDestinationEndsTheClientAfterEverythingItSent() throws Exception {
         try (Socket client = connect();
                 Socket server = target.accept()) {
             server.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(client.getInputStream().readNBytes(7), StandardCharsets.US_ASCII))
                     .isEqualTo("partial");
             server.setSoLinger(true, 0);
-            server.close(); // RST: the target failed, it did not end
-            // a clean end of stream here would let the client take the partial answer for the whole
-            assertThatThrownBy(() -> client.getInputStream().read())
-                    .isInstanceOf(java.net.SocketException.class)
-                    .hasMessageContaining("reset");
+            server.close(); // RST
+            // as sing-box and most proxies: a FIN after what arrived (a reset would drop what the kernel still holds)
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.proxycore.anytls.internal;
 import io.github.proxycore.anytls.internal.wire.Command;
 import io.github.proxycore.anytls.internal.wire.FrameDecoder;
 import io.github.proxycore.anytls.internal.wire.Frames;
+import io.github.proxycore.outbound.ConnectionCutException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
@@ -13,7 +14,6 @@ import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -127,8 +127,8 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
     }
 
     /** Why the streams still open when the session closed were cut; handed to their handlers. */
-    protected IOException streamsCutCause() {
-        return new IOException("the AnyTLS session closed");
+    protected ConnectionCutException streamsCutCause() {
+        return new ConnectionCutException("the AnyTLS session closed");
     }
 
     /** Called once the session is in the pipeline of an active channel. */
@@ -401,7 +401,7 @@ public abstract class AbstractSession extends ChannelDuplexHandler implements Fr
         if (!streams.isEmpty()) {
             // the streams did not end, they were cut: their handlers hear it as an error, so that a relay resets its
             // client instead of ending it as if everything had arrived
-            IOException cause = streamsCutCause();
+            ConnectionCutException cause = streamsCutCause();
             for (StreamChannel stream : new ArrayList<>(streams.values())) {
                 stream.closeWithoutFin(cause);
             }

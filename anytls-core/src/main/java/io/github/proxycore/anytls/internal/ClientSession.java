@@ -8,6 +8,7 @@ import io.github.proxycore.anytls.internal.wire.Command;
 import io.github.proxycore.anytls.internal.wire.Frames;
 import io.github.proxycore.anytls.internal.wire.PacketShaper;
 import io.github.proxycore.anytls.internal.wire.Settings;
+import io.github.proxycore.outbound.ConnectionCutException;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DestinationException;
 import io.github.proxycore.outbound.PeerText;
@@ -481,12 +482,11 @@ public final class ClientSession extends AbstractSession implements PooledSessio
     }
 
     @Override
-    protected IOException streamsCutCause() {
+    protected ConnectionCutException streamsCutCause() {
         SessionCloseReason kind = closeKind;
-        IOException cause = closedCause();
-        return kind == null || kind == SessionCloseReason.REMOTE
-                ? cause
-                : new IOException(cause.getMessage() + " (" + kind.label() + ")");
+        String cause = closedCause().getMessage();
+        return new ConnectionCutException(
+                kind == null || kind == SessionCloseReason.REMOTE ? cause : cause + " (" + kind.label() + ")");
     }
 
     private IOException closedCause() {

@@ -7,6 +7,7 @@ import io.github.proxycore.anytls.internal.wire.ClientPadding;
 import io.github.proxycore.anytls.internal.wire.Command;
 import io.github.proxycore.anytls.internal.wire.FrameDecoder;
 import io.github.proxycore.anytls.internal.wire.Frames;
+import io.github.proxycore.outbound.ConnectionCutException;
 import io.github.proxycore.outbound.Destination;
 import io.github.proxycore.outbound.DestinationException;
 import io.netty.buffer.ByteBuf;
@@ -210,7 +211,7 @@ class ClientSessionTest {
                 .as("a stream whose session closed under it")
                 .singleElement()
                 .satisfies(e -> assertThat(e)
-                        .isInstanceOf(java.io.IOException.class)
+                        .isInstanceOf(ConnectionCutException.class)
                         .hasMessageContaining("the session closed"));
         assertThat(cut.getNow().isOpen()).isFalse();
         assertThat(waiting.cause()).isNotNull();
