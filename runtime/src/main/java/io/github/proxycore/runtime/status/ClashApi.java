@@ -161,6 +161,12 @@ final class ClashApi {
                 return;
             }
             QueryStringDecoder query = new QueryStringDecoder(request.uri());
+            try {
+                query.parameters(); // decodes and keeps them all now: a bad escape is the client's error, not ours
+            } catch (IllegalArgumentException e) {
+                reply.send(HttpResponseStatus.BAD_REQUEST, message("Malformed query"));
+                return;
+            }
             boolean upgrade = "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
             if (!authorized(request, query, upgrade)) {
                 reply.send(HttpResponseStatus.UNAUTHORIZED, message("Unauthorized"));

@@ -238,6 +238,12 @@ class StatusServerTest {
                     .contains("\"message\"")
                     .contains("loopback");
             assertThat(rawExchange(port, "GET /proxies HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 403");
+            // a bad escape in the query is the client's error (found by StatusApiFuzzTest: it escaped the handler)
+            assertThat(rawExchange(
+                            port,
+                            "GET /proxies/lb/delay?timeout=100&url=http%3A%2F%\\E HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                    .startsWith("HTTP/1.1 400")
+                    .contains("Malformed query");
 
             // a foreign page may not read the answers of a secret-less API; a local one may
             String foreign = rawExchange(
