@@ -62,6 +62,14 @@ class ClientSessionPoolingTest {
         return start(scheme, new ServerVersion(), HEARTBEAT, new Random(11));
     }
 
+    /** {@code session} pre-warmed (Settings sent), told v2 by the server, its records so far taken. */
+    private static ClientSession settled(ClientSession session) {
+        session.sendSettingsNow();
+        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
+        records(session);
+        return session;
+    }
+
     private static EmbeddedChannel channel(ClientSession session) {
         return HARNESSES.get(session).channel;
     }
@@ -127,10 +135,7 @@ class ClientSessionPoolingTest {
 
     @Test
     void aSessionWhoseServerStopsAnsweringIsClosedWithHeartbeatTimeout() {
-        ClientSession session = start(PaddingScheme.parse("stop=0"));
-        session.sendSettingsNow();
-        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
-        records(session);
+        ClientSession session = settled(start(PaddingScheme.parse("stop=0")));
         advance(session, HEARTBEAT); // first beat sent somewhere in this interval
         assertThat(records(session)).containsExactly("08000000000000");
         advance(session, HEARTBEAT_TIMEOUT); // any beat's check has run by now
@@ -140,10 +145,7 @@ class ClientSessionPoolingTest {
 
     @Test
     void anyFrameFromTheServerCountsAsAnAnswer() {
-        ClientSession session = start(PaddingScheme.parse("stop=0"));
-        session.sendSettingsNow();
-        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
-        records(session);
+        ClientSession session = settled(start(PaddingScheme.parse("stop=0")));
         for (int i = 0; i < 5; i++) {
             advance(session, HEARTBEAT / 2);
             inbound(session, Command.WASTE, 0, "x"); // not a HeartResponse, but proof of life
@@ -153,10 +155,7 @@ class ClientSessionPoolingTest {
 
     @Test
     void partOfARecordCountsAsAnAnswer() {
-        ClientSession session = start(PaddingScheme.parse("stop=0"));
-        session.sendSettingsNow();
-        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
-        records(session);
+        ClientSession session = settled(start(PaddingScheme.parse("stop=0")));
         for (int i = 0; i < 5; i++) {
             advance(session, HEARTBEAT / 2);
             // what TLS passes on when a read of the socket brought only part of a record: a read complete, no data
@@ -168,10 +167,7 @@ class ClientSessionPoolingTest {
 
     @Test
     void aCheckThatRunsLateIsTakenOnceMore() {
-        ClientSession session = start(PaddingScheme.parse("stop=0"));
-        session.sendSettingsNow();
-        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
-        records(session);
+        ClientSession session = settled(start(PaddingScheme.parse("stop=0")));
         advance(session, HEARTBEAT); // the first beat is sent in this interval; its check is due a timeout later
         assertThat(records(session)).containsExactly("08000000000000");
         stall(session, 3 * HEARTBEAT_TIMEOUT); // the loop does not run until long after the check was due
@@ -185,10 +181,7 @@ class ClientSessionPoolingTest {
 
     @Test
     void aServerThatStaysSilentIsFoundEvenWhenTheCheckRanLate() {
-        ClientSession session = start(PaddingScheme.parse("stop=0"));
-        session.sendSettingsNow();
-        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
-        records(session);
+        ClientSession session = settled(start(PaddingScheme.parse("stop=0")));
         advance(session, HEARTBEAT);
         stall(session, 3 * HEARTBEAT_TIMEOUT);
         assertThat(session.isActive()).isTrue();
@@ -229,10 +222,8 @@ class ClientSessionPoolingTest {
         SecureRandom random = new SecureRandom();
         List<ClientSession> sessions = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            ClientSession session = start(PaddingScheme.parse("stop=0"), new ServerVersion(), HEARTBEAT, random);
-            session.sendSettingsNow();
-            inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
-            records(session);
+            ClientSession session =
+                    settled(start(PaddingScheme.parse("stop=0"), new ServerVersion(), HEARTBEAT, random));
             sessions.add(session);
         }
         Set<Long> firstBeat = new HashSet<>();
@@ -253,10 +244,7 @@ class ClientSessionPoolingTest {
 
     @Test
     void noHeartbeatWhenDisabled() {
-        ClientSession session = start(PaddingScheme.parse("stop=0"), new ServerVersion(), 0, new Random(1));
-        session.sendSettingsNow();
-        inbound(session, Command.SERVER_SETTINGS, 0, "v=2");
-        records(session);
+        ClientSession session = settled(start(PaddingScheme.parse("stop=0"), new ServerVersion(), 0, new Random(1)));
         advance(session, 100 * HEARTBEAT);
         assertThat(records(session)).isEmpty();
         assertThat(session.isActive()).isTrue();
