@@ -54,6 +54,11 @@ record HttpRequestHead(String method, String target, String version, List<Header
      */
     static HttpRequestHead parse(ByteBuf in, int scanned) throws BadRequest {
         int start = in.readerIndex();
+        // a first byte that cannot begin a method (a stray NUL, a TLS ClientHello) is refused at once, not held until
+        // the handshake deadline while waiting for a line end that never comes
+        if (in.isReadable() && !isTokenChar((char) (in.getByte(start) & 0xff))) {
+            throw new BadRequest(400, "malformed request line");
+        }
         // back up over a line end that may have been cut in two
         int from = start + Math.max(0, scanned - 3);
         int end = endOfHead(in, from, Math.min(in.writerIndex(), start + MAX_LENGTH));
@@ -156,16 +161,19 @@ record HttpRequestHead(String method, String target, String version, List<Header
 
     private static boolean isToken(String s) {
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
+            if (!isTokenChar(s.charAt(i))) {
                 return false;
             }
         }
         return !s.isEmpty();
+    }
+
+    /** Whether {@code c} is a {@code tchar} (RFC 9110 §5.6.2). */
+    private static boolean isTokenChar(char c) {
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     /** The first value of a header, case-insensitively, or {@code null}. */

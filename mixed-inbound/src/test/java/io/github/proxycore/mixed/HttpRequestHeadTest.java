@@ -68,6 +68,17 @@ class HttpRequestHeadTest {
     }
 
     @Test
+    void aFirstByteThatCannotBeginAMethodIsRefusedWithoutWaitingForTheLine() {
+        for (String start : new String[] {"\u0000", " ", "\r\n", "\u0016\u0003\u0001\u0002\u0000", "\u00ff"}) {
+            assertThatThrownBy(() -> parse(start))
+                    .as("%s", start.chars().boxed().toList())
+                    .isInstanceOfSatisfying(
+                            HttpRequestHead.BadRequest.class,
+                            e -> assertThat(e.status).isEqualTo(400));
+        }
+    }
+
+    @Test
     void malformedHeadsAreRejectedWithTheirStatus() {
         assertThatThrownBy(() -> parse("GET http://a/\r\n\r\n")).hasMessage("malformed request line");
         assertThatThrownBy(() -> parse("GET http://a/ HTTP/1.1\r\nNo colon\r\n\r\n"))

@@ -427,6 +427,12 @@ class MixedInboundTest {
             assertThat(readHead(s.getInputStream()).status()).isEqualTo(400);
             assertThat(drain(s.getInputStream())).isEqualTo(-1);
         }
+        // one byte that can begin no protocol: answered at once, not at the handshake deadline
+        try (Socket s = connect(proxy())) {
+            s.getOutputStream().write(0);
+            assertThat(readHead(s.getInputStream()).status()).isEqualTo(400);
+            assertThat(drain(s.getInputStream())).isEqualTo(-1);
+        }
         // SOCKS5 BIND: command not supported
         try (Socket s = connect(proxy())) {
             assertThat(socks5Greeting(s, 0)).isZero();
