@@ -376,7 +376,9 @@ public final class ClientSession extends AbstractSession implements PooledSessio
                 case Command.UPDATE_PADDING_SCHEME:
                     byte[] raw = new byte[data.readableBytes()];
                     data.readBytes(raw);
-                    if (!padding.update(raw)) {
+                    if (padding.update(raw)) {
+                        log.debug("{}: the server's padding scheme is in use (md5 {})", channel(), padding.get().md5());
+                    } else {
                         log.warn("{}: the server sent an invalid padding scheme; keeping the current one", channel());
                     }
                     return true;
