@@ -377,7 +377,10 @@ public final class ClientSession extends AbstractSession implements PooledSessio
                     byte[] raw = new byte[data.readableBytes()];
                     data.readBytes(raw);
                     if (padding.update(raw)) {
-                        log.debug("{}: the server's padding scheme is in use (md5 {})", channel(), padding.get().md5());
+                        log.debug(
+                                "{}: the server's padding scheme is in use (md5 {})",
+                                channel(),
+                                padding.get().md5());
                     } else {
                         log.warn("{}: the server sent an invalid padding scheme; keeping the current one", channel());
                     }
