@@ -10,8 +10,6 @@ import io.github.proxycore.config.inbound.AnyTlsInboundOptions;
 import io.github.proxycore.outbound.inbound.Inbound;
 import io.github.proxycore.runtime.Engine;
 import io.github.proxycore.runtime.status.LogFeed;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /** The {@code proxycore} command line. */
@@ -139,7 +136,7 @@ public final class Main {
                 out.println(arguments.topic == null ? HELP : COMMAND_HELP.get(arguments.topic));
                 return OK;
             case "version":
-                out.println("proxycore " + version());
+                out.println("proxycore " + Engine.version());
                 return OK;
             case "check":
                 return check(arguments, out, err);
@@ -328,18 +325,6 @@ public final class Main {
                 "proxycore: " + file + " has " + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"));
         for (ConfigProblem problem : problems) {
             err.println("  " + problem.path() + ": " + problem.message());
-        }
-    }
-
-    static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("/proxycore-version.properties")) {
-            Properties properties = new Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 

@@ -19,6 +19,8 @@ import io.github.proxycore.outbound.route.Router;
 import io.github.proxycore.runtime.status.ConnectionTable;
 import io.github.proxycore.runtime.status.LogFeed;
 import io.github.proxycore.runtime.status.StatusServer;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.ServiceLoader;
 
 /**
@@ -70,6 +73,25 @@ public final class Engine implements AutoCloseable {
      */
     public static Builder builder(ProxyConfig config) {
         return new Builder(config);
+    }
+
+    /** {@return proxycore's version, e.g. {@code 0.1.0}, as built; {@code unknown} if the build left no record} */
+    public static String version() {
+        return VERSION;
+    }
+
+    private static final String VERSION = readVersion();
+
+    private static String readVersion() {
+        try (InputStream in = Engine.class.getResourceAsStream("version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** {@return the configuration's outbounds, built} */

@@ -18,6 +18,7 @@ import io.github.proxycore.loadbalance.group.UrlTestOutbound;
 import io.github.proxycore.outbound.Network;
 import io.github.proxycore.outbound.Outbound;
 import io.github.proxycore.outbound.Outbounds;
+import io.github.proxycore.runtime.Engine;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -62,6 +63,9 @@ final class ClashApi {
     private static final int MAX_QUEUED = 16;
 
     private static final String MODE = "Rule";
+    /** {@code GET /version}'s version: what dashboards show, and how they tell a sing-box-style API (below). */
+    static final String VERSION = "proxycore " + Engine.version() + " (sing-box compatible)";
+
     private static final String CORS_METHODS = "GET, POST, PUT, PATCH, DELETE";
     private static final String CORS_MAX_AGE = "300"; // seconds, as sing-box: dashboards poll, preflights add up
 
@@ -197,9 +201,12 @@ final class ClashApi {
                 }
                 case "version" -> {
                     if (n == 1 && only(method, reply, HttpMethod.GET)) {
-                        // meta: dashboards then use the /group routes sing-box serves too
+                        // meta: dashboards then use the /group routes sing-box serves too. "sing-box" in the
+                        // version is how metacubexd and zashboard recognise sing-box's API: they then hide what only
+                        // mihomo serves (TUN, DNS and GEO settings, core upgrades, settings storage) and skip the
+                        // check against mihomo's releases, which would report an update for any other name
                         reply.ok(JSON.createObjectNode()
-                                .put("version", "proxycore")
+                                .put("version", VERSION)
                                 .put("premium", true)
                                 .put("meta", true));
                     } else if (n != 1) {
@@ -245,6 +252,19 @@ final class ClashApi {
                             ObjectNode body = JSON.createObjectNode();
                             body.putObject("providers");
                             reply.ok(body);
+                        }
+                    } else {
+                        notFound(reply);
+                    }
+                }
+                case "cache" -> {
+                    if (n == 3
+                            && path.get(2).equals("flush")
+                            && (path.get(1).equals("fakeip") || path.get(1).equals("dns"))) {
+                        if (only(method, reply, HttpMethod.POST)) {
+                            // proxycore keeps no fake-IP pool and no DNS cache of its own: nothing to flush, and
+                            // sing-box answers 204 too when it has none (dashboards show these as buttons)
+                            reply.send(HttpResponseStatus.NO_CONTENT, null);
                         }
                     } else {
                         notFound(reply);

@@ -152,7 +152,12 @@ class StatusServerTest {
                             .asText())
                     .isEqualTo("clash");
             JsonNode version = JSON.readTree(get(base + "/version", "Bearer s").body());
-            assertThat(version.get("version").asText()).isNotEmpty();
+            // "sing-box" in it is how metacubexd (isSingBoxVersion) and zashboard (detectCore) tell sing-box's API
+            // from mihomo's; without it they offer mihomo's settings and report a mihomo release as an update
+            assertThat(version.get("version").asText())
+                    .isEqualTo("proxycore " + Engine.version() + " (sing-box compatible)")
+                    .containsIgnoringCase("sing-box")
+                    .doesNotContain("unknown", "${");
             assertThat(version.get("meta").asBoolean()).isTrue();
 
             JsonNode configs = JSON.readTree(get(base + "/configs", "Bearer s").body());
@@ -178,6 +183,16 @@ class StatusServerTest {
             assertThat(JSON.readTree(get(base + "/providers/rules", "Bearer s").body())
                             .get("providers"))
                     .isEmpty();
+            // the flush buttons of the dashboards: nothing cached, nothing to flush (as sing-box without a cache)
+            for (String cache : new String[] {"fakeip", "dns"}) {
+                assertThat(send(base + "/cache/" + cache + "/flush", "POST", "", "Bearer s")
+                                .statusCode())
+                        .isEqualTo(204);
+                assertError(get(base + "/cache/" + cache + "/flush", "Bearer s"), 405, "Method");
+            }
+            assertError(send(base + "/cache/smart/flush", "POST", "", "Bearer s"), 404, "not found");
+            assertError(send(base + "/cache/dns/flush", "POST", "", null), 401, "Unauthorized");
+
             JsonNode rules =
                     JSON.readTree(get(base + "/rules", "Bearer s").body()).get("rules");
             assertThat(rules).hasSize(1);
