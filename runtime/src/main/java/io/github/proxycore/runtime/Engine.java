@@ -43,6 +43,8 @@ import java.util.ServiceLoader;
  * }</pre>
  */
 public final class Engine implements AutoCloseable {
+    private static final String VERSION = readVersion();
+
     private final Transport transport;
     private final boolean ownsTransport;
     private final Outbounds outbounds;
@@ -79,8 +81,6 @@ public final class Engine implements AutoCloseable {
     public static String version() {
         return VERSION;
     }
-
-    private static final String VERSION = readVersion();
 
     private static String readVersion() {
         try (InputStream in = Engine.class.getResourceAsStream("version.properties")) {
