@@ -64,7 +64,7 @@ final class ClashApi {
 
     private static final String MODE = "Rule";
     /** {@code GET /version}'s version: what dashboards show, and how they tell a sing-box-style API (below). */
-    static final String VERSION = "proxycore " + Engine.version() + " (sing-box compatible)";
+    private static final String VERSION = "proxycore " + Engine.version() + " (sing-box compatible)";
 
     private static final String CORS_METHODS = "GET, POST, PUT, PATCH, DELETE";
     private static final String CORS_MAX_AGE = "300"; // seconds, as sing-box: dashboards poll, preflights add up
